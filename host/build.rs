@@ -1,0 +1,27 @@
+//! Embeds the release builds of the guest components when they exist, so the `witk`
+//! binary and library are self-contained. Build them first with
+//! `scripts/build-components.sh`; without them the crate still builds and every
+//! built-in pipeline reports how to build its component.
+
+use std::path::PathBuf;
+
+/// (pipeline name, file produced by `cargo build --target wasm32-wasip2` in components/).
+const COMPONENTS: &[(&str, &str)] = &[("compress-stringify", "witk_compress_stringify_component.wasm")];
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(witk_embed_compress_stringify)");
+    println!("cargo::rerun-if-env-changed=WITK_COMPONENTS_DIR");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let dir = std::env::var_os("WITK_COMPONENTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../components/target/wasm32-wasip2/release"));
+    for (name, file) in COMPONENTS {
+        let path = dir.join(file);
+        println!("cargo::rerun-if-changed={}", path.display());
+        if path.is_file() {
+            let key = name.replace('-', "_");
+            println!("cargo::rustc-cfg=witk_embed_{key}");
+            println!("cargo::rustc-env=WITK_WASM_{}={}", key.to_uppercase(), path.display());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Configuration of a [`Runtime`](crate::Runtime): where compiled code is cached and
+//! the limits every call runs under.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Per-call resource limits. Exceeding one ends that call with an error; later calls
+/// are unaffected because every call gets a fresh store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest linear memory a component may grow to, in bytes. Default: 4 GiB, all a
+    /// 32-bit WebAssembly memory can address.
+    pub memory_bytes: u64,
+    /// Wall-clock limit for one call; `None` (the default) lets a call run to the end.
+    pub timeout: Option<Duration>,
+    /// Largest WebAssembly stack, in bytes. Default: 8 MiB.
+    pub max_stack_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { memory_bytes: 4 << 30, timeout: None, max_stack_bytes: 8 << 20 }
+    }
+}
+
+/// Process-wide runtime settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeConfig {
+    /// Directory for compiled components. `None` disables the disk cache. Default:
+    /// `$WITK_CACHE_DIR`, else `$XDG_CACHE_HOME/witk`, else `~/.cache/witk`.
+    pub cache_dir: Option<PathBuf>,
+    /// Limits applied to every call made through this runtime.
+    pub limits: Limits,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig { cache_dir: default_cache_dir(), limits: Limits::default() }
+    }
+}
+
+/// The cache directory used when none is configured.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    env("WITK_CACHE_DIR")
+        .or_else(|| env("XDG_CACHE_HOME").map(|p| p.join("witk")))
+        .or_else(|| env("HOME").map(|p| p.join(".cache").join("witk")))
+}

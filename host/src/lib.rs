@@ -1,0 +1,30 @@
+//! # witk: spatial-analysis pipelines as WebAssembly components
+//!
+//! This crate hosts witk's pipeline components with wasmtime's component model:
+//! typed calls generated from the WIT in `wit/`, a fresh store per call (a trap never
+//! affects later calls), memory and time limits, an on-disk cache of compiled
+//! components, and an override registry for native implementations.
+//!
+//! ```no_run
+//! use witk::{Runtime, pipelines::compress_stringify::CompressStringify};
+//!
+//! let runtime = Runtime::new(Default::default())?;
+//! let pipeline = CompressStringify::builtin(&runtime)?;
+//! let url = pipeline.compress_stringify(&[33, 44, 55], true, 3, "data:application/zstd;base64,")?;
+//! assert_eq!(url, b"data:application/zstd;base64,KLUv/SADGQAAISw3");
+//! assert_eq!(pipeline.parse_string_decompress(&url, true)?, [33, 44, 55]);
+//! # Ok::<(), witk::Error>(())
+//! ```
+
+pub mod builtin;
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod overrides;
+pub mod pipelines;
+pub mod runtime;
+
+pub use config::{Limits, RuntimeConfig};
+pub use error::{Error, ErrorCode, Result};
+pub use overrides::Overrides;
+pub use runtime::{Loaded, Runtime};
