@@ -2,8 +2,7 @@
 //!
 //! Entries are `Component::serialize` output named by a SHA-256 of the engine's
 //! compatibility hash (wasmtime version and every setting that affects code) and the
-//! component bytes; a stale or corrupt entry is recompiled and replaced. Loading maps
-//! the file instead of reading it.
+//! component bytes; a stale or corrupt entry is recompiled and replaced.
 
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -49,11 +48,13 @@ pub fn load_or_compile(
 ) -> wasmtime::Result<Component> {
     let Some(dir) = dir else { return Component::from_binary(engine, wasm) };
     let path = entry_path(dir, key);
-    if path.is_file() {
+    if let Ok(bytes) = std::fs::read(&path) {
         // SAFETY: entries are written only by `store` below from `Component::serialize`
         // in the user's own cache directory, and wasmtime checks the header (version and
         // engine settings) before use; the name binds the entry to these exact bytes.
-        if let Ok(c) = unsafe { Component::deserialize_file(engine, &path) } {
+        // The entry is read rather than mapped: a mapped file truncated by another
+        // process would kill this one with SIGBUS.
+        if let Ok(c) = unsafe { Component::deserialize(engine, &bytes) } {
             return Ok(c);
         }
     }

@@ -1,0 +1,46 @@
+//! Timeouts, memory limits and traps end one call; the next call works.
+
+mod common;
+use common::*;
+use std::time::{Duration, Instant};
+use witk::pipelines::compress_stringify::CompressStringify;
+use witk::{Error, Limits};
+
+#[test]
+fn timeout_interrupts_and_next_call_works() {
+    let limits = Limits { timeout: Some(Duration::from_millis(50)), ..Default::default() };
+    let (rt, _dir) = runtime_with(limits);
+    let p = CompressStringify::builtin(&rt).unwrap();
+    let data = volume_f32(32 << 20);
+    let start = Instant::now();
+    let err = p.compress_stringify(&data, false, 19, PREFIX).unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(start.elapsed() < Duration::from_secs(5), "interrupted promptly: {:?}", start.elapsed());
+    assert!(err.to_string().contains("timed out"));
+    let small = p.compress_stringify(b"still works", false, 3, PREFIX).unwrap();
+    assert_eq!(p.parse_string_decompress(&small, false).unwrap(), b"still works");
+}
+
+#[test]
+fn memory_limit_trap_is_contained() {
+    let limits = Limits { memory_bytes: 8 << 20, ..Default::default() };
+    let (rt, _dir) = runtime_with(limits);
+    let p = CompressStringify::builtin(&rt).unwrap();
+    // The 16 MiB input cannot even be copied into an 8 MiB memory: the guest's
+    // allocator fails inside the canonical ABI and the instance traps.
+    let err = p.compress_stringify(&random_bytes(16 << 20, 5), false, 3, PREFIX).unwrap_err();
+    assert!(matches!(err, Error::MemoryLimit { limit, .. } if limit == 8 << 20), "{err:?}");
+    for _ in 0..3 {
+        let frame = p.compress_stringify(b"after the trap", false, 3, PREFIX).unwrap();
+        assert_eq!(p.parse_string_decompress(&frame, false).unwrap(), b"after the trap");
+    }
+}
+
+#[test]
+fn limits_are_per_runtime() {
+    let (small, _d1) = runtime_with(Limits { memory_bytes: 8 << 20, ..Default::default() });
+    let (big, _d2) = runtime_with(Limits::default());
+    let data = volume_f32(16 << 20);
+    assert!(CompressStringify::builtin(&small).unwrap().compress_stringify(&data, false, 1, PREFIX).is_err());
+    assert!(CompressStringify::builtin(&big).unwrap().compress_stringify(&data, false, 1, PREFIX).is_ok());
+}

@@ -1,0 +1,73 @@
+//! Compile cache, overrides and component loading.
+
+mod common;
+use common::*;
+use std::sync::Arc;
+use witk::pipelines::compress_stringify::{CompressStringify, CompressStringifyFn, ParseStringDecompressFn, PACKAGE};
+use witk::{Error, Runtime, RuntimeConfig};
+
+fn cache_entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "cwasm")).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn compile_cache_is_written_reused_and_repaired() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = RuntimeConfig { cache_dir: Some(dir.path().into()), limits: Default::default() };
+    let first = CompressStringify::builtin(&Runtime::new(config.clone()).unwrap()).unwrap();
+    assert_eq!(first.compress_stringify(&[33, 44, 55], true, 3, PREFIX).unwrap(), b"data:application/zstd;base64,KLUv/SADGQAAISw3");
+    let entries = cache_entries(dir.path());
+    assert_eq!(entries.len(), 1);
+    let stamp = std::fs::metadata(&entries[0]).unwrap().modified().unwrap();
+
+    // A new runtime (as in a new process) loads the entry instead of compiling.
+    let second = CompressStringify::builtin(&Runtime::new(config.clone()).unwrap()).unwrap();
+    assert_eq!(second.compress_stringify(&[1, 2, 3], false, 3, PREFIX).unwrap(), zstd::bulk::compress(&[1, 2, 3], 3).unwrap());
+    assert_eq!(std::fs::metadata(&entries[0]).unwrap().modified().unwrap(), stamp);
+
+    // A corrupt entry is recompiled and replaced.
+    std::fs::write(&entries[0], b"garbage").unwrap();
+    let third = CompressStringify::builtin(&Runtime::new(config).unwrap()).unwrap();
+    assert_eq!(third.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
+    assert!(std::fs::metadata(&entries[0]).unwrap().len() > 1000);
+}
+
+#[test]
+fn works_without_a_cache_dir() {
+    let rt = Runtime::new(RuntimeConfig { cache_dir: None, limits: Default::default() }).unwrap();
+    let p = CompressStringify::builtin(&rt).unwrap();
+    assert_eq!(p.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
+}
+
+#[test]
+fn overrides_replace_and_fall_back() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let p = CompressStringify::builtin(&rt).unwrap();
+    let native: CompressStringifyFn = Arc::new(|input, _stringify, level, _prefix| Ok(zstd::bulk::compress(input, level).unwrap()));
+    rt.overrides().register(PACKAGE, "compress-stringify", native);
+    let marker: ParseStringDecompressFn = Arc::new(|_, _| Ok(b"from the override".to_vec()));
+    rt.overrides().register(PACKAGE, "parse-string-decompress", marker);
+    assert_eq!(rt.overrides().list().len(), 2);
+    // The override skips the component, so its range checks do not apply.
+    assert!(p.compress_stringify(b"x", false, 3, PREFIX).is_ok());
+    assert_eq!(p.parse_string_decompress(b"anything", false).unwrap(), b"from the override");
+
+    assert!(rt.overrides().remove(PACKAGE, "parse-string-decompress"));
+    assert!(matches!(p.parse_string_decompress(b"anything", false), Err(Error::Pipeline { .. })));
+    // An override with the wrong signature is ignored rather than misused.
+    rt.overrides().register(PACKAGE, "parse-string-decompress", 42u32);
+    assert!(matches!(p.parse_string_decompress(b"anything", false), Err(Error::Pipeline { .. })));
+}
+
+#[test]
+fn load_errors_are_clear() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let err = rt.load_bytes("junk.wasm", b"\0asm not really").err().unwrap();
+    assert!(matches!(err, Error::Load { .. }) && err.to_string().contains("junk.wasm"), "{err}");
+    let err = rt.load_file(std::path::Path::new("/nonexistent/x.wasm")).err().unwrap();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+    let err = witk::builtin::wasm("no-such-pipeline").unwrap_err();
+    assert!(err.to_string().contains("compress-stringify"), "{err}");
+}
