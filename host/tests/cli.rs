@@ -50,7 +50,11 @@ fn stdin_stdout_and_negative_levels() {
     let out = witk_stdin(&["compress-stringify", "--stringify", "-", "-"], dir.path(), &[33, 44, 55]);
     assert!(out.status.success());
     assert_eq!(out.stdout, b"data:application/zstd;base64,KLUv/SADGQAAISw3");
-    let out = witk_stdin(&["compress-stringify", "--level", "-5", "--stringify", "--data-url-prefix", "data:base64,", "-", "-"], dir.path(), b"abc");
+    let out = witk_stdin(
+        &["compress-stringify", "--level", "-5", "--stringify", "--data-url-prefix", "data:base64,", "-", "-"],
+        dir.path(),
+        b"abc",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stdout.starts_with(b"data:base64,KLUv"));
     let out = witk_stdin(&["parse-string-decompress", "--parse-string", "-", "-"], dir.path(), &out.stdout);

@@ -78,7 +78,8 @@ fn data_url_format_and_forgiving_parse() {
     assert!(custom.starts_with(b"data:base64,"));
     assert_eq!(&custom[12..], payload.as_bytes());
 
-    let wrapped: String = payload.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\r\n");
+    let wrapped: String =
+        payload.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\r\n");
     let url_safe = payload.replace('+', "-").replace('/', "_");
     let unpadded = payload.trim_end_matches('=');
     for form in [text, payload, &wrapped, &url_safe, unpadded, &format!("data:base64,{payload}")] {

@@ -8,7 +8,9 @@ use witk::{Error, Runtime, RuntimeConfig};
 
 fn cache_entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "cwasm")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "cwasm")).collect()
+        })
         .unwrap_or_default()
 }
 
@@ -17,14 +19,20 @@ fn compile_cache_is_written_reused_and_repaired() {
     let dir = tempfile::tempdir().unwrap();
     let config = RuntimeConfig { cache_dir: Some(dir.path().into()), limits: Default::default() };
     let first = CompressStringify::builtin(&Runtime::new(config.clone()).unwrap()).unwrap();
-    assert_eq!(first.compress_stringify(&[33, 44, 55], true, 3, PREFIX).unwrap(), b"data:application/zstd;base64,KLUv/SADGQAAISw3");
+    assert_eq!(
+        first.compress_stringify(&[33, 44, 55], true, 3, PREFIX).unwrap(),
+        b"data:application/zstd;base64,KLUv/SADGQAAISw3"
+    );
     let entries = cache_entries(dir.path());
     assert_eq!(entries.len(), 1);
     let stamp = std::fs::metadata(&entries[0]).unwrap().modified().unwrap();
 
     // A new runtime (as in a new process) loads the entry instead of compiling.
     let second = CompressStringify::builtin(&Runtime::new(config.clone()).unwrap()).unwrap();
-    assert_eq!(second.compress_stringify(&[1, 2, 3], false, 3, PREFIX).unwrap(), zstd::bulk::compress(&[1, 2, 3], 3).unwrap());
+    assert_eq!(
+        second.compress_stringify(&[1, 2, 3], false, 3, PREFIX).unwrap(),
+        zstd::bulk::compress(&[1, 2, 3], 3).unwrap()
+    );
     assert_eq!(std::fs::metadata(&entries[0]).unwrap().modified().unwrap(), stamp);
 
     // A corrupt entry is recompiled and replaced.
@@ -45,7 +53,8 @@ fn works_without_a_cache_dir() {
 fn overrides_replace_and_fall_back() {
     let (rt, _dir) = runtime_with(Default::default());
     let p = CompressStringify::builtin(&rt).unwrap();
-    let native: CompressStringifyFn = Arc::new(|input, _stringify, level, _prefix| Ok(zstd::bulk::compress(input, level).unwrap()));
+    let native: CompressStringifyFn =
+        Arc::new(|input, _stringify, level, _prefix| Ok(zstd::bulk::compress(input, level).unwrap()));
     rt.overrides().register(PACKAGE, "compress-stringify", native);
     let marker: ParseStringDecompressFn = Arc::new(|_, _| Ok(b"from the override".to_vec()));
     rt.overrides().register(PACKAGE, "parse-string-decompress", marker);

@@ -66,7 +66,11 @@ fn declared_size(input: &[u8]) -> Result<Option<u64>, Failure> {
         let frame_len = zstd_safe::find_frame_compressed_size(rest).map_err(|code| {
             Failure::new(
                 Code::InvalidData,
-                format!("corrupt or truncated Zstandard frame at byte {}: {}", input.len() - rest.len(), zstd_safe::get_error_name(code)),
+                format!(
+                    "corrupt or truncated Zstandard frame at byte {}: {}",
+                    input.len() - rest.len(),
+                    zstd_safe::get_error_name(code)
+                ),
             )
         })?;
         if !is_skippable(rest) {
@@ -127,10 +131,7 @@ fn grow(v: &mut Vec<u8>) -> Result<(), Failure> {
 }
 
 fn too_big(bytes: u64, what: &str) -> Failure {
-    Failure::new(
-        Code::LimitExceeded,
-        format!("{what} needs {bytes} bytes, more than this call's memory limit allows"),
-    )
+    Failure::new(Code::LimitExceeded, format!("{what} needs {bytes} bytes, more than this call's memory limit allows"))
 }
 
 fn zstd_error(code: usize) -> Failure {

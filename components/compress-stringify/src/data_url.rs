@@ -16,9 +16,8 @@ pub fn encode(prefix: &str, data: &[u8]) -> Result<Vec<u8>, Failure> {
     let encoded_len = base64::encoded_len(data.len(), true)
         .ok_or_else(|| Failure::new(Code::LimitExceeded, "base64 output would overflow"))?;
     let mut out = Vec::new();
-    out.try_reserve_exact(prefix.len() + encoded_len).map_err(|_| {
-        Failure::new(Code::LimitExceeded, "data URL needs more memory than this call's limit allows")
-    })?;
+    out.try_reserve_exact(prefix.len() + encoded_len)
+        .map_err(|_| Failure::new(Code::LimitExceeded, "data URL needs more memory than this call's limit allows"))?;
     out.extend_from_slice(prefix.as_bytes());
     let start = out.len();
     out.resize(start + encoded_len, 0);
@@ -46,7 +45,10 @@ pub fn decode(text: &[u8]) -> Result<Vec<u8>, Failure> {
             _ => {
                 return Err(Failure::new(
                     Code::InvalidData,
-                    format!("invalid base64: byte 0x{b:02X} at offset {} is not in the base64 alphabet", i + (text.len() - payload.len())),
+                    format!(
+                        "invalid base64: byte 0x{b:02X} at offset {} is not in the base64 alphabet",
+                        i + (text.len() - payload.len())
+                    ),
                 ))
             }
         }
@@ -55,18 +57,17 @@ pub fn decode(text: &[u8]) -> Result<Vec<u8>, Failure> {
     while clean.last() == Some(&b'=') {
         clean.pop();
     }
-    LENIENT
-        .decode(&clean)
-        .map_err(|e| Failure::new(Code::InvalidData, format!("invalid base64: {e}")))
+    LENIENT.decode(&clean).map_err(|e| Failure::new(Code::InvalidData, format!("invalid base64: {e}")))
 }
 
 /// The payload after a `data:[<media type>][;base64],` prefix, or the whole input.
 fn strip_prefix(text: &[u8]) -> Result<&[u8], Failure> {
     let trimmed = text.trim_ascii_start();
     if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case(b"data:") {
-        let comma = trimmed.iter().position(|&b| b == b',').ok_or_else(|| {
-            Failure::new(Code::InvalidData, "data URL has no ',' between its header and payload")
-        })?;
+        let comma = trimmed
+            .iter()
+            .position(|&b| b == b',')
+            .ok_or_else(|| Failure::new(Code::InvalidData, "data URL has no ',' between its header and payload"))?;
         let header = &trimmed[5..comma];
         if !header.ends_with(b";base64") && !header.ends_with(b"base64") {
             return Err(Failure::new(
@@ -110,6 +111,9 @@ mod tests {
     #[test]
     fn encode_matches_reference() {
         let frame = [0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x03, 0x19, 0x00, 0x00, 0x21, 0x2c, 0x37];
-        assert_eq!(encode("data:application/zstd;base64,", &frame).unwrap(), b"data:application/zstd;base64,KLUv/SADGQAAISw3");
+        assert_eq!(
+            encode("data:application/zstd;base64,", &frame).unwrap(),
+            b"data:application/zstd;base64,KLUv/SADGQAAISw3"
+        );
     }
 }

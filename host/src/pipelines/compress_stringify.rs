@@ -41,8 +41,7 @@ impl CompressStringify {
 
     /// Use an already loaded component (for example a newer build from a file).
     pub fn from_loaded(runtime: &Runtime, loaded: &Loaded) -> Result<Self> {
-        let pre = bindings::CompressStringifyPre::new(loaded.pre.clone())
-            .map_err(|e| Error::load(&loaded.name, e))?;
+        let pre = bindings::CompressStringifyPre::new(loaded.pre.clone()).map_err(|e| Error::load(&loaded.name, e))?;
         Ok(CompressStringify { runtime: runtime.clone(), pre })
     }
 
@@ -59,7 +58,9 @@ impl CompressStringify {
         if let Some(f) = self.runtime.overrides().get::<CompressStringifyFn>(PACKAGE, name) {
             return f(input, stringify, compression_level, data_url_prefix);
         }
-        self.call(name, |api, store| api.call_compress_stringify(store, input, stringify, compression_level, data_url_prefix))
+        self.call(name, |api, store| {
+            api.call_compress_stringify(store, input, stringify, compression_level, data_url_prefix)
+        })
     }
 
     /// Given a binary or string produced with `compress_stringify`, decompress and
@@ -83,7 +84,8 @@ impl CompressStringify {
     ) -> Result<Vec<u8>> {
         let limits = &self.runtime.config().limits;
         let mut store = self.runtime.store();
-        let outcome = self.pre.instantiate(&mut store).and_then(|inst| f(inst.witk_compress_stringify_api(), &mut store));
+        let outcome =
+            self.pre.instantiate(&mut store).and_then(|inst| f(inst.witk_compress_stringify_api(), &mut store));
         match outcome {
             Ok(Ok(bytes)) => Ok(bytes),
             Ok(Err(e)) => Err(super::pipeline_error(function, e.code, e.message)),

@@ -10,7 +10,7 @@ pub mod types {
         path: "../wit/types",
         world: "witk:types/types",
     });
-    pub use witk::types::errors::{Error, ErrorCode};
+    pub use self::witk::types::errors::{Error, ErrorCode};
 }
 
 impl From<types::ErrorCode> for ErrorCode {

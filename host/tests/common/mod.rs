@@ -39,10 +39,10 @@ pub fn volume_f32(n: usize) -> Vec<u8> {
     let side = (count as f64).cbrt().ceil() as usize;
     let noise = random_bytes(count, 7);
     let mut out = Vec::with_capacity(n);
-    for i in 0..count {
+    for (i, &n) in noise.iter().enumerate() {
         let (x, y, z) = (i % side, (i / side) % side, i / (side * side));
         let r = ((x * x + y * y + z * z) as f32).sqrt() / side as f32;
-        let v = (r * 9.0).sin() * 100.0 + (noise[i] as f32 - 128.0) * 0.01;
+        let v = (r * 9.0).sin() * 100.0 + (n as f32 - 128.0) * 0.01;
         out.extend_from_slice(&v.to_le_bytes());
     }
     out
