@@ -92,7 +92,12 @@ fn startup() {
     let warm_cache: PathBuf = dir.join("warm");
     run(&warm_cache);
     let warm = (0..10).map(|_| run(&warm_cache)).min().unwrap();
-    println!("{:<28} {:>8.1} ms (empty cache: compile)  {:>8.1} ms (warm cache)", "CLI start + first call", ms(cold), ms(warm));
+    println!(
+        "{:<28} {:>8.1} ms (empty cache: compile)  {:>8.1} ms (warm cache)",
+        "CLI start + first call",
+        ms(cold),
+        ms(warm)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -31,11 +31,35 @@ pub struct RuntimeConfig {
     pub cache_dir: Option<PathBuf>,
     /// Limits applied to every call made through this runtime.
     pub limits: Limits,
+    /// Reuse of instances between calls.
+    pub pool: PoolConfig,
+}
+
+/// Instances that finished a call normally are kept for the next call: their memory is
+/// already mapped and their allocator warm, which saves page faults on every call. An
+/// instance that trapped, timed out or hit a limit is always discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolConfig {
+    /// Idle instances kept per pipeline. 0 gives every call a brand-new instance.
+    /// Default: the number of CPUs.
+    pub max_idle_instances: usize,
+    /// Instances whose linear memory grew beyond this are discarded after their call
+    /// rather than kept, so one huge call does not pin its memory. Default: 512 MiB.
+    pub max_idle_memory_bytes: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig {
+            max_idle_instances: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            max_idle_memory_bytes: 512 << 20,
+        }
+    }
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { cache_dir: default_cache_dir(), limits: Limits::default() }
+        RuntimeConfig { cache_dir: default_cache_dir(), limits: Limits::default(), pool: PoolConfig::default() }
     }
 }
 

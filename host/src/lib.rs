@@ -1,8 +1,8 @@
 //! # witk: spatial-analysis pipelines as WebAssembly components
 //!
 //! This crate hosts witk's pipeline components with wasmtime's component model:
-//! typed calls generated from the WIT in `wit/`, a fresh store per call (a trap never
-//! affects later calls), memory and time limits, an on-disk cache of compiled
+//! typed calls generated from the WIT in `wit/`, pooled instances that are discarded
+//! whenever a call fails (a trap never affects later calls), memory and time limits, an on-disk cache of compiled
 //! components, and an override registry for native implementations.
 //!
 //! ```no_run
@@ -24,7 +24,7 @@ pub mod overrides;
 pub mod pipelines;
 pub mod runtime;
 
-pub use config::{Limits, RuntimeConfig};
+pub use config::{Limits, PoolConfig, RuntimeConfig};
 pub use error::{Error, ErrorCode, Result};
 pub use overrides::Overrides;
-pub use runtime::{Loaded, Runtime};
+pub use runtime::{CallState, InstancePool, Loaded, Runtime};

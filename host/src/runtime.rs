@@ -60,12 +60,16 @@ impl WasiView for CallState {
 struct Limiter {
     memory_bytes: u64,
     denied: Option<u64>,
+    /// Largest memory granted so far, to decide whether an instance is worth keeping.
+    granted: u64,
 }
 
 impl ResourceLimiter for Limiter {
     fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> wasmtime::Result<bool> {
         let ok = desired as u64 <= self.memory_bytes;
-        if !ok {
+        if ok {
+            self.granted = self.granted.max(desired as u64);
+        } else {
             self.denied = Some(desired as u64);
         }
         Ok(ok)
@@ -146,20 +150,83 @@ impl Runtime {
         let state = CallState {
             wasi: WasiCtx::builder().build(),
             table: ResourceTable::new(),
-            limiter: Limiter { memory_bytes: limits.memory_bytes, denied: None },
+            limiter: Limiter { memory_bytes: limits.memory_bytes, denied: None, granted: 0 },
         };
         let mut store = Store::new(&self.inner.engine, state);
         store.limiter(|s| &mut s.limiter);
-        match limits.timeout {
-            Some(t) => {
-                let ticks = t.as_nanos().div_ceil(EPOCH_TICK.as_nanos()).max(1);
-                store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
-            }
-            // Far enough never to arrive, small enough not to overflow when added to the epoch.
-            None => store.set_epoch_deadline(u64::MAX / 2),
-        }
         store.epoch_deadline_trap();
+        arm(&mut store, limits);
         store
+    }
+}
+
+/// Start a call's clock and forget the previous call's limit events.
+fn arm(store: &mut Store<CallState>, limits: &Limits) {
+    store.data_mut().limiter.denied = None;
+    match limits.timeout {
+        Some(t) => {
+            let ticks = t.as_nanos().div_ceil(EPOCH_TICK.as_nanos()).max(1);
+            store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX / 2));
+        }
+        // Far enough never to arrive, small enough not to overflow when added to the epoch.
+        None => store.set_epoch_deadline(u64::MAX / 2),
+    }
+}
+
+/// Idle instances of one component with their stores, reused across calls (see
+/// [`PoolConfig`](crate::PoolConfig)). `B` is the `bindgen!`-generated world type.
+pub struct InstancePool<B> {
+    runtime: Runtime,
+    idle: Mutex<Vec<(Store<CallState>, B)>>,
+}
+
+impl<B> InstancePool<B> {
+    /// An empty pool; instances are created on demand.
+    pub fn new(runtime: &Runtime) -> Self {
+        InstancePool { runtime: runtime.clone(), idle: Mutex::new(Vec::new()) }
+    }
+
+    /// Run `call` on an idle instance, or on one made by `instantiate`. The instance
+    /// returns to the pool only if the call completed (the component may still have
+    /// returned its own error value); after a trap or limit it is dropped.
+    pub fn call<R>(
+        &self,
+        pipeline: &str,
+        instantiate: impl FnOnce(&mut Store<CallState>) -> wasmtime::Result<B>,
+        call: impl FnOnce(&B, &mut Store<CallState>) -> wasmtime::Result<R>,
+    ) -> Result<R> {
+        let config = self.runtime.config();
+        let warm = self.idle.lock().unwrap().pop();
+        let (mut store, bindings) = match warm {
+            Some((mut store, bindings)) => {
+                arm(&mut store, &config.limits);
+                (store, bindings)
+            }
+            None => {
+                let mut store = self.runtime.store();
+                match instantiate(&mut store) {
+                    Ok(b) => (store, b),
+                    Err(e) => return Err(call_error(pipeline, &store, &config.limits, e)),
+                }
+            }
+        };
+        match call(&bindings, &mut store) {
+            Ok(r) => {
+                if store.data().limiter.granted <= config.pool.max_idle_memory_bytes {
+                    let mut idle = self.idle.lock().unwrap();
+                    if idle.len() < config.pool.max_idle_instances {
+                        idle.push((store, bindings));
+                    }
+                }
+                Ok(r)
+            }
+            Err(e) => Err(call_error(pipeline, &store, &config.limits, e)),
+        }
+    }
+
+    /// Drop every idle instance (their memory is released).
+    pub fn clear(&self) {
+        self.idle.lock().unwrap().clear();
     }
 }
 

@@ -17,7 +17,7 @@ fn cache_entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn compile_cache_is_written_reused_and_repaired() {
     let dir = tempfile::tempdir().unwrap();
-    let config = RuntimeConfig { cache_dir: Some(dir.path().into()), limits: Default::default() };
+    let config = RuntimeConfig { cache_dir: Some(dir.path().into()), ..Default::default() };
     let first = CompressStringify::builtin(&Runtime::new(config.clone()).unwrap()).unwrap();
     assert_eq!(
         first.compress_stringify(&[33, 44, 55], true, 3, PREFIX).unwrap(),
@@ -44,7 +44,7 @@ fn compile_cache_is_written_reused_and_repaired() {
 
 #[test]
 fn works_without_a_cache_dir() {
-    let rt = Runtime::new(RuntimeConfig { cache_dir: None, limits: Default::default() }).unwrap();
+    let rt = Runtime::new(RuntimeConfig { cache_dir: None, ..Default::default() }).unwrap();
     let p = CompressStringify::builtin(&rt).unwrap();
     assert_eq!(p.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
 }

@@ -1,15 +1,8 @@
 //! Base64 data URLs, parsed more forgivingly than ITK-Wasm does.
 
 use crate::{Code, Failure};
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
-use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-
-/// Standard alphabet; padding optional when decoding.
-const LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// `prefix` followed by the standard, padded base64 of `data`.
 pub fn encode(prefix: &str, data: &[u8]) -> Result<Vec<u8>, Failure> {
@@ -29,35 +22,96 @@ pub fn encode(prefix: &str, data: &[u8]) -> Result<Vec<u8>, Failure> {
 }
 
 /// Decode a data URL or bare base64 text: strips a `data:...,` prefix, ignores ASCII
-/// whitespace, accepts the URL-safe alphabet and missing padding.
+/// whitespace, accepts the URL-safe alphabet and missing or extra padding.
+///
+/// A table-driven decoder rather than the `base64` crate: it handles every forgiving
+/// form in one pass over the input, with a fast path for runs of 4 plain symbols.
 pub fn decode(text: &[u8]) -> Result<Vec<u8>, Failure> {
     let payload = strip_prefix(text)?;
-    let mut clean = Vec::new();
-    clean.try_reserve_exact(payload.len()).map_err(|_| {
-        Failure::new(Code::LimitExceeded, "base64 text needs more memory than this call's limit allows")
+    let offset = text.len() - payload.len();
+    let mut out = Vec::new();
+    out.try_reserve_exact(payload.len() / 4 * 3 + 3).map_err(|_| {
+        Failure::new(Code::LimitExceeded, "decoded base64 needs more memory than this call's limit allows")
     })?;
-    for (i, &b) in payload.iter().enumerate() {
-        match b {
-            b'-' => clean.push(b'+'),
-            b'_' => clean.push(b'/'),
-            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' => {}
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' | b'=' => clean.push(b),
-            _ => {
-                return Err(Failure::new(
-                    Code::InvalidData,
-                    format!(
-                        "invalid base64: byte 0x{b:02X} at offset {} is not in the base64 alphabet",
-                        i + (text.len() - payload.len())
-                    ),
-                ))
+    let (mut acc, mut n) = (0u32, 0u32);
+    let mut i = 0;
+    while i < payload.len() {
+        if n == 0 && i + 4 <= payload.len() {
+            let q = &payload[i..i + 4];
+            let (a, b, c, d) =
+                (DECODE[q[0] as usize], DECODE[q[1] as usize], DECODE[q[2] as usize], DECODE[q[3] as usize]);
+            if (a | b | c | d) < 64 {
+                let w = (a as u32) << 18 | (b as u32) << 12 | (c as u32) << 6 | d as u32;
+                out.extend_from_slice(&[(w >> 16) as u8, (w >> 8) as u8, w as u8]);
+                i += 4;
+                continue;
             }
         }
+        let b = payload[i];
+        match DECODE[b as usize] {
+            v @ 0..=63 => {
+                acc = acc << 6 | v as u32;
+                n += 1;
+                if n == 4 {
+                    out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+                    (acc, n) = (0, 0);
+                }
+            }
+            SPACE => {}
+            PAD => {
+                // Padding ends the data: only padding and whitespace may follow.
+                if let Some(p) = payload[i..].iter().position(|&c| c != b'=' && DECODE[c as usize] != SPACE) {
+                    return Err(invalid_symbol(payload[i + p], offset + i + p));
+                }
+                break;
+            }
+            _ => return Err(invalid_symbol(b, offset + i)),
+        }
+        i += 1;
     }
-    // Tolerate extra or missing '=' at the end; padding is only a length hint.
-    while clean.last() == Some(&b'=') {
-        clean.pop();
+    match n {
+        0 => {}
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => {
+            return Err(Failure::new(
+                Code::InvalidData,
+                "invalid base64: the text ends with a single symbol, which cannot encode a byte",
+            ))
+        }
     }
-    LENIENT.decode(&clean).map_err(|e| Failure::new(Code::InvalidData, format!("invalid base64: {e}")))
+    Ok(out)
+}
+
+const SPACE: u8 = 0xFE;
+const PAD: u8 = 0xFD;
+const INVALID: u8 = 0xFF;
+
+/// Symbol values of both alphabets; whitespace and padding marked.
+const DECODE: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        t[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    t[b'-' as usize] = 62;
+    t[b'_' as usize] = 63;
+    t[b'=' as usize] = PAD;
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0c] = SPACE;
+    t
+};
+
+fn invalid_symbol(b: u8, at: usize) -> Failure {
+    Failure::new(
+        Code::InvalidData,
+        format!("invalid base64: byte 0x{b:02X} at offset {at} is not in the base64 alphabet"),
+    )
 }
 
 /// The payload after a `data:[<media type>][;base64],` prefix, or the whole input.
@@ -99,6 +153,14 @@ mod tests {
         }
         assert_eq!(decode(b"AQI").unwrap(), vec![1, 2]);
         assert_eq!(decode(b"AQI=").unwrap(), vec![1, 2]);
+        assert_eq!(decode(b"AQI==").unwrap(), vec![1, 2]);
+        assert_eq!(decode(b"").unwrap(), Vec::<u8>::new());
+        let all: Vec<u8> = (0..=255).collect();
+        for n in 0..all.len() {
+            let text = STANDARD.encode(&all[..n]);
+            assert_eq!(decode(text.as_bytes()).unwrap(), &all[..n]);
+            assert_eq!(decode(text.trim_end_matches('=').as_bytes()).unwrap(), &all[..n]);
+        }
     }
 
     #[test]
@@ -106,6 +168,8 @@ mod tests {
         assert!(decode(b"KLUv*SAD").unwrap_err().message.contains("offset 4"));
         assert_eq!(decode(b"data:text/plain,hello").unwrap_err().code, Code::Unsupported);
         assert!(decode(b"A").is_err());
+        assert!(decode(b"AQ==AQ").unwrap_err().message.contains("offset 4"));
+        assert!(decode(b"AQ==\n").is_ok());
     }
 
     #[test]

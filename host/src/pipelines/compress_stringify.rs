@@ -1,7 +1,7 @@
 //! `witk:compress-stringify`: Zstandard frames and base64 data URLs.
 
 use crate::error::{Error, Result};
-use crate::runtime::{call_error, Loaded, Runtime};
+use crate::runtime::{InstancePool, Loaded, Runtime};
 use std::sync::Arc;
 
 mod bindings {
@@ -30,6 +30,7 @@ pub type ParseStringDecompressFn = Arc<dyn Fn(&[u8], bool) -> Result<Vec<u8>> + 
 pub struct CompressStringify {
     runtime: Runtime,
     pre: bindings::CompressStringifyPre<crate::runtime::CallState>,
+    pool: Arc<InstancePool<bindings::CompressStringify>>,
 }
 
 impl CompressStringify {
@@ -42,7 +43,7 @@ impl CompressStringify {
     /// Use an already loaded component (for example a newer build from a file).
     pub fn from_loaded(runtime: &Runtime, loaded: &Loaded) -> Result<Self> {
         let pre = bindings::CompressStringifyPre::new(loaded.pre.clone()).map_err(|e| Error::load(&loaded.name, e))?;
-        Ok(CompressStringify { runtime: runtime.clone(), pre })
+        Ok(CompressStringify { runtime: runtime.clone(), pre, pool: Arc::new(InstancePool::new(runtime)) })
     }
 
     /// Given a binary, compress and optionally base64 encode: one Zstandard frame with
@@ -73,7 +74,7 @@ impl CompressStringify {
         self.call(name, |api, store| api.call_parse_string_decompress(store, input, parse_string))
     }
 
-    /// Instantiate in a fresh store, call, and map every failure to a witk error.
+    /// Call on a pooled instance and map every failure to a witk error.
     fn call(
         &self,
         function: &str,
@@ -82,14 +83,11 @@ impl CompressStringify {
             &mut wasmtime::Store<crate::runtime::CallState>,
         ) -> wasmtime::Result<Result<Vec<u8>, super::types::Error>>,
     ) -> Result<Vec<u8>> {
-        let limits = &self.runtime.config().limits;
-        let mut store = self.runtime.store();
-        let outcome =
-            self.pre.instantiate(&mut store).and_then(|inst| f(inst.witk_compress_stringify_api(), &mut store));
-        match outcome {
-            Ok(Ok(bytes)) => Ok(bytes),
-            Ok(Err(e)) => Err(super::pipeline_error(function, e.code, e.message)),
-            Err(e) => Err(call_error(function, &store, limits, e)),
-        }
+        let result = self.pool.call(
+            function,
+            |store| self.pre.instantiate(store),
+            |inst, store| f(inst.witk_compress_stringify_api(), store),
+        )?;
+        result.map_err(|e| super::pipeline_error(function, e.code, e.message))
     }
 }

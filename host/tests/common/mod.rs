@@ -9,7 +9,8 @@ pub const PREFIX: &str = "data:application/zstd;base64,";
 /// A runtime with its own empty cache directory, so tests never share state.
 pub fn runtime_with(limits: witk::Limits) -> (Runtime, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let rt = Runtime::new(RuntimeConfig { cache_dir: Some(dir.path().to_path_buf()), limits }).unwrap();
+    let rt = Runtime::new(RuntimeConfig { cache_dir: Some(dir.path().to_path_buf()), limits, ..Default::default() })
+        .unwrap();
     (rt, dir)
 }
 
