@@ -21,3 +21,10 @@ step "component logic, native"
 
 step "host: unit, integration, CLI and doc tests"
 cargo test --release --locked --workspace
+
+step "interchange with ITK-Wasm (itkwasm-compress-stringify) and PyPI zstandard"
+bash scripts/python-env.sh
+cargo build --release --locked -p witk
+.venv/bin/ruff check tests scripts
+.venv/bin/ruff format --check tests scripts
+.venv/bin/python -m pytest -q tests/interchange

@@ -28,3 +28,8 @@ pub use config::{Limits, PoolConfig, RuntimeConfig};
 pub use error::{Error, ErrorCode, Result};
 pub use overrides::Overrides;
 pub use runtime::{CallState, InstancePool, Loaded, Runtime};
+
+/// The README's Rust example runs as a doc test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

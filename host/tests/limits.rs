@@ -44,3 +44,22 @@ fn limits_are_per_runtime() {
     assert!(CompressStringify::builtin(&small).unwrap().compress_stringify(&data, false, 1, PREFIX).is_err());
     assert!(CompressStringify::builtin(&big).unwrap().compress_stringify(&data, false, 1, PREFIX).is_ok());
 }
+
+#[test]
+fn pool_can_be_disabled_and_is_shared_by_clones() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = witk::RuntimeConfig {
+        cache_dir: Some(dir.path().into()),
+        pool: witk::PoolConfig { max_idle_instances: 0, ..Default::default() },
+        ..Default::default()
+    };
+    let p = CompressStringify::builtin(&witk::Runtime::new(config).unwrap()).unwrap();
+    for i in 0..3u8 {
+        let frame = p.compress_stringify(&[i; 100], false, 3, PREFIX).unwrap();
+        assert_eq!(p.parse_string_decompress(&frame, false).unwrap(), [i; 100]);
+    }
+    // A pipeline error (not a trap) leaves the instance usable and pooled.
+    let pooled = pipeline();
+    assert!(pooled.parse_string_decompress(b"bad", false).is_err());
+    assert_eq!(pooled.clone().parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
+}
