@@ -1,0 +1,90 @@
+"""witk: universal spatial analysis as WebAssembly components.
+
+The core package: the data model (ITK-Wasm's field names), NumPy conversions,
+environment dispatch, typed exceptions and the native component host.
+"""
+
+from .arrays import array_from_image, array_from_point_set, image_from_array, point_set_from_array
+from .component_types import FloatTypes, IntTypes, PixelTypes
+from .dispatch import FunctionFactory, environment_dispatch, function_factory
+from .errors import (
+    InternalError,
+    InvalidArgumentError,
+    InvalidDataError,
+    LimitExceededError,
+    LoadError,
+    MemoryLimitError,
+    PipelineError,
+    PipelineTimeoutError,
+    TrapError,
+    UnsupportedError,
+)
+from .runtime import Pipeline, Settings, configure, pipeline, settings
+from .spatial import (
+    BinaryFile,
+    BinaryStream,
+    Image,
+    ImageRegion,
+    ImageType,
+    JsonCompatible,
+    Mesh,
+    MeshType,
+    PointSet,
+    PointSetType,
+    PolyData,
+    PolyDataType,
+    TextFile,
+    TextStream,
+    Transform,
+    TransformList,
+    TransformParameterizations,
+    TransformType,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BinaryFile",
+    "BinaryStream",
+    "FloatTypes",
+    "FunctionFactory",
+    "Image",
+    "ImageRegion",
+    "ImageType",
+    "IntTypes",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidDataError",
+    "JsonCompatible",
+    "LimitExceededError",
+    "LoadError",
+    "MemoryLimitError",
+    "Mesh",
+    "MeshType",
+    "Pipeline",
+    "PipelineError",
+    "PipelineTimeoutError",
+    "PixelTypes",
+    "PointSet",
+    "PointSetType",
+    "PolyData",
+    "PolyDataType",
+    "Settings",
+    "TextFile",
+    "TextStream",
+    "Transform",
+    "TransformList",
+    "TransformParameterizations",
+    "TransformType",
+    "TrapError",
+    "UnsupportedError",
+    "array_from_image",
+    "array_from_point_set",
+    "configure",
+    "environment_dispatch",
+    "function_factory",
+    "image_from_array",
+    "pipeline",
+    "point_set_from_array",
+    "settings",
+]

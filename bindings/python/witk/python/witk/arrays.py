@@ -1,0 +1,123 @@
+"""NumPy conversions for the data model (NumPy is imported on first use only)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
+from .spatial import Image, ImageRegion, ImageType, PointSet, PointSetType, coerce
+
+_DTYPES = {
+    "int8": "i1",
+    "uint8": "u1",
+    "int16": "<i2",
+    "uint16": "<u2",
+    "int32": "<i4",
+    "uint32": "<u4",
+    "int64": "<i8",
+    "uint64": "<u8",
+    "float32": "<f4",
+    "float64": "<f8",
+}
+
+
+def dtype_of(ctype: Any) -> Any:
+    """The NumPy dtype of a component type."""
+    import numpy as np
+
+    return np.dtype(_DTYPES[component_type(ctype).value])
+
+
+def component_type_of(dtype: Any) -> ComponentType:
+    """The component type of a NumPy dtype; raises ``TypeError`` for others (complex,
+    object, big-endian...)."""
+    import numpy as np
+
+    dt = np.dtype(dtype)
+    for name, code in _DTYPES.items():
+        if dt == np.dtype(code):
+            return IntTypes(name) if name[0] in "iu" else FloatTypes(name)
+    raise TypeError(f"dtype {dt} has no witk component type; use one of {', '.join(_DTYPES)} (little-endian)")
+
+
+def image_from_array(arr: Any, is_vector: bool = False, image_type: Optional[ImageType] = None) -> Image:
+    """An :class:`Image` whose pixel data is ``arr`` (not copied when it is a C-contiguous
+    array). NumPy's last axis is the image's first (x): shape ``(z, y, x)`` or, with
+    ``is_vector``, ``(z, y, x, components)``."""
+    import numpy as np
+
+    arr = np.asarray(arr)
+    dimension = arr.ndim - 1 if is_vector else arr.ndim
+    if dimension < 1:
+        raise ValueError(f"an image needs at least one spatial axis; got shape {arr.shape}")
+    if image_type is None:
+        image_type = ImageType(
+            dimension=dimension,
+            componentType=component_type_of(arr.dtype),
+            pixelType=PixelTypes.VariableLengthVector if is_vector else PixelTypes.Scalar,
+            components=int(arr.shape[-1]) if is_vector else 1,
+        )
+    size = [int(s) for s in arr.shape[:dimension][::-1]]
+    return Image(
+        imageType=image_type,
+        size=size,
+        data=np.ascontiguousarray(arr),
+        bufferedRegion=ImageRegion(index=[0] * dimension, size=list(size)),
+    )
+
+
+def array_from_image(image: Any) -> Any:
+    """The pixel data of an image (witk's or itkwasm's) as a NumPy array shaped
+    ``(z, y, x)`` or ``(z, y, x, components)``; a view when possible."""
+    import numpy as np
+
+    image = coerce(Image, image)
+    if image.data is None:
+        raise ValueError("the image has no pixel data (it was read with information_only)")
+    itype = image.imageType
+    assert isinstance(itype, ImageType)
+    region = image.bufferedRegion
+    size = list(region.size if isinstance(region, ImageRegion) and region.size else image.size)
+    shape: Tuple[int, ...] = tuple(int(s) for s in size[::-1])
+    if itype.components > 1:
+        shape += (itype.components,)
+    data = np.asarray(image.data)
+    if data.dtype == np.uint8 and itype.componentType != IntTypes.UInt8 and data.ndim == 1:
+        data = data.view(dtype_of(itype.componentType))
+    count = int(np.prod(shape))
+    if data.size != count:
+        raise ValueError(f"pixel buffer holds {data.size} values; size {size} x {itype.components} needs {count}")
+    return data.reshape(shape)
+
+
+def point_set_from_array(points: Any, point_data: Any = None) -> PointSet:
+    """A :class:`PointSet` from an ``(n, dimension)`` array of points and optional
+    per-point data shaped ``(n,)`` or ``(n, components)``."""
+    import numpy as np
+
+    pts = np.ascontiguousarray(points)
+    if pts.ndim != 2:
+        raise ValueError(f"points must have shape (n, dimension); got {pts.shape}")
+    pst = PointSetType(dimension=int(pts.shape[1]), pointComponentType=component_type_of(pts.dtype))
+    ps = PointSet(pointSetType=pst, numberOfPoints=int(pts.shape[0]), points=pts.ravel())
+    if point_data is not None:
+        pd = np.ascontiguousarray(point_data)
+        if pd.shape[0] != pts.shape[0]:
+            raise ValueError(f"point data has {pd.shape[0]} rows for {pts.shape[0]} points")
+        pst.pointPixelComponentType = component_type_of(pd.dtype)
+        pst.pointPixelComponents = 1 if pd.ndim == 1 else int(pd.shape[1])
+        ps.numberOfPointPixels = int(pd.shape[0])
+        ps.pointData = pd.ravel()
+    return ps
+
+
+def array_from_point_set(point_set: Any) -> Any:
+    """The points of a point set (witk's or itkwasm's) as an ``(n, dimension)`` array."""
+    import numpy as np
+
+    ps = coerce(PointSet, point_set)
+    pst = ps.pointSetType
+    assert isinstance(pst, PointSetType)
+    if ps.points is None:
+        return np.empty((0, pst.dimension), dtype_of(pst.pointComponentType))
+    return np.asarray(ps.points).reshape(ps.numberOfPoints, pst.dimension)

@@ -1,0 +1,105 @@
+//! Python <-> Rust conversions shared by the generated adapters.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
+use std::ffi::{c_char, c_int, c_void};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+
+/// `Py_buffer` as CPython defines it (unchanged since 3.0; part of the stable ABI
+/// from 3.11). Declared here because PyO3 exposes the buffer protocol under abi3 only
+/// for 3.11+, while the wheel targets 3.9+; the functions below are exported by every
+/// CPython 3 interpreter.
+#[repr(C)]
+struct RawBuffer {
+    buf: *mut c_void,
+    obj: *mut ffi::PyObject,
+    len: ffi::Py_ssize_t,
+    itemsize: ffi::Py_ssize_t,
+    readonly: c_int,
+    ndim: c_int,
+    format: *mut c_char,
+    shape: *mut ffi::Py_ssize_t,
+    strides: *mut ffi::Py_ssize_t,
+    suboffsets: *mut ffi::Py_ssize_t,
+    internal: *mut c_void,
+}
+
+extern "C" {
+    fn PyObject_GetBuffer(obj: *mut ffi::PyObject, view: *mut RawBuffer, flags: c_int) -> c_int;
+    fn PyBuffer_Release(view: *mut RawBuffer);
+}
+
+/// `PyBUF_C_CONTIGUOUS`: one C-contiguous block, read-only access is enough.
+const PYBUF_C_CONTIGUOUS: c_int = 0x0020 | 0x0010 | 0x0008;
+
+/// A read-only view of any C-contiguous buffer-protocol object (bytes, bytearray,
+/// memoryview, NumPy arrays of any dtype): no copy, valid while the view lives.
+pub struct ByteArg {
+    view: Box<RawBuffer>,
+}
+
+impl ByteArg {
+    pub fn extract(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
+        let mut view = Box::new(std::mem::MaybeUninit::<RawBuffer>::zeroed());
+        // SAFETY: `obj` is a live object (GIL held); the view is written by CPython.
+        let rc = unsafe { PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), PYBUF_C_CONTIGUOUS) };
+        if rc != 0 {
+            let cause = PyErr::take(obj.py()).map(|e| e.to_string()).unwrap_or_default();
+            return Err(PyTypeError::new_err(format!(
+                "{name}: expected a C-contiguous bytes-like object (bytes, bytearray, memoryview, numpy array), \
+                 got {} ({cause})",
+                obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            )));
+        }
+        // SAFETY: PyObject_GetBuffer succeeded, so the view is initialised.
+        Ok(ByteArg { view: unsafe { Box::from_raw(Box::into_raw(view).cast::<RawBuffer>()) } })
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        let len = self.view.len.max(0) as usize;
+        if len == 0 || self.view.buf.is_null() {
+            return &[];
+        }
+        // SAFETY: a C-contiguous view of `len` bytes, kept alive by the exporter until
+        // the view is released in Drop.
+        unsafe { std::slice::from_raw_parts(self.view.buf as *const u8, len) }
+    }
+}
+
+impl Drop for ByteArg {
+    fn drop(&mut self) {
+        // SAFETY: releases the view obtained in `extract`, with the GIL held.
+        Python::attach(|_| unsafe { PyBuffer_Release(&mut *self.view) });
+    }
+}
+
+// SAFETY: the view is only read while alive; it is released with the GIL held.
+unsafe impl Send for ByteArg {}
+unsafe impl Sync for ByteArg {}
+
+pub fn arity(function: &str, args: &Bound<'_, PyTuple>, n: usize) -> PyResult<()> {
+    if args.len() == n {
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err(format!("{function}() takes {n} arguments, got {}", args.len())))
+    }
+}
+
+pub fn arg<'py, T>(args: &Bound<'py, PyTuple>, i: usize, name: &str) -> PyResult<T>
+where
+    T: for<'a> FromPyObject<'a, 'py, Error = PyErr>,
+{
+    args.get_item(i)?.extract::<T>().map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
+}
+
+pub fn output(py: Python<'_>, result: witk::Result<Vec<u8>>) -> PyResult<Py<PyAny>> {
+    match result {
+        Ok(bytes) => Ok(PyBytes::new(py, &bytes).into_any().unbind()),
+        Err(e) => Err(crate::to_py_err(py, e)),
+    }
+}
+
+pub fn unknown_function(function: &str) -> PyErr {
+    PyValueError::new_err(format!("this pipeline has no function {function:?}"))
+}

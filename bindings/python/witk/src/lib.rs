@@ -1,0 +1,150 @@
+//! `witk._native`: the witk Rust host as a Python extension module.
+//!
+//! One process-wide [`witk::Runtime`] (engine, compile cache, limits, instance pools),
+//! reconfigured with `configure`; `Pipeline` objects call components through the typed
+//! adapters in `generated.rs` (made by witk-codegen from wit/) with the GIL released.
+
+mod convert;
+#[rustfmt::skip]
+mod generated;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+use witk::{Runtime, RuntimeConfig};
+
+static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
+
+fn runtime() -> PyResult<Runtime> {
+    let mut guard = RUNTIME.lock().unwrap();
+    if let Some(rt) = guard.as_ref() {
+        return Ok(rt.clone());
+    }
+    let rt = Runtime::new(RuntimeConfig::default()).map_err(|e| Python::attach(|py| to_py_err(py, e)))?;
+    *guard = Some(rt.clone());
+    Ok(rt)
+}
+
+/// Replace the process-wide runtime. Pipelines loaded before keep the old settings.
+///
+/// cache_dir: a directory, "" to disable the compile cache, or None for the default.
+/// memory_limit: bytes per call. timeout: seconds per call, or None for no limit.
+/// workers: idle instances kept per pipeline.
+#[pyfunction]
+#[pyo3(signature = (cache_dir=None, memory_limit=None, timeout=None, workers=None))]
+fn configure(
+    cache_dir: Option<String>,
+    memory_limit: Option<u64>,
+    timeout: Option<f64>,
+    workers: Option<usize>,
+) -> PyResult<()> {
+    let mut config = RuntimeConfig::default();
+    match cache_dir.as_deref() {
+        None => {}
+        Some("") => config.cache_dir = None,
+        Some(dir) => config.cache_dir = Some(PathBuf::from(dir)),
+    }
+    if let Some(m) = memory_limit {
+        if m == 0 {
+            return Err(PyValueError::new_err("memory_limit must be positive"));
+        }
+        config.limits.memory_bytes = m;
+    }
+    if let Some(t) = timeout {
+        if !(t > 0.0 && t.is_finite()) {
+            return Err(PyValueError::new_err("timeout must be a positive number of seconds, or None"));
+        }
+        config.limits.timeout = Some(Duration::from_secs_f64(t));
+    }
+    if let Some(w) = workers {
+        config.pool.max_idle_instances = w;
+    }
+    let rt = Runtime::new(config).map_err(|e| Python::attach(|py| to_py_err(py, e)))?;
+    *RUNTIME.lock().unwrap() = Some(rt);
+    Ok(())
+}
+
+/// The current runtime settings as a dict.
+#[pyfunction]
+fn settings(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let rt = runtime()?;
+    let c = rt.config();
+    let d = PyDict::new(py);
+    d.set_item("cache_dir", c.cache_dir.as_ref().map(|p| p.display().to_string()))?;
+    d.set_item("memory_limit", c.limits.memory_bytes)?;
+    d.set_item("timeout", c.limits.timeout.map(|t| t.as_secs_f64()))?;
+    d.set_item("workers", c.pool.max_idle_instances)?;
+    d.set_item("max_stack", c.limits.max_stack_bytes)?;
+    Ok(d)
+}
+
+/// A loaded witk component of a known package, called by WIT function name.
+#[pyclass(frozen, module = "witk._native")]
+struct Pipeline {
+    package: String,
+    adapter: generated::Adapter,
+}
+
+#[pymethods]
+impl Pipeline {
+    /// Load the component at `path` as `package` (compiled once, then cached on disk).
+    #[new]
+    fn new(py: Python<'_>, package: &str, path: PathBuf) -> PyResult<Self> {
+        let rt = runtime()?;
+        let loaded = py.detach(|| rt.load_file(&path)).map_err(|e| to_py_err(py, e))?;
+        match generated::Adapter::new(package, &rt, &loaded).map_err(|e| to_py_err(py, e))? {
+            Some(adapter) => Ok(Pipeline { package: package.to_string(), adapter }),
+            None => Err(PyValueError::new_err(format!(
+                "unknown witk package {package:?}; this build knows {}",
+                generated::Adapter::PACKAGES.join(", ")
+            ))),
+        }
+    }
+
+    /// Call `function` (its WIT name, e.g. "compress-stringify") with positional arguments.
+    #[pyo3(signature = (function, *args))]
+    fn call(&self, py: Python<'_>, function: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        self.adapter.call(py, function, args)
+    }
+
+    #[getter]
+    fn package(&self) -> &str {
+        &self.package
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<witk.Pipeline {}>", self.package)
+    }
+}
+
+/// A witk error as the matching `witk.errors` exception.
+pub(crate) fn to_py_err(py: Python<'_>, e: witk::Error) -> PyErr {
+    use witk::Error as E;
+    let (code, pipeline, message) = match &e {
+        E::Pipeline { pipeline, code, message } => (code.as_str(), pipeline.clone(), message.clone()),
+        E::Timeout { pipeline, .. } => ("timeout", pipeline.clone(), e.to_string()),
+        E::MemoryLimit { pipeline, .. } => ("memory-limit", pipeline.clone(), e.to_string()),
+        E::Trap { pipeline, .. } => ("trap", pipeline.clone(), e.to_string()),
+        E::Load { what, .. } => ("load", what.clone(), e.to_string()),
+        E::Io { path, source } => {
+            return pyo3::exceptions::PyOSError::new_err(format!("{path}: {source}"));
+        }
+    };
+    let made = (|| -> PyResult<PyErr> {
+        let class = py.import("witk.errors")?.getattr("BY_CODE")?.get_item(code)?;
+        Ok(PyErr::from_value(class.call1((pipeline.clone(), message.clone()))?))
+    })();
+    made.unwrap_or_else(|err| err)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(configure, m)?)?;
+    m.add_function(wrap_pyfunction!(settings, m)?)?;
+    m.add_class::<Pipeline>()?;
+    m.add("PACKAGES", generated::Adapter::PACKAGES.to_vec())?;
+    Ok(())
+}

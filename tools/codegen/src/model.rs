@@ -1,0 +1,184 @@
+//! The part of a WIT pipeline package that bindings need, read with `wit-parser`.
+
+use std::path::Path;
+use wit_parser::{Resolve, Type, TypeDefKind, WorldItem};
+
+/// One pipeline package, e.g. `witk:compress-stringify`.
+pub struct Package {
+    /// Kebab-case name (`compress-stringify`).
+    pub name: String,
+    pub version: String,
+    /// First paragraph of the package's doc comment.
+    pub summary: String,
+    pub functions: Vec<Function>,
+}
+
+pub struct Function {
+    /// Kebab-case name (`compress-stringify`).
+    pub name: String,
+    /// Doc comment before the parameter list: summary line, then details.
+    pub description: String,
+    pub params: Vec<Param>,
+    pub returns: Ty,
+    pub returns_doc: String,
+}
+
+pub struct Param {
+    pub name: String,
+    pub ty: Ty,
+    pub doc: String,
+    /// Default value as written in the doc comment (`(default: 3)`), if any.
+    pub default: Option<String>,
+}
+
+/// WIT types the bindings know how to carry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    Bool,
+    /// Signed or unsigned integer with its Rust name (`i32`, `u64`, ...).
+    Int(&'static str),
+    /// `f32` or `f64`.
+    Float(&'static str),
+    String,
+    /// `list<u8>`: any buffer-protocol object in, `bytes` out.
+    Bytes,
+    /// `result<T, error>`: the value, or an exception carrying the error.
+    Fallible(Box<Ty>),
+}
+
+impl Package {
+    /// Parse `wit/<name>` (with its `deps/`).
+    pub fn load(dir: &Path) -> Result<Package, String> {
+        let mut resolve = Resolve::default();
+        let (pkg_id, _) = resolve.push_dir(dir).map_err(|e| format!("{}: {e:#}", dir.display()))?;
+        let pkg = &resolve.packages[pkg_id];
+        let name = pkg.name.name.clone();
+        let world_id =
+            *pkg.worlds.get(&name).ok_or_else(|| format!("{}: no world named {name}", dir.display()))?;
+        let mut functions = Vec::new();
+        for item in resolve.worlds[world_id].exports.values() {
+            let WorldItem::Interface { id, .. } = item else { continue };
+            for f in resolve.interfaces[*id].functions.values() {
+                functions.push(Function::from_wit(&resolve, f)?);
+            }
+        }
+        Ok(Package {
+            name,
+            version: pkg.name.version.as_ref().map_or("0.1.0".into(), |v| v.to_string()),
+            summary: first_paragraph(pkg.docs.contents.as_deref().unwrap_or("")),
+            functions,
+        })
+    }
+
+    /// `compress_stringify`
+    pub fn snake(&self) -> String {
+        snake(&self.name)
+    }
+}
+
+impl Function {
+    fn from_wit(resolve: &Resolve, f: &wit_parser::Function) -> Result<Function, String> {
+        let docs = f.docs.contents.clone().unwrap_or_default();
+        let mut description = Vec::new();
+        let mut param_docs = Vec::new();
+        let mut returns_doc = String::new();
+        let names: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
+        for line in docs.lines() {
+            match line.split_once(": ") {
+                Some(("returns", rest)) => returns_doc = rest.trim().to_string(),
+                Some((key, rest)) if names.contains(&key) => param_docs.push((key.to_string(), rest.trim().to_string())),
+                _ => description.push(line.trim_end()),
+            }
+        }
+        let params = f
+            .params
+            .iter()
+            .map(|p| {
+                let doc = param_docs.iter().find(|(k, _)| *k == p.name).map(|(_, d)| d.clone()).unwrap_or_default();
+                let (doc, default) = split_default(&doc);
+                Ok(Param { name: p.name.clone(), ty: ty(resolve, &p.ty)?, doc, default })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let returns = match &f.result {
+            Some(t) => ty(resolve, t)?,
+            None => return Err(format!("{}: functions without results are not supported yet", f.name)),
+        };
+        Ok(Function {
+            name: f.name.clone(),
+            description: description.join("\n").trim().to_string(),
+            params,
+            returns,
+            returns_doc,
+        })
+    }
+
+    /// `compress_stringify`
+    pub fn snake(&self) -> String {
+        snake(&self.name)
+    }
+
+    /// The summary line of the description.
+    pub fn summary(&self) -> &str {
+        self.description.lines().next().unwrap_or("")
+    }
+
+    /// The description after the summary line.
+    pub fn details(&self) -> &str {
+        self.description.split_once('\n').map_or("", |(_, rest)| rest.trim())
+    }
+}
+
+fn ty(resolve: &Resolve, t: &Type) -> Result<Ty, String> {
+    Ok(match t {
+        Type::Bool => Ty::Bool,
+        Type::U8 => Ty::Int("u8"),
+        Type::U16 => Ty::Int("u16"),
+        Type::U32 => Ty::Int("u32"),
+        Type::U64 => Ty::Int("u64"),
+        Type::S8 => Ty::Int("i8"),
+        Type::S16 => Ty::Int("i16"),
+        Type::S32 => Ty::Int("i32"),
+        Type::S64 => Ty::Int("i64"),
+        Type::F32 => Ty::Float("f32"),
+        Type::F64 => Ty::Float("f64"),
+        Type::String => Ty::String,
+        Type::Id(id) => match &resolve.types[*id].kind {
+            TypeDefKind::List(Type::U8) => Ty::Bytes,
+            TypeDefKind::Result(r) => {
+                let ok = r.ok.as_ref().ok_or("result<_, error> without a value is not supported yet")?;
+                Ty::Fallible(Box::new(ty(resolve, ok)?))
+            }
+            TypeDefKind::Type(inner) => ty(resolve, inner)?,
+            other => return Err(format!("WIT type {other:?} is not supported by the bindings yet")),
+        },
+        other => return Err(format!("WIT type {other:?} is not supported by the bindings yet")),
+    })
+}
+
+/// `"Stringify the output (default: false)"` → (`"Stringify the output"`, `Some("false")`).
+fn split_default(doc: &str) -> (String, Option<String>) {
+    match doc.rfind("(default: ") {
+        Some(i) if doc.ends_with(')') => {
+            (doc[..i].trim().to_string(), Some(doc[i + "(default: ".len()..doc.len() - 1].to_string()))
+        }
+        _ => (doc.to_string(), None),
+    }
+}
+
+fn first_paragraph(doc: &str) -> String {
+    doc.split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn snake(kebab: &str) -> String {
+    kebab.replace('-', "_")
+}
+
+pub fn camel(kebab: &str) -> String {
+    kebab
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect()
+}
