@@ -3,6 +3,7 @@
 # every test suite. Idempotent; safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$(pwd)
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 step "toolchain"
@@ -20,11 +21,26 @@ step "component logic, native"
 (cd components && cargo test --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')")
 
 step "host: unit, integration, CLI and doc tests"
-cargo test --release --locked --workspace
+cargo test --release --locked --workspace --exclude witk-python
 
-step "interchange with ITK-Wasm (itkwasm-compress-stringify) and PyPI zstandard"
+step "Python environment and wheels (codegen --check: generated code matches wit/)"
 bash scripts/python-env.sh
+bash scripts/build-python.sh
+
+step "Python: wheels install offline into a fresh venv; the seed example runs"
+fresh=build/fresh-venv
+rm -rf "$fresh" && python3 -m venv "$fresh"
+"$fresh/bin/pip" install -q --no-index --find-links dist/python witk-compress-stringify
+got=$(cd /tmp && "$ROOT/$fresh/bin/python" -c '
+from witk_compress_stringify import compress_stringify
+print(compress_stringify(bytes([33, 44, 55]), stringify=True).decode())')
+echo "$got"
+[ "$got" = "data:application/zstd;base64,KLUv/SADGQAAISw3" ]
+
+step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
+.venv/bin/ruff check tests scripts bindings/python
+.venv/bin/ruff format --check tests scripts bindings/python
+.venv/bin/pip install -q --no-index --force-reinstall --no-deps dist/python/*.whl
+.venv/bin/pip install -q --no-index --no-build-isolation --no-deps --force-reinstall tests/python/override-package
 cargo build --release --locked -p witk
-.venv/bin/ruff check tests scripts
-.venv/bin/ruff format --check tests scripts
-.venv/bin/python -m pytest -q tests/interchange
+.venv/bin/python -m pytest -q tests/python tests/interchange

@@ -53,8 +53,7 @@ impl Package {
         let (pkg_id, _) = resolve.push_dir(dir).map_err(|e| format!("{}: {e:#}", dir.display()))?;
         let pkg = &resolve.packages[pkg_id];
         let name = pkg.name.name.clone();
-        let world_id =
-            *pkg.worlds.get(&name).ok_or_else(|| format!("{}: no world named {name}", dir.display()))?;
+        let world_id = *pkg.worlds.get(&name).ok_or_else(|| format!("{}: no world named {name}", dir.display()))?;
         let mut functions = Vec::new();
         for item in resolve.worlds[world_id].exports.values() {
             let WorldItem::Interface { id, .. } = item else { continue };
@@ -86,7 +85,9 @@ impl Function {
         for line in docs.lines() {
             match line.split_once(": ") {
                 Some(("returns", rest)) => returns_doc = rest.trim().to_string(),
-                Some((key, rest)) if names.contains(&key) => param_docs.push((key.to_string(), rest.trim().to_string())),
+                Some((key, rest)) if names.contains(&key) => {
+                    param_docs.push((key.to_string(), rest.trim().to_string()))
+                }
                 _ => description.push(line.trim_end()),
             }
         }

@@ -131,7 +131,8 @@ def pipeline() -> witk.Pipeline:
             name = pkg.name
         ),
     );
-    let mut init = format!("{HEADER}\"\"\"{} System Python implementation.\"\"\"\n\n", pkg.summary);
+    let mut init =
+        format!("{HEADER}\"\"\"{}\n\nSystem Python implementation over witk's native host.\n\"\"\"\n\n", pkg.summary);
     let mut all = Vec::new();
     for f in &pkg.functions {
         let name = f.snake();

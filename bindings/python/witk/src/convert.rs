@@ -2,9 +2,9 @@
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
-use std::ffi::{c_char, c_int, c_void};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
+use std::ffi::{c_char, c_int, c_void};
 
 /// `Py_buffer` as CPython defines it (unchanged since 3.0; part of the stable ABI
 /// from 3.11). Declared here because PyO3 exposes the buffer protocol under abi3 only
@@ -45,12 +45,25 @@ impl ByteArg {
         // SAFETY: `obj` is a live object (GIL held); the view is written by CPython.
         let rc = unsafe { PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), PYBUF_C_CONTIGUOUS) };
         if rc != 0 {
-            let cause = PyErr::take(obj.py()).map(|e| e.to_string()).unwrap_or_default();
-            return Err(PyTypeError::new_err(format!(
-                "{name}: expected a C-contiguous bytes-like object (bytes, bytearray, memoryview, numpy array), \
-                 got {} ({cause})",
-                obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-            )));
+            let py = obj.py();
+            let cause = PyErr::take(py);
+            let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            // A buffer exporter that refuses the layout (NumPy: "not C-contiguous") raises
+            // ValueError/BufferError; an object without the buffer protocol, TypeError.
+            let is_layout = cause.as_ref().is_some_and(|e| {
+                e.is_instance_of::<pyo3::exceptions::PyValueError>(py)
+                    || e.is_instance_of::<pyo3::exceptions::PyBufferError>(py)
+            });
+            let cause = cause.map(|e| e.to_string()).unwrap_or_default();
+            return Err(if is_layout {
+                PyValueError::new_err(format!(
+                    "{name}: the {type_name} buffer is not C-contiguous ({cause}); pass numpy.ascontiguousarray(...)"
+                ))
+            } else {
+                PyTypeError::new_err(format!(
+                    "{name}: expected a bytes-like object (bytes, bytearray, memoryview, numpy array), got {type_name}"
+                ))
+            });
         }
         // SAFETY: PyObject_GetBuffer succeeded, so the view is initialised.
         Ok(ByteArg { view: unsafe { Box::from_raw(Box::into_raw(view).cast::<RawBuffer>()) } })

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any
 
 from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
 from .spatial import Image, ImageRegion, ImageType, PointSet, PointSetType, coerce
@@ -40,7 +40,7 @@ def component_type_of(dtype: Any) -> ComponentType:
     raise TypeError(f"dtype {dt} has no witk component type; use one of {', '.join(_DTYPES)} (little-endian)")
 
 
-def image_from_array(arr: Any, is_vector: bool = False, image_type: Optional[ImageType] = None) -> Image:
+def image_from_array(arr: Any, is_vector: bool = False, image_type: ImageType | None = None) -> Image:
     """An :class:`Image` whose pixel data is ``arr`` (not copied when it is a C-contiguous
     array). NumPy's last axis is the image's first (x): shape ``(z, y, x)`` or, with
     ``is_vector``, ``(z, y, x, components)``."""
@@ -78,7 +78,7 @@ def array_from_image(image: Any) -> Any:
     assert isinstance(itype, ImageType)
     region = image.bufferedRegion
     size = list(region.size if isinstance(region, ImageRegion) and region.size else image.size)
-    shape: Tuple[int, ...] = tuple(int(s) for s in size[::-1])
+    shape: tuple[int, ...] = tuple(int(s) for s in size[::-1])
     if itype.components > 1:
         shape += (itype.components,)
     data = np.asarray(image.data)

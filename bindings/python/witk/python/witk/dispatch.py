@@ -15,30 +15,30 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any, Callable, Dict, Optional, Set, Tuple
+from typing import Any, Callable
 
 if sys.version_info < (3, 10):
     from importlib_metadata import entry_points
 else:
     from importlib.metadata import entry_points
 
-Key = Tuple[str, str]
+Key = tuple[str, str]
 
 
 class FunctionFactory:
     """Registry of implementations that override a pipeline function."""
 
     def __init__(self) -> None:
-        self._registered: Dict[Key, Set[Callable[..., object]]] = {}
-        self._priorities: Dict[Callable[..., object], int] = {}
-        self._scanned: Set[Key] = set()
+        self._registered: dict[Key, set[Callable[..., object]]] = {}
+        self._priorities: dict[Callable[..., object], int] = {}
+        self._scanned: set[Key] = set()
 
     def register(self, interface_package: str, func_name: str, func: Callable[..., object], priority: int = 1) -> None:
         """Offer ``func`` as an implementation of ``interface_package.func_name``."""
         self._registered.setdefault((interface_package, func_name), set()).add(func)
         self._priorities[func] = priority
 
-    def lookup(self, interface_package: str, func_name: str) -> Optional[Set[Callable[..., object]]]:
+    def lookup(self, interface_package: str, func_name: str) -> set[Callable[..., object]] | None:
         """All implementations registered for the function, loading entry points once."""
         key = (interface_package, func_name)
         if key not in self._scanned:
@@ -48,7 +48,7 @@ class FunctionFactory:
                 self.register(interface_package, func_name, ep.load(), int(suffix) if suffix else 1)
         return self._registered.get(key)
 
-    def highest_priority(self, interface_package: str, func_name: str) -> Optional[Callable[..., object]]:
+    def highest_priority(self, interface_package: str, func_name: str) -> Callable[..., object] | None:
         """The enabled implementation with the highest priority, if any."""
         registered = self.lookup(interface_package, func_name)
         if not registered:

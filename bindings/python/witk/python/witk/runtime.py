@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 try:
     from . import _native
 except ImportError as err:  # pragma: no cover - exercised under Pyodide
     _native = None
-    _NATIVE_ERROR: Optional[ImportError] = err
+    _NATIVE_ERROR: ImportError | None = err
 else:
     _NATIVE_ERROR = None
 
 Pipeline = Any if _native is None else _native.Pipeline
 
 _lock = threading.Lock()
-_pipelines: Dict[Tuple[str, str], Any] = {}
+_pipelines: dict[tuple[str, str], Any] = {}
 _UNSET: Any = object()
 
 
@@ -30,9 +30,9 @@ _UNSET: Any = object()
 class Settings:
     """Runtime settings of the native host (see :func:`configure`)."""
 
-    cache_dir: Optional[str]
+    cache_dir: str | None
     memory_limit: int
-    timeout: Optional[float]
+    timeout: float | None
     workers: int
     max_stack: int
 
@@ -47,10 +47,10 @@ def _require_native() -> Any:
 
 def configure(
     *,
-    cache_dir: Optional[str] = _UNSET,
-    memory_limit: Optional[int] = None,
-    timeout: Optional[float] = None,
-    workers: Optional[int] = None,
+    cache_dir: str | None = _UNSET,
+    memory_limit: int | None = None,
+    timeout: float | None = None,
+    workers: int | None = None,
 ) -> Settings:
     """Set the native host's limits; applies to pipelines loaded from now on.
 

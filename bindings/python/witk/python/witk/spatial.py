@@ -7,9 +7,10 @@ them (or plain dicts, e.g. from JSON) into these classes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Dict, List, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, TypeVar, Union
 
 from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes, component_type, pixel_type
 
@@ -47,15 +48,15 @@ def _identity(dimension: int) -> ArrayLike:
 class Image:
     """An N-d image in ITK's LPS physical space (direction matrix row-major)."""
 
-    imageType: Union[ImageType, Dict[str, Any]] = field(default_factory=ImageType)
+    imageType: ImageType | dict[str, Any] = field(default_factory=ImageType)
     name: str = "Image"
     origin: Sequence[float] = field(default_factory=list)
     spacing: Sequence[float] = field(default_factory=list)
     direction: ArrayLike = field(default_factory=list)
     size: Sequence[int] = field(default_factory=list)
-    metadata: Dict[str, Any] = field(default_factory=dict)
-    data: Optional[ArrayLike] = None
-    bufferedRegion: Optional[Union[ImageRegion, Dict[str, Any]]] = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    data: ArrayLike | None = None
+    bufferedRegion: ImageRegion | dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.imageType = coerce(ImageType, self.imageType)
@@ -89,18 +90,18 @@ class MeshType:
 
 @dataclass
 class Mesh:
-    meshType: Union[MeshType, Dict[str, Any]] = field(default_factory=MeshType)
+    meshType: MeshType | dict[str, Any] = field(default_factory=MeshType)
     name: str = "Mesh"
     numberOfPoints: int = 0
-    points: Optional[ArrayLike] = None
+    points: ArrayLike | None = None
     numberOfPointPixels: int = 0
-    pointData: Optional[ArrayLike] = None
+    pointData: ArrayLike | None = None
     numberOfCells: int = 0
-    cells: Optional[ArrayLike] = None
+    cells: ArrayLike | None = None
     cellBufferSize: int = 0
     numberOfCellPixels: int = 0
-    cellData: Optional[ArrayLike] = None
-    metadata: Dict[str, Any] = field(default_factory=dict)
+    cellData: ArrayLike | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.meshType = coerce(MeshType, self.meshType)
@@ -117,13 +118,13 @@ class PointSetType:
 
 @dataclass
 class PointSet:
-    pointSetType: Union[PointSetType, Dict[str, Any]] = field(default_factory=PointSetType)
+    pointSetType: PointSetType | dict[str, Any] = field(default_factory=PointSetType)
     name: str = "PointSet"
     numberOfPoints: int = 0
-    points: Optional[ArrayLike] = None
+    points: ArrayLike | None = None
     numberOfPointPixels: int = 0
-    pointData: Optional[ArrayLike] = None
-    metadata: Dict[str, Any] = field(default_factory=dict)
+    pointData: ArrayLike | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.pointSetType = coerce(PointSetType, self.pointSetType)
@@ -150,23 +151,23 @@ def _empty_points() -> ArrayLike:
 
 @dataclass
 class PolyData:
-    polyDataType: Union[PolyDataType, Dict[str, Any]] = field(default_factory=PolyDataType)
+    polyDataType: PolyDataType | dict[str, Any] = field(default_factory=PolyDataType)
     name: str = "PolyData"
     numberOfPoints: int = 0
     points: ArrayLike = field(default_factory=_empty_points)
     verticesBufferSize: int = 0
-    vertices: Optional[ArrayLike] = None
+    vertices: ArrayLike | None = None
     linesBufferSize: int = 0
-    lines: Optional[ArrayLike] = None
+    lines: ArrayLike | None = None
     polygonsBufferSize: int = 0
-    polygons: Optional[ArrayLike] = None
+    polygons: ArrayLike | None = None
     triangleStripsBufferSize: int = 0
-    triangleStrips: Optional[ArrayLike] = None
+    triangleStrips: ArrayLike | None = None
     numberOfPointPixels: int = 0
-    pointData: Optional[ArrayLike] = None
+    pointData: ArrayLike | None = None
     numberOfCellPixels: int = 0
-    cellData: Optional[ArrayLike] = None
-    metadata: Dict[str, Any] = field(default_factory=dict)
+    cellData: ArrayLike | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.polyDataType = coerce(PolyDataType, self.polyDataType)
@@ -188,7 +189,6 @@ class TransformParameterizations(str, Enum):
     Scale = "Scale"
     ScaleLogarithmic = "ScaleLogarithmic"
     ScaleSkewVersor3D = "ScaleSkewVersor3D"
-    ScaleVersor3D = "ScaleVersor3D"
     Similarity2D = "Similarity2D"
     Similarity3D = "Similarity3D"
     QuaternionRigid = "QuaternionRigid"
@@ -203,7 +203,6 @@ class TransformParameterizations(str, Enum):
     GaussianExponentialDiffeomorphic = "GaussianExponentialDiffeomorphic"
     VelocityField = "VelocityField"
     TimeVaryingVelocityField = "TimeVaryingVelocityField"
-    TimeVaryingBSplineVelocityField = "TimeVaryingBSplineVelocityField"
     GaussianSmoothingOnUpdateTimeVaryingVelocityField = "GaussianSmoothingOnUpdateTimeVaryingVelocityField"
 
 
@@ -217,20 +216,21 @@ class TransformType:
 
 @dataclass
 class Transform:
-    transformType: Union[TransformType, Dict[str, Any]] = field(default_factory=TransformType)
+    transformType: TransformType | dict[str, Any] = field(default_factory=TransformType)
     numberOfFixedParameters: int = 0
     numberOfParameters: int = 0
     name: str = "Transform"
     inputSpaceName: str = ""
     outputSpaceName: str = ""
-    fixedParameters: Optional[ArrayLike] = None
-    parameters: Optional[ArrayLike] = None
+    fixedParameters: ArrayLike | None = None
+    parameters: ArrayLike | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.transformType = coerce(TransformType, self.transformType)
 
 
-TransformList = List[Transform]
+TransformList = list[Transform]
 
 
 @dataclass
@@ -255,12 +255,12 @@ class TextStream:
     data: str
 
 
-JsonCompatible = Union[Dict[str, "JsonCompatible"], None, bool, str, int, float, List["JsonCompatible"]]
+JsonCompatible = Union[dict[str, "JsonCompatible"], None, bool, str, int, float, list["JsonCompatible"]]
 
 T = TypeVar("T")
 
 
-def coerce(cls: Type[T], value: Any) -> T:
+def coerce(cls: type[T], value: Any) -> T:
     """Build ``cls`` from an instance of it, a dict, or an object with the same fields
     (for example one made by the ``itkwasm`` package)."""
     if isinstance(value, cls):
