@@ -38,8 +38,8 @@ echo "$got"
 [ "$got" = "data:application/zstd;base64,KLUv/SADGQAAISw3" ]
 
 step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
-.venv/bin/ruff check tests scripts bindings/python
-.venv/bin/ruff format --check tests scripts bindings/python
+.venv/bin/ruff check tests scripts bindings/python bench
+.venv/bin/ruff format --check tests scripts bindings/python bench
 .venv/bin/pip install -q --no-index --force-reinstall --no-deps dist/python/*.whl
 .venv/bin/pip install -q --no-index --no-build-isolation --no-deps --force-reinstall tests/python/override-package
 cargo build --release --locked -p witk

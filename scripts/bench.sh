@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# All benchmarks (not tests): witk vs native zstd from Rust, and from Python vs PyPI
+# zstandard and ITK-Wasm's itkwasm-compress-stringify, each peer measured in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+bash scripts/build-components.sh >/dev/null
+bash scripts/python-env.sh
+bash scripts/build-python.sh >/dev/null
+.venv/bin/pip install -q --no-index --force-reinstall --no-deps dist/python/*.whl
+cargo build --release --locked -p witk -p witk-bench
+echo "== Rust host"
+target/release/witk-bench
+echo
+echo "== Python"
+.venv/bin/python bench/python/bench_compress_stringify.py
