@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-/// (pipeline name, file produced by `cargo build --target wasm32-wasip2` in components/).
-const COMPONENTS: &[(&str, &str)] = &[("compress-stringify", "witk_compress_stringify_component.wasm")];
+/// Pipelines whose components `scripts/build-components.sh` writes as `<name>.wasm`.
+const COMPONENTS: &[&str] = &["compress-stringify"];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(witk_embed_compress_stringify)");
@@ -14,9 +14,9 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let dir = std::env::var_os("WITK_COMPONENTS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../components/target/wasm32-wasip2/release"));
-    for (name, file) in COMPONENTS {
-        let path = dir.join(file);
+        .unwrap_or_else(|| manifest.join("../components/target/witk"));
+    for name in COMPONENTS {
+        let path = dir.join(format!("{name}.wasm"));
         println!("cargo::rerun-if-changed={}", path.display());
         if path.is_file() {
             let key = name.replace('-', "_");

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Install everything witk's build needs, idempotently, on a fresh Debian 12 machine
-# with rustup: Debian's clang + wasi-libc headers (zstd's C code inside components),
-# the wasm32-wasip2 Rust target, rustfmt and clippy.
+# with rustup: Debian's clang + llvm-ar (zstd's C code inside components), the
+# wasm32-unknown-unknown Rust target (guests) and rustfmt and clippy.
 set -euo pipefail
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-apt_packages=(clang-19 llvm-19 wasi-libc)
+apt_packages=(clang-19 llvm-19)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,9 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! rustup target list --installed | grep -qx wasm32-wasip2; then
-  log "rustup target add wasm32-wasip2"
-  if ! rustup target add wasm32-wasip2; then
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  if ! rustup target add wasm32-unknown-unknown; then
     # DESIGN.md's fallback when the target download is refused: Debian's Rust with
     # its std sources, built for the target by scripts/build-components.sh.
     log "rustup refused the target; installing Debian's rustc-web for -Zbuild-std"

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Release-build every guest component (components/ workspace, wasm32-wasip2).
-# Output: components/target/wasm32-wasip2/release/*.wasm, embedded by host/build.rs.
+# Release-build every guest: core modules (components/ workspace, wasm32-unknown-unknown),
+# then wrapped into components by tools/componentize.
+# Output: components/target/witk/<pipeline>.wasm, embedded by host/build.rs.
 set -euo pipefail
-cd "$(dirname "$0")/../components"
+cd "$(dirname "$0")/.."
+target=wasm32-unknown-unknown
 
-if rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then
-  cargo build --release --locked
+if rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+  (cd components && cargo build --release --locked)
 else
   # Fallback toolchain (see scripts/bootstrap.sh): Debian's rustc with build-std.
-  RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc PATH="/usr/lib/llvm-19/bin:/usr/bin:$PATH" \
-    RUSTFLAGS="-L /usr/lib/wasm32-wasi -C target-feature=+simd128" \
-    /usr/bin/cargo build --release --locked -Zbuild-std=std,panic_abort
+  (cd components && RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc PATH="/usr/lib/llvm-19/bin:/usr/bin:$PATH" \
+    /usr/bin/cargo build --release --locked -Zbuild-std=std,panic_abort)
 fi
-ls -1 target/wasm32-wasip2/release/*.wasm
+
+cargo build --release --locked -q -p witk-componentize
+mkdir -p components/target/witk
+for core in components/target/$target/release/witk_*_component.wasm; do
+  name=$(basename "$core" _component.wasm); name=${name#witk_}; name=${name//_/-}
+  target/release/witk-componentize "$core" "components/target/witk/$name.wasm"
+  echo "components/target/witk/$name.wasm ($(stat -c %s "components/target/witk/$name.wasm") bytes)"
+done

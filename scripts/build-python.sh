@@ -14,7 +14,7 @@ for pkg in bindings/python/packages/*-wasi; do
   name=$(basename "$pkg"); name=${name#witk-}; name=${name%-wasi}
   module=$(ls -d "$pkg"/witk_*_wasi)
   mkdir -p "$module/wasm_modules"
-  cp "components/target/wasm32-wasip2/release/witk_${name//-/_}_component.wasm" "$module/wasm_modules/$name.wasm"
+  cp "components/target/witk/$name.wasm" "$module/wasm_modules/$name.wasm"
 done
 
 .venv/bin/maturin build --release --locked --quiet -m bindings/python/witk/Cargo.toml -o "$out"

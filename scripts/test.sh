@@ -8,7 +8,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 step "toolchain"
 bash scripts/bootstrap.sh
-step "components (release, wasm32-wasip2)"
+step "components (release core modules, wasm32-unknown-unknown, wrapped as components)"
 bash scripts/build-components.sh
 
 step "format and lints"
@@ -44,3 +44,7 @@ step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
 .venv/bin/pip install -q --no-index --no-build-isolation --no-deps --force-reinstall tests/python/override-package
 cargo build --release --locked -p witk
 .venv/bin/python -m pytest -q tests/python tests/interchange
+
+step "JavaScript: npm packages (jco transpile), Node tests against the host's vectors"
+bash scripts/build-js.sh
+(cd bindings/js && node --test test/)

@@ -4,6 +4,7 @@
 //! when any of them differs from what the WIT says, which CI runs so generated code
 //! can never drift from its source.
 
+mod js;
 mod model;
 mod native;
 mod python;
@@ -53,6 +54,7 @@ fn run(root: &Path, check: bool) -> Result<usize, String> {
     let mut out = Output::default();
     for p in &packages {
         python::generate(p, &mut out);
+        js::generate(p, &mut out);
     }
     native::generate(&packages, &mut out);
 
