@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything witk's build needs, idempotently, on a fresh Debian 12 machine
 # with rustup: Debian's clang + llvm-ar (zstd's C code inside components), the
-# wasm32-unknown-unknown Rust target (guests) and rustfmt and clippy.
+# wasm32-unknown-unknown Rust target (guests) and rustfmt and clippy; with --browser,
+# Chromium too.
 set -euo pipefail
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
@@ -9,6 +10,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 apt_packages=(clang-19 llvm-19)
+# --browser: Debian's Chromium for the browser tests (never a downloaded browser build).
+[ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

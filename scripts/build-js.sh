@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 (cd bindings/js && { [ -d node_modules/@bytecodealliance/jco ] && [ node_modules/.package-lock.json -nt package-lock.json ]; } \
   || npm ci --no-audit --no-fund --loglevel=error)
+# Pyodide's npm package ships no micropip: take its wheel from PyPI (once) for the tests.
+if ! ls build/pyodide-wheels/micropip-*.whl >/dev/null 2>&1; then
+  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.14 -d build/pyodide-wheels micropip
+fi
 mkdir -p dist/js
 for pkg in bindings/js/packages/*/; do
   name=$(basename "$pkg")

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Build every Python wheel into dist/python/: the `witk` core (maturin, abi3 native
 # extension over the host crate) and the generated per-pipeline packages, with each
-# component copied into its -wasi package. Needs scripts/build-components.sh first.
+# component copied into its -wasi package and its jco output into its -emscripten
+# package; and the pure-Python `witk` for Pyodide into dist/pyodide/.
+# Needs scripts/build-components.sh and scripts/build-js.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=dist/python
-rm -rf "$out" && mkdir -p "$out"
+rm -rf "$out" dist/pyodide && mkdir -p "$out" dist/pyodide
 py=.venv/bin/python
 
 cargo run -q --release --locked -p witk-codegen -- --check
@@ -17,8 +19,16 @@ for pkg in bindings/python/packages/*-wasi; do
   cp "components/target/witk/$name.wasm" "$module/wasm_modules/$name.wasm"
 done
 
+for pkg in bindings/python/packages/*-emscripten; do
+  name=$(basename "$pkg"); name=${name#witk-}; name=${name%-emscripten}
+  module=$(ls -d "$pkg"/witk_*_emscripten)
+  rm -rf "$module/js" && mkdir -p "$module/js"
+  cp "bindings/js/packages/$name/jco/$name.js" "bindings/js/packages/$name/jco/$name.core.wasm" "$module/js/"
+done
+
 .venv/bin/maturin build --release --locked --quiet -m bindings/python/witk/Cargo.toml -o "$out"
 for pkg in bindings/python/packages/*; do
   $py -m pip wheel --quiet --no-deps --no-build-isolation --no-index -w "$out" "$pkg"
 done
-ls -1 "$out"
+$py -m pip wheel --quiet --no-deps --no-build-isolation --no-index -w dist/pyodide bindings/python/witk/pure
+ls -1 "$out" dist/pyodide

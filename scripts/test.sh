@@ -7,7 +7,7 @@ ROOT=$(pwd)
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 step "toolchain"
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh --browser
 step "components (release core modules, wasm32-unknown-unknown, wrapped as components)"
 bash scripts/build-components.sh
 
@@ -22,6 +22,9 @@ step "component logic, native"
 
 step "host: unit, integration, CLI and doc tests"
 cargo test --release --locked --workspace --exclude witk-python
+
+step "JavaScript: npm packages (jco transpile)"
+bash scripts/build-js.sh
 
 step "Python environment and wheels (codegen --check: generated code matches wit/)"
 bash scripts/python-env.sh
@@ -45,6 +48,5 @@ step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
 cargo build --release --locked -p witk
 .venv/bin/python -m pytest -q tests/python tests/interchange
 
-step "JavaScript: npm packages (jco transpile), Node tests against the host's vectors"
-bash scripts/build-js.sh
+step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, demo page)"
 (cd bindings/js && node --test test/)

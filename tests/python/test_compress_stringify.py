@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import witk
 import zstandard
 from conftest import ROOT, volume
 from witk_compress_stringify import compress_stringify, parse_string_decompress
+
+import witk
 
 PREFIX = b"data:application/zstd;base64,"
 

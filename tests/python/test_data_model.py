@@ -7,6 +7,7 @@ import dataclasses
 import itkwasm
 import numpy as np
 import pytest
+
 import witk
 from witk.spatial import coerce
 

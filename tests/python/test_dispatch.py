@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import witk
 import witk_test_override
-from witk import environment_dispatch, function_factory
 from witk_compress_stringify import compress_stringify
+
+import witk
+from witk import environment_dispatch, function_factory
 
 PKG, FUNC = "witk_compress_stringify", "compress_stringify"
 

@@ -1,0 +1,207 @@
+// @witk/compress-stringify and witk-compress-stringify in real headless Chromium (Debian's,
+// driven by playwright-core), pages served from 127.0.0.1:
+//  - the npm package from a plain <script type="module">, main thread and worker mode,
+//    byte-identical to the Rust host on every conformance vector;
+//  - a 64 MiB call in worker mode leaves the main thread responsive;
+//  - Pyodide (npm `pyodide`) installs our wheels with micropip from this server and
+//    `await compress_stringify_async(...)` gives the host's bytes;
+//  - the demo page works and is screenshotted (build/artifacts/demo.png).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { serve } from './browser/server.js';
+import { jsOptions, loadVectors, root } from './vectors.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const b64 = (u8) => Buffer.from(u8).toString('base64');
+const vectors = loadVectors().map((v) => ({
+  name: v.name,
+  function: v.function,
+  options: v.options,
+  input: b64(v.input),
+  host: v.host.code ? { code: v.host.code } : { b64: b64(v.host.bytes) },
+}));
+
+let server, browser, base;
+
+before(async () => {
+  server = await serve(root);
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function openPage(path) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(base + path);
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
+  return { page, errors };
+}
+
+/** Run every vector in the page; returns [{ name, b64 } | { name, code }]. */
+function runVectorsInPage(page, worker) {
+  return page.evaluate(
+    async ({ vectors, worker }) => {
+      const fromB64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+      const toB64 = (u8) => {
+        let s = '';
+        for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+        return btoa(s);
+      };
+      const camel = (s) => s.replace(/[-_]([a-z])/g, (_, c) => c.toUpperCase());
+      const out = [];
+      for (const v of vectors) {
+        const options = Object.fromEntries(Object.entries(v.options).map(([k, x]) => [camel(k), x]));
+        try {
+          const r = await window.cs[camel(v.function)](fromB64(v.input), { ...options, worker });
+          out.push({ name: v.name, b64: toB64(r) });
+        } catch (e) {
+          out.push({ name: v.name, code: e.code ?? `not a WitkError: ${e}` });
+        }
+      }
+      return out;
+    },
+    { vectors, worker },
+  );
+}
+
+function assertSameAsHost(results) {
+  assert.equal(results.length, vectors.length);
+  for (const [i, r] of results.entries()) {
+    const host = vectors[i].host;
+    if (host.code) assert.equal(r.code, host.code, `${r.name}: error code`);
+    else assert.equal(r.b64, host.b64, `${r.name}: bytes differ from the Rust host`);
+  }
+}
+
+test('npm package in Chromium, main thread: byte-identical to the host', async () => {
+  const { page, errors } = await openPage('/bindings/js/test/browser/page.html');
+  assertSameAsHost(await runVectorsInPage(page, false));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('npm package in Chromium, Web Worker pool: byte-identical to the host', async () => {
+  const { page, errors } = await openPage('/bindings/js/test/browser/page.html');
+  assertSameAsHost(await runVectorsInPage(page, true));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a 64 MiB call in worker mode leaves the main thread responsive', async () => {
+  const { page } = await openPage('/bindings/js/test/browser/page.html');
+  const r = await page.evaluate(async () => {
+    const make = () => {
+      // Noisy, barely compressible bytes: zstd works for hundreds of milliseconds.
+      const data = new Uint8Array(64 << 20);
+      let x = 2463534242;
+      for (let i = 0; i < data.length; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        data[i] = (x & 0x3f) + (i >> 20);
+      }
+      return data;
+    };
+    const measure = async (worker) => {
+      const data = make();
+      await window.cs.compressStringify(new Uint8Array(16), { worker }); // warm up
+      let ticks = 0;
+      let maxGap = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+        ticks++;
+      }, 10);
+      const t0 = performance.now();
+      const out = await window.cs.compressStringify(data, { worker, transfer: worker });
+      const elapsed = performance.now() - t0;
+      clearInterval(timer);
+      maxGap = Math.max(maxGap, performance.now() - last);
+      return { ticks, maxGap, elapsed, size: out.length };
+    };
+    return { worker: await measure(true), main: await measure(false) };
+  });
+  console.log(`64 MiB compress: worker ${JSON.stringify(r.worker)}; main thread ${JSON.stringify(r.main)}`);
+  assert.ok(r.worker.size > 0 && r.worker.size === r.main.size);
+  assert.ok(r.worker.maxGap < 150, `main thread stalled ${r.worker.maxGap.toFixed(0)} ms during the worker call`);
+  assert.ok(r.worker.ticks >= Math.floor(r.worker.elapsed / 10 / 3), `only ${r.worker.ticks} timer ticks arrived`);
+  await page.close();
+});
+
+test('Pyodide: micropip installs our wheels; compress_stringify_async matches the host', async () => {
+  const wheels = [
+    ...readdirSync(`${root}dist/pyodide`).map((f) => `${base}/dist/pyodide/${f}`),
+    ...readdirSync(`${root}dist/python`)
+      .filter((f) => f.endsWith('-none-any.whl') && !f.includes('_wasi'))
+      .map((f) => `${base}/dist/python/${f}`),
+  ];
+  const micropip = readdirSync(`${root}build/pyodide-wheels`).find((f) => f.startsWith('micropip-'));
+  const { page, errors } = await openPage('/bindings/js/test/browser/pyodide.html');
+  const version = await page.evaluate(() => window.startPyodide());
+  await page.evaluate(
+    async ({ micropipUrl, wheels }) => {
+      await window.pyodide.loadPackage(micropipUrl, { checkIntegrity: false });
+      const micropip = window.pyodide.pyimport('micropip');
+      for (const w of wheels) await micropip.install.callKwargs(w, { deps: false });
+    },
+    { micropipUrl: `${base}/build/pyodide-wheels/${micropip}`, wheels },
+  );
+  const results = await page.evaluate(async (vectors) => {
+    window.pyodide.globals.set('vectors_json', JSON.stringify(vectors));
+    return JSON.parse(
+      await window.pyodide.runPythonAsync(`
+import base64, json, sys
+import witk
+from witk_compress_stringify import compress_stringify_async, parse_string_decompress_async
+assert sys.platform == "emscripten"
+functions = {"compress-stringify": compress_stringify_async, "parse-string-decompress": parse_string_decompress_async}
+out = []
+for v in json.loads(vectors_json):
+    try:
+        r = await functions[v["function"]](base64.b64decode(v["input"]), **v["options"])
+        out.append({"name": v["name"], "b64": base64.b64encode(r).decode()})
+    except witk.PipelineError as e:
+        out.append({"name": v["name"], "code": e.code})
+json.dumps(out)
+`),
+    );
+  }, vectors);
+  console.log(`Pyodide ${version}: ${results.length} vectors`);
+  assertSameAsHost(results);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('demo page: drop a file, compress, show sizes and the data URL (screenshot kept)', async () => {
+  const { page, errors } = await openPage('/bindings/js/demo/index.html');
+  await page.setInputFiles('#file', `${root}data/phantom.nrrd`);
+  await page.waitForSelector('#result[data-done="true"]', { timeout: 30_000 });
+  const text = await page.textContent('#result');
+  assert.match(text, /262 384 bytes/);
+  assert.match(text, /data:application\/zstd;base64,KLUv/);
+  assert.match(text, /round trip: identical/);
+  mkdirSync(`${root}build/artifacts`, { recursive: true });
+  await page.screenshot({ path: `${root}build/artifacts/demo.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
