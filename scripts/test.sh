@@ -49,4 +49,4 @@ cargo build --release --locked -p witk
 .venv/bin/python -m pytest -q tests/python tests/interchange
 
 step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, demo page)"
-(cd bindings/js && node --test test/)
+(cd bindings/js && node --test test/*.test.js)

@@ -44,15 +44,18 @@ async function compileCore(url) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-/** Instantiate the jco output at `jcoUrl` (its core modules compiled once per process). */
-export async function instantiate(jcoUrl) {
-  const jco = await import(/* @vite-ignore */ jcoUrl.href);
+/**
+ * Instantiate a jco-transpiled component: `jcoInstantiate` is its `instantiate` export,
+ * `coreUrls` maps its core module names to URLs (compiled once per thread).
+ */
+export async function instantiate(jcoInstantiate, coreUrls) {
   const getCoreModule = (path) => {
-    const url = new URL(path, jcoUrl);
+    const url = coreUrls[path];
+    if (!url) throw new Error(`jco asked for an unknown core module ${path}`);
     if (!compiled.has(url.href)) compiled.set(url.href, compileCore(url));
     return compiled.get(url.href);
   };
-  const root = await jco.instantiate(getCoreModule, {});
+  const root = await jcoInstantiate(getCoreModule, {});
   return Object.values(root).find((v) => v && typeof v === 'object');
 }
 
@@ -72,15 +75,20 @@ function invoke(api, fn, args) {
 
 /** One pipeline package: direct calls on a warm instance, or calls in a worker pool. */
 export class Pipeline {
-  #jcoUrl;
-  #workerUrl;
+  #component;
+  #worker;
   #instance = null;
   #pool = null;
   #workers = 0;
 
-  constructor({ jcoUrl, workerUrl }) {
-    this.#jcoUrl = jcoUrl;
-    this.#workerUrl = workerUrl;
+  /**
+   * `component`: { instantiate, coreUrls } of the jco output; `worker`: { url, spawn },
+   * where `spawn()` creates the browser Worker with a literal `new Worker(new URL(...))`
+   * that bundlers recognise, and `url` is used with Node's worker_threads.
+   */
+  constructor({ component, worker }) {
+    this.#component = component;
+    this.#worker = worker;
   }
 
   /** `workers`: size of the worker pool (default: hardware threads, at most 4). */
@@ -101,10 +109,10 @@ export class Pipeline {
 
   async call(fn, args, { worker = false, transfer = false } = {}) {
     if (worker) {
-      this.#pool ??= new WorkerPool(this.#workerUrl, this.#workers || defaultWorkers());
+      this.#pool ??= new WorkerPool(this.#worker, this.#workers || defaultWorkers());
       return this.#pool.run(fn, args, transfer);
     }
-    const api = await (this.#instance ??= instantiate(this.#jcoUrl));
+    const api = await (this.#instance ??= instantiate(this.#component.instantiate, this.#component.coreUrls));
     try {
       return invoke(api, fn, args);
     } catch (e) {
@@ -119,9 +127,9 @@ function defaultWorkers() {
   return Math.max(1, Math.min(4, n));
 }
 
-async function spawn(url) {
-  if (typeof Worker !== 'undefined') {
-    const w = new Worker(url, { type: 'module' });
+async function spawn({ url, spawn: spawnBrowserWorker }) {
+  if (typeof Worker !== 'undefined' && !isNode) {
+    const w = spawnBrowserWorker();
     return {
       post: (m, t) => w.postMessage(m, t),
       on: (f) => (w.onmessage = (e) => f(e.data)),
@@ -146,9 +154,9 @@ class WorkerPool {
   #pending = new Map();
   #next = 0;
 
-  constructor(url, size) {
+  constructor(worker, size) {
     this.#workers = Array.from({ length: size }, () => {
-      const slot = { busy: 0, ready: spawn(url) };
+      const slot = { busy: 0, ready: spawn(worker) };
       slot.ready.then((w) => w.on((msg) => this.#settle(slot, msg)));
       return slot;
     });
@@ -181,8 +189,8 @@ class WorkerPool {
   }
 }
 
-/** The body of a generated worker module: serve calls for the component at `jcoUrl`. */
-export async function serveWorker(jcoUrl) {
+/** The body of a generated worker module: serve calls for the component. */
+export async function serveWorker({ instantiate: jcoInstantiate, coreUrls }) {
   let port;
   if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && !isNode) {
     port = { post: (m, t) => self.postMessage(m, t), on: (f) => (self.onmessage = (e) => f(e.data)) };
@@ -193,7 +201,7 @@ export async function serveWorker(jcoUrl) {
   let instance = null;
   port.on(async ({ id, fn, args }) => {
     try {
-      const api = await (instance ??= instantiate(jcoUrl));
+      const api = await (instance ??= instantiate(jcoInstantiate, coreUrls));
       const out = invoke(api, fn, args);
       // The result is fresh memory owned by this worker: hand it over without a copy.
       port.post({ id, ok: out }, out instanceof Uint8Array ? [out.buffer] : []);

@@ -5,10 +5,12 @@
 //  - a 64 MiB call in worker mode leaves the main thread responsive;
 //  - Pyodide (npm `pyodide`) installs our wheels with micropip from this server and
 //    `await compress_stringify_async(...)` gives the host's bytes;
+//  - a page that imports the package by name, bundled by Vite, works (main thread + worker);
 //  - the demo page works and is screenshotted (build/artifacts/demo.png).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mkdirSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { serve } from './browser/server.js';
 import { jsOptions, loadVectors, root } from './vectors.js';
@@ -202,6 +204,21 @@ test('demo page: drop a file, compress, show sizes and the data URL (screenshot 
   assert.match(text, /round trip: identical/);
   mkdirSync(`${root}build/artifacts`, { recursive: true });
   await page.screenshot({ path: `${root}build/artifacts/demo.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a Vite production bundle of a page importing @witk/compress-stringify works', async () => {
+  const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
+  execFileSync(process.execPath, [vite, 'build', '-c', new URL('./bundler/vite.config.js', import.meta.url).pathname], {
+    stdio: 'pipe',
+  });
+  const { page, errors } = await openPage('/build/vite-page/index.html');
+  const r = await page.evaluate(() => window.run());
+  assert.equal(r.url, 'data:application/zstd;base64,KLUv/SADGQAAISw3');
+  assert.equal(r.worker, r.url);
+  assert.deepEqual(r.back, [33, 44, 55]);
+  assert.equal(r.code, 'invalid-data');
   assert.deepEqual(errors, []);
   await page.close();
 });

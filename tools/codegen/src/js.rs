@@ -27,7 +27,7 @@ pub fn generate(pkg: &Package, out: &mut Output) {
     ".": {{ "types": "./index.d.ts", "default": "./index.js" }},
     "./worker.js": "./worker.js"
   }},
-  "files": ["index.js", "index.d.ts", "worker.js", "witk-runtime.js", "witk-runtime.d.ts", "jco/"],
+  "files": ["index.js", "index.d.ts", "component.js", "worker.js", "witk-runtime.js", "witk-runtime.d.ts", "jco/"],
   "engines": {{ "node": ">=20" }},
   "sideEffects": false
 }}
@@ -37,9 +37,20 @@ pub fn generate(pkg: &Package, out: &mut Output) {
         ),
     );
     let jco = format!("./jco/{}.js", pkg.name);
+    // Static imports and literal `new URL(..., import.meta.url)` / `new Worker(new URL(...))`
+    // expressions, so bundlers (Vite, webpack, Parcel) pick up the component and the worker.
+    out.add(
+        format!("{root}/component.js"),
+        format!(
+            "{HEADER}import {{ instantiate }} from '{jco}';\n\n\
+             /** The jco-transpiled component and the URLs of its core modules. */\n\
+             export const component = {{\n  instantiate,\n  coreUrls: {{\n    '{name}.core.wasm': new URL('./jco/{name}.core.wasm', import.meta.url),\n  }},\n}};\n",
+            name = pkg.name
+        ),
+    );
     let mut js = format!(
-        "{HEADER}import {{ Pipeline, WitkError, asBytes }} from './witk-runtime.js';\n\nexport {{ WitkError }};\n\n\
-         const pipeline = new Pipeline({{\n  jcoUrl: new URL('{jco}', import.meta.url),\n  workerUrl: new URL('./worker.js', import.meta.url),\n}});\n\n\
+        "{HEADER}import {{ Pipeline, WitkError, asBytes }} from './witk-runtime.js';\nimport {{ component }} from './component.js';\n\nexport {{ WitkError }};\n\n\
+         const pipeline = new Pipeline({{\n  component,\n  worker: {{\n    url: new URL('./worker.js', import.meta.url),\n    spawn: () => new Worker(new URL('./worker.js', import.meta.url), {{ type: 'module' }}),\n  }},\n}});\n\n\
          /** Size the worker pool used by calls with `{{ worker: true }}`. */\nexport const configure = (options) => pipeline.configure(options);\n\n\
          /** Stop the worker pool. */\nexport const terminate = () => pipeline.terminate();\n"
     );
@@ -55,7 +66,7 @@ pub fn generate(pkg: &Package, out: &mut Output) {
     out.add(format!("{root}/index.d.ts"), dts);
     out.add(
         format!("{root}/worker.js"),
-        format!("{HEADER}import {{ serveWorker }} from './witk-runtime.js';\n\nserveWorker(new URL('{jco}', import.meta.url));\n"),
+        format!("{HEADER}import {{ serveWorker }} from './witk-runtime.js';\nimport {{ component }} from './component.js';\n\nserveWorker(component);\n"),
     );
     let mut readme = format!(
         "# @witk/{name}\n\n{summary}\n\n```js\nimport {{ {names} }} from '@witk/{name}';\n```\n\n",

@@ -236,7 +236,10 @@ async def call(function: str, *args: Any) -> bytes:
             name = pkg.name
         ),
     );
-    let mut init = format!("{HEADER}\"\"\"{}\n\nPyodide implementation over the jco-transpiled component.\n\"\"\"\n\n", pkg.summary);
+    let mut init = format!(
+        "{HEADER}\"\"\"{}\n\nPyodide implementation over the jco-transpiled component.\n\"\"\"\n\n",
+        pkg.summary
+    );
     let mut all = Vec::new();
     for f in &pkg.functions {
         let name = format!("{}_async", f.snake());

@@ -1,0 +1,8 @@
+// Production build of test/bundler/ as a web developer would make it.
+export default {
+  root: new URL('.', import.meta.url).pathname,
+  logLevel: 'error',
+  base: './',
+  build: { outDir: new URL('../../../../build/vite-page', import.meta.url).pathname, emptyOutDir: true },
+  worker: { format: 'es' },
+};
