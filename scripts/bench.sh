@@ -3,8 +3,9 @@
 # zstandard and ITK-Wasm's itkwasm-compress-stringify, each peer measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh --browser
 bash scripts/build-components.sh >/dev/null
+bash scripts/build-js.sh >/dev/null
 bash scripts/python-env.sh
 bash scripts/build-python.sh >/dev/null
 .venv/bin/pip install -q --no-index --force-reinstall --no-deps dist/python/*.whl
@@ -14,3 +15,6 @@ target/release/witk-bench
 echo
 echo "== Python"
 .venv/bin/python bench/python/bench_compress_stringify.py
+echo
+echo "== JavaScript (Node, Chromium, Pyodide)"
+node bench/js/bench.mjs
