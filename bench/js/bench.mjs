@@ -2,10 +2,11 @@
 // beside native zstd (the C library through PyPI zstandard) on the same data, same run.
 // Run: bash scripts/bench.sh (or node bench/js/bench.mjs after scripts/test.sh).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../bindings/js/node_modules/playwright-core/index.mjs';
 import { serve } from '../../bindings/js/test/browser/server.js';
+import { startPyodideWithWitk } from '../../bindings/js/test/browser/pyodide.js';
 import * as cs from '../../bindings/js/packages/compress-stringify/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -69,22 +70,7 @@ try {
       row(worker ? 'Chromium (worker)' : 'Chromium', mib, ms);
     }
   }
-  await page.goto(`${base}/bindings/js/test/browser/pyodide.html`);
-  await page.waitForFunction(() => window.ready === true);
-  await page.evaluate(() => window.startPyodide());
-  const wheels = [
-    ...readdirSync(`${root}dist/pyodide`).map((f) => `${base}/dist/pyodide/${f}`),
-    ...readdirSync(`${root}dist/python`).filter((f) => f.endsWith('-none-any.whl') && !f.includes('_wasi')).map((f) => `${base}/dist/python/${f}`),
-  ];
-  const micropip = readdirSync(`${root}build/pyodide-wheels`).find((f) => f.startsWith('micropip-'));
-  await page.evaluate(
-    async ({ micropipUrl, wheels }) => {
-      await window.pyodide.loadPackage(micropipUrl, { checkIntegrity: false });
-      const micropip = window.pyodide.pyimport('micropip');
-      for (const w of wheels) await micropip.install.callKwargs(w, { deps: false });
-    },
-    { micropipUrl: `${base}/build/pyodide-wheels/${micropip}`, wheels },
-  );
+  await startPyodideWithWitk(page, base, root);
   for (const [mib, reps] of SIZES) {
     const ms = await page.evaluate(
       async ({ url, reps }) => {

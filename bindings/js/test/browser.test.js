@@ -9,10 +9,11 @@
 //  - the demo page works and is screenshotted (build/artifacts/demo.png).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { serve } from './browser/server.js';
+import { startPyodideWithWitk } from './browser/pyodide.js';
 import { jsOptions, loadVectors, root } from './vectors.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -151,23 +152,10 @@ test('a 64 MiB call in worker mode leaves the main thread responsive', async () 
 });
 
 test('Pyodide: micropip installs our wheels; compress_stringify_async matches the host', async () => {
-  const wheels = [
-    ...readdirSync(`${root}dist/pyodide`).map((f) => `${base}/dist/pyodide/${f}`),
-    ...readdirSync(`${root}dist/python`)
-      .filter((f) => f.endsWith('-none-any.whl') && !f.includes('_wasi'))
-      .map((f) => `${base}/dist/python/${f}`),
-  ];
-  const micropip = readdirSync(`${root}build/pyodide-wheels`).find((f) => f.startsWith('micropip-'));
-  const { page, errors } = await openPage('/bindings/js/test/browser/pyodide.html');
-  const version = await page.evaluate(() => window.startPyodide());
-  await page.evaluate(
-    async ({ micropipUrl, wheels }) => {
-      await window.pyodide.loadPackage(micropipUrl, { checkIntegrity: false });
-      const micropip = window.pyodide.pyimport('micropip');
-      for (const w of wheels) await micropip.install.callKwargs(w, { deps: false });
-    },
-    { micropipUrl: `${base}/build/pyodide-wheels/${micropip}`, wheels },
-  );
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const version = await startPyodideWithWitk(page, base, root);
   const results = await page.evaluate(async (vectors) => {
     window.pyodide.globals.set('vectors_json', JSON.stringify(vectors));
     return JSON.parse(

@@ -19,33 +19,12 @@ fn primary(pkg: &Package, out: &mut Output) {
     let module = format!("witk_{}", pkg.snake());
     let root = format!("bindings/python/packages/{dist}");
     let v = &pkg.version;
-    out.add(
-        format!("{root}/pyproject.toml"),
-        format!(
-            r#"{header}[build-system]
-requires = ["hatchling>=1.18"]
-build-backend = "hatchling.build"
-
-[project]
-name = "{dist}"
-version = "{v}"
-description = "{summary}"
-readme = "README.md"
-requires-python = ">=3.9"
-license = "Apache-2.0"
-dependencies = [
-    "witk>={v}",
-    "{dist}-wasi=={v}; sys_platform != 'emscripten'",
-    "{dist}-emscripten=={v}; sys_platform == 'emscripten'",
-]
-
-[tool.hatch.build.targets.wheel]
-packages = ["{module}"]
-"#,
-            header = HEADER,
-            summary = pkg.summary.replace('"', "'"),
-        ),
-    );
+    let deps = [
+        format!("witk>={v}"),
+        format!("{dist}-wasi=={v}; sys_platform != 'emscripten'"),
+        format!("{dist}-emscripten=={v}; sys_platform == 'emscripten'"),
+    ];
+    out.add(format!("{root}/pyproject.toml"), pyproject(&dist, v, &pkg.summary, &deps, &module, None));
     let mut readme = format!(
         "# {dist}\n\n{}\n\n```shell\npip install {dist}\n```\n\n```python\nfrom {module} import {}\n```\n\n## Functions\n\n",
         pkg.summary,
@@ -79,30 +58,10 @@ fn wasi(pkg: &Package, out: &mut Output) {
     let module = format!("witk_{}_wasi", pkg.snake());
     let root = format!("bindings/python/packages/{dist}");
     let v = &pkg.version;
-    out.add(
-        format!("{root}/pyproject.toml"),
-        format!(
-            r#"{HEADER}[build-system]
-requires = ["hatchling>=1.18"]
-build-backend = "hatchling.build"
-
-[project]
-name = "{dist}"
-version = "{v}"
-description = "{summary} System Python implementation over witk's native host."
-readme = "README.md"
-requires-python = ">=3.9"
-license = "Apache-2.0"
-dependencies = ["witk>={v}"]
-
-[tool.hatch.build.targets.wheel]
-packages = ["{module}"]
-# The component is copied in by scripts/build-python.sh and not committed.
-artifacts = ["{module}/wasm_modules/*.wasm"]
-"#,
-            summary = pkg.summary.replace('"', "'"),
-        ),
-    );
+    let description = format!("{} System Python implementation over witk's native host.", pkg.summary);
+    let deps = [format!("witk>={v}")];
+    let artifacts = ("The component is copied in by scripts/build-python.sh", format!("{module}/wasm_modules/*.wasm"));
+    out.add(format!("{root}/pyproject.toml"), pyproject(&dist, v, &description, &deps, &module, Some(artifacts)));
     out.add(
         format!("{root}/README.md"),
         format!(
@@ -151,30 +110,10 @@ fn emscripten(pkg: &Package, out: &mut Output) {
     let module = format!("witk_{}_emscripten", pkg.snake());
     let root = format!("bindings/python/packages/{dist}");
     let v = &pkg.version;
-    out.add(
-        format!("{root}/pyproject.toml"),
-        format!(
-            r#"{HEADER}[build-system]
-requires = ["hatchling>=1.18"]
-build-backend = "hatchling.build"
-
-[project]
-name = "{dist}"
-version = "{v}"
-description = "{summary} Pyodide implementation over the jco-transpiled component."
-readme = "README.md"
-requires-python = ">=3.9"
-license = "Apache-2.0"
-dependencies = ["witk>={v}"]
-
-[tool.hatch.build.targets.wheel]
-packages = ["{module}"]
-# The jco output is copied in by scripts/build-python.sh and not committed.
-artifacts = ["{module}/js/*"]
-"#,
-            summary = pkg.summary.replace('"', "'"),
-        ),
-    );
+    let description = format!("{} Pyodide implementation over the jco-transpiled component.", pkg.summary);
+    let deps = [format!("witk>={v}")];
+    let artifacts = ("The jco output is copied in by scripts/build-python.sh", format!("{module}/js/*"));
+    out.add(format!("{root}/pyproject.toml"), pyproject(&dist, v, &description, &deps, &module, Some(artifacts)));
     out.add(
         format!("{root}/README.md"),
         format!(
@@ -267,6 +206,29 @@ async def call(function: str, *args: Any) -> bytes:
     let _ = write!(init, "\n__version__ = \"{v}\"\n__all__ = [{}]\n", all.join(", "));
     out.add(format!("{root}/{module}/__init__.py"), init);
     out.add(format!("{root}/{module}/py.typed"), String::new());
+}
+
+/// A hatchling pyproject.toml; `artifacts` are (why, glob) for files built, not committed.
+fn pyproject(
+    dist: &str,
+    version: &str,
+    description: &str,
+    dependencies: &[String],
+    module: &str,
+    artifacts: Option<(&str, String)>,
+) -> String {
+    let deps: String = dependencies.iter().map(|d| format!("    \"{d}\",\n")).collect();
+    let mut s = format!(
+        "{HEADER}[build-system]\nrequires = [\"hatchling>=1.18\"]\nbuild-backend = \"hatchling.build\"\n\n\
+         [project]\nname = \"{dist}\"\nversion = \"{version}\"\ndescription = \"{}\"\nreadme = \"README.md\"\n\
+         requires-python = \">=3.9\"\nlicense = \"Apache-2.0\"\ndependencies = [\n{deps}]\n\n\
+         [tool.hatch.build.targets.wheel]\npackages = [\"{module}\"]\n",
+        description.replace('"', "'")
+    );
+    if let Some((why, glob)) = artifacts {
+        let _ = writeln!(s, "# {why} and not committed.\nartifacts = [\"{glob}\"]");
+    }
+    s
 }
 
 /// A primary-package function: dispatch to the environment's implementation.
