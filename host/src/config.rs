@@ -33,6 +33,34 @@ pub struct RuntimeConfig {
     pub limits: Limits,
     /// Reuse of instances between calls.
     pub pool: PoolConfig,
+    /// What WASI gives components that import it (nothing by default).
+    pub wasi: WasiGrants,
+}
+
+/// What a component that imports WASI may reach. Empty by default: no files, network,
+/// environment variables, arguments or stdio. witk's own components import no WASI at
+/// all; grants are for other components run through the same host.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WasiGrants {
+    /// Host directories the guest sees as preopens.
+    pub preopened_dirs: Vec<PreopenedDir>,
+    /// Environment variables, as (name, value).
+    pub env: Vec<(String, String)>,
+    /// Command-line arguments.
+    pub args: Vec<String>,
+    /// Let the guest write to this process's stdout / stderr.
+    pub inherit_stdout: bool,
+    pub inherit_stderr: bool,
+}
+
+/// A host directory granted to the guest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreopenedDir {
+    pub host: PathBuf,
+    /// The path the guest opens it by (e.g. "/data").
+    pub guest: String,
+    /// Read-write if true, read-only otherwise.
+    pub writable: bool,
 }
 
 /// Instances that finished a call normally are kept for the next call: their memory is
@@ -59,7 +87,12 @@ impl Default for PoolConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { cache_dir: default_cache_dir(), limits: Limits::default(), pool: PoolConfig::default() }
+        RuntimeConfig {
+            cache_dir: default_cache_dir(),
+            limits: Limits::default(),
+            pool: PoolConfig::default(),
+            wasi: WasiGrants::default(),
+        }
     }
 }
 

@@ -24,7 +24,7 @@ pub mod overrides;
 pub mod pipelines;
 pub mod runtime;
 
-pub use config::{Limits, PoolConfig, RuntimeConfig};
+pub use config::{Limits, PoolConfig, PreopenedDir, RuntimeConfig, WasiGrants};
 pub use error::{Error, ErrorCode, Result};
 pub use overrides::Overrides;
 pub use runtime::{CallState, InstancePool, Loaded, Runtime};

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxView, WasiView};
 
 /// Granularity of timeouts: a background thread advances the engine's epoch this often.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
@@ -83,6 +83,8 @@ impl ResourceLimiter for Limiter {
 impl Runtime {
     /// Create a runtime. Compilation settings are fixed here; limits apply per call.
     pub fn new(config: RuntimeConfig) -> Result<Self> {
+        // Check the WASI grants now (a missing preopened directory is a setup error).
+        wasi_ctx(&config.wasi)?;
         let mut wt = Config::new();
         wt.epoch_interruption(true);
         wt.max_wasm_stack(config.limits.max_stack_bytes);
@@ -140,15 +142,15 @@ impl Runtime {
         self.load_bytes(&path.display().to_string(), &wasm)
     }
 
-    /// A fresh store for one call, with this runtime's limits.
-    pub fn store(&self) -> Store<CallState> {
+    /// A fresh store for one call, with this runtime's limits and WASI grants.
+    pub fn store(&self) -> Result<Store<CallState>> {
         self.store_with(&self.inner.config.limits)
     }
 
     /// A fresh store for one call with explicit limits.
-    pub fn store_with(&self, limits: &Limits) -> Store<CallState> {
+    pub fn store_with(&self, limits: &Limits) -> Result<Store<CallState>> {
         let state = CallState {
-            wasi: WasiCtx::builder().build(),
+            wasi: wasi_ctx(&self.inner.config.wasi)?,
             table: ResourceTable::new(),
             limiter: Limiter { memory_bytes: limits.memory_bytes, denied: None, granted: 0 },
         };
@@ -156,8 +158,31 @@ impl Runtime {
         store.limiter(|s| &mut s.limiter);
         store.epoch_deadline_trap();
         arm(&mut store, limits);
-        store
+        Ok(store)
     }
+}
+
+/// The WASI context for `grants`: empty unless something is granted.
+fn wasi_ctx(grants: &crate::config::WasiGrants) -> Result<WasiCtx> {
+    let mut b = WasiCtx::builder();
+    for d in &grants.preopened_dirs {
+        let perms = if d.writable { FsPerms::ReadWrite } else { FsPerms::ReadOnly };
+        b.preopened_dir(&d.host, &d.guest, perms).map_err(|e| Error::Io {
+            path: d.host.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    }
+    for (k, v) in &grants.env {
+        b.env(k, v);
+    }
+    b.args(&grants.args);
+    if grants.inherit_stdout {
+        b.inherit_stdout();
+    }
+    if grants.inherit_stderr {
+        b.inherit_stderr();
+    }
+    Ok(b.build())
 }
 
 /// Start a call's clock and forget the previous call's limit events.
@@ -203,7 +228,7 @@ impl<B> InstancePool<B> {
                 (store, bindings)
             }
             None => {
-                let mut store = self.runtime.store();
+                let mut store = self.runtime.store()?;
                 match instantiate(&mut store) {
                     Ok(b) => (store, b),
                     Err(e) => return Err(call_error(pipeline, &store, &config.limits, e)),

@@ -80,3 +80,21 @@ fn load_errors_are_clear() {
     let err = witk::builtin::wasm("no-such-pipeline").unwrap_err();
     assert!(err.to_string().contains("compress-stringify"), "{err}");
 }
+
+#[test]
+fn wasi_grants_are_checked_when_the_runtime_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let grants = |host: std::path::PathBuf| witk::WasiGrants {
+        preopened_dirs: vec![witk::PreopenedDir { host, guest: "/data".into(), writable: false }],
+        env: vec![("WITK_TEST".into(), "1".into())],
+        ..Default::default()
+    };
+    let ok = RuntimeConfig { cache_dir: None, wasi: grants(dir.path().into()), ..Default::default() };
+    let rt = Runtime::new(ok).unwrap();
+    // Components that import no WASI run the same with or without grants.
+    let p = CompressStringify::builtin(&rt).unwrap();
+    assert_eq!(p.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
+    let missing = RuntimeConfig { cache_dir: None, wasi: grants(dir.path().join("nope")), ..Default::default() };
+    let err = Runtime::new(missing).err().expect("a missing preopen is an error");
+    assert!(matches!(err, Error::Io { .. }) && err.to_string().contains("nope"), "{err}");
+}

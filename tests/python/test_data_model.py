@@ -100,6 +100,23 @@ def test_vector_images_and_point_sets() -> None:
     np.testing.assert_array_equal(witk.array_from_point_set(ps), pts)
 
 
+def test_meshes() -> None:
+    points = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    # Two triangles (ITK cell type 2) in ITK's buffer layout: type, count, ids.
+    cells = np.array([2, 3, 0, 1, 2, 2, 3, 0, 1, 3], dtype=np.uint32)
+    mesh = witk.mesh_from_arrays(points, cells, cell_data=np.array([1.5, 2.5], dtype=np.float64))
+    assert (mesh.numberOfPoints, mesh.numberOfCells, mesh.cellBufferSize) == (4, 2, 10)
+    assert mesh.meshType.cellComponentType is witk.IntTypes.UInt32
+    assert mesh.meshType.cellPixelComponentType is witk.FloatTypes.Float64
+    back_points, back_cells = witk.arrays_from_mesh(mesh)
+    np.testing.assert_array_equal(back_points, points)
+    np.testing.assert_array_equal(back_cells, cells)
+    theirs = itkwasm.Mesh(numberOfPoints=4, points=points.ravel(), cells=cells, numberOfCells=2, cellBufferSize=10)
+    np.testing.assert_array_equal(witk.arrays_from_mesh(theirs)[0], points)
+    with pytest.raises(ValueError, match="past the end"):
+        witk.mesh_from_arrays(points, np.array([2, 3, 0, 1], dtype=np.uint32))
+
+
 def test_bad_arrays() -> None:
     with pytest.raises(TypeError, match="component type"):
         witk.image_from_array(np.zeros((2, 2), dtype=np.complex64))

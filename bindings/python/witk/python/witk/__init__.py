@@ -4,7 +4,14 @@ The core package: the data model (ITK-Wasm's field names), NumPy conversions,
 environment dispatch, typed exceptions and the native component host.
 """
 
-from .arrays import array_from_image, array_from_point_set, image_from_array, point_set_from_array
+from .arrays import (
+    array_from_image,
+    array_from_point_set,
+    arrays_from_mesh,
+    image_from_array,
+    mesh_from_arrays,
+    point_set_from_array,
+)
 from .component_types import FloatTypes, IntTypes, PixelTypes
 from .dispatch import FunctionFactory, environment_dispatch, function_factory
 from .errors import (
@@ -80,10 +87,12 @@ __all__ = [
     "UnsupportedError",
     "array_from_image",
     "array_from_point_set",
+    "arrays_from_mesh",
     "configure",
     "environment_dispatch",
     "function_factory",
     "image_from_array",
+    "mesh_from_arrays",
     "pipeline",
     "point_set_from_array",
     "settings",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
-from .spatial import Image, ImageRegion, ImageType, PointSet, PointSetType, coerce
+from .spatial import Image, ImageRegion, ImageType, Mesh, MeshType, PointSet, PointSetType, coerce
 
 _DTYPES = {
     "int8": "i1",
@@ -121,3 +121,68 @@ def array_from_point_set(point_set: Any) -> Any:
     if ps.points is None:
         return np.empty((0, pst.dimension), dtype_of(pst.pointComponentType))
     return np.asarray(ps.points).reshape(ps.numberOfPoints, pst.dimension)
+
+
+def mesh_from_arrays(points: Any, cells: Any, point_data: Any = None, cell_data: Any = None) -> Mesh:
+    """A :class:`Mesh` from an ``(n, dimension)`` array of points and a flat ``cells``
+    buffer in ITK's layout (per cell: cell type, number of points, point ids...), with
+    optional per-point and per-cell data shaped ``(n,)`` or ``(n, components)``."""
+    import numpy as np
+
+    pts = np.ascontiguousarray(points)
+    if pts.ndim != 2:
+        raise ValueError(f"points must have shape (n, dimension); got {pts.shape}")
+    cell_buffer = np.ascontiguousarray(cells).ravel()
+    mt = MeshType(
+        dimension=int(pts.shape[1]),
+        pointComponentType=component_type_of(pts.dtype),
+        cellComponentType=component_type_of(cell_buffer.dtype),
+    )
+    mesh = Mesh(
+        meshType=mt,
+        numberOfPoints=int(pts.shape[0]),
+        points=pts.ravel(),
+        numberOfCells=_count_cells(cell_buffer),
+        cells=cell_buffer,
+        cellBufferSize=int(cell_buffer.size),
+    )
+    if point_data is not None:
+        pd = np.ascontiguousarray(point_data)
+        mt.pointPixelComponentType = component_type_of(pd.dtype)
+        mt.pointPixelComponents = 1 if pd.ndim == 1 else int(pd.shape[1])
+        mesh.numberOfPointPixels, mesh.pointData = int(pd.shape[0]), pd.ravel()
+    if cell_data is not None:
+        cd = np.ascontiguousarray(cell_data)
+        mt.cellPixelComponentType = component_type_of(cd.dtype)
+        mt.cellPixelComponents = 1 if cd.ndim == 1 else int(cd.shape[1])
+        mesh.numberOfCellPixels, mesh.cellData = int(cd.shape[0]), cd.ravel()
+    return mesh
+
+
+def _count_cells(cells: Any) -> int:
+    """Walk ITK's cell buffer layout, checking it is consistent."""
+    count, i, n = 0, 0, int(cells.size)
+    while i < n:
+        if i + 1 >= n:
+            raise ValueError(f"cell buffer ends inside the header of cell {count}")
+        i += 2 + int(cells[i + 1])
+        count += 1
+    if i != n:
+        raise ValueError(f"cell {count - 1} runs past the end of the cell buffer")
+    return count
+
+
+def arrays_from_mesh(mesh: Any) -> tuple[Any, Any]:
+    """The points (``(n, dimension)``) and the flat cell buffer of a mesh (witk's or itkwasm's)."""
+    import numpy as np
+
+    m = coerce(Mesh, mesh)
+    mt = m.meshType
+    assert isinstance(mt, MeshType)
+    points = (
+        np.empty((0, mt.dimension), dtype_of(mt.pointComponentType))
+        if m.points is None
+        else np.asarray(m.points).reshape(m.numberOfPoints, mt.dimension)
+    )
+    cells = np.empty((0,), dtype_of(mt.cellComponentType)) if m.cells is None else np.asarray(m.cells)
+    return points, cells
