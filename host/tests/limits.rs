@@ -63,3 +63,14 @@ fn pool_can_be_disabled_and_is_shared_by_clones() {
     assert!(pooled.parse_string_decompress(b"bad", false).is_err());
     assert_eq!(pooled.clone().parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
 }
+
+#[test]
+fn timeouts_need_a_runtime_made_with_one() {
+    let (plain, _d) = runtime_with(Limits::default());
+    let with_timeout = Limits { timeout: Some(Duration::from_secs(1)), ..Default::default() };
+    let err = plain.store_with(&with_timeout).err().expect("no epoch checks compiled in");
+    assert!(err.to_string().contains("limits.timeout"), "{err}");
+    let (timed, _d2) = runtime_with(with_timeout.clone());
+    assert!(timed.store_with(&with_timeout).is_ok());
+    assert!(timed.store_with(&Limits::default()).is_ok());
+}

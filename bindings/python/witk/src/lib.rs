@@ -4,6 +4,7 @@
 //! reconfigured with `configure`; `Pipeline` objects call components through the typed
 //! adapters in `generated.rs` (made by witk-codegen from wit/) with the GIL released.
 
+mod alloc;
 mod convert;
 #[rustfmt::skip]
 mod generated;
@@ -15,6 +16,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 use witk::{Runtime, RuntimeConfig};
+
+#[global_allocator]
+static ALLOCATOR: alloc::ReuseLargeBlocks = alloc::ReuseLargeBlocks::new();
 
 static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 
