@@ -4,6 +4,7 @@
 //! when any of them differs from what the WIT says, which CI runs so generated code
 //! can never drift from its source.
 
+mod host;
 mod js;
 mod model;
 mod native;
@@ -22,6 +23,25 @@ impl Output {
     pub fn add(&mut self, path: String, contents: String) {
         self.files.push((PathBuf::from(path), contents));
     }
+}
+
+/// Format generated Rust as the repository does (rustfmt.toml), so `cargo fmt --check`
+/// and the generated files agree.
+pub fn rustfmt(code: String) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rustfmt.toml");
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--config-path"])
+        .arg(config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("running rustfmt (rustup component add rustfmt)");
+    child.stdin.take().unwrap().write_all(code.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "rustfmt rejected generated code:\n{code}");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn main() -> ExitCode {
@@ -55,6 +75,7 @@ fn run(root: &Path, check: bool) -> Result<usize, String> {
     for p in &packages {
         python::generate(p, &mut out);
         js::generate(p, &mut out);
+        host::generate(p, &mut out);
     }
     native::generate(&packages, &mut out);
 

@@ -70,5 +70,5 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
         }
     }
     s.push_str("            _ => Err(unknown_function(function)),\n        }\n    }\n}\n");
-    out.add("bindings/python/witk/src/generated.rs".into(), s);
+    out.add("bindings/python/witk/src/generated.rs".into(), crate::rustfmt(s));
 }

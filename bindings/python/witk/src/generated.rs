@@ -16,7 +16,9 @@ impl Adapter {
     /// The adapter for `package` over `loaded`, or `None` for an unknown package.
     pub fn new(package: &str, runtime: &witk::Runtime, loaded: &witk::Loaded) -> witk::Result<Option<Self>> {
         Ok(Some(match package {
-            "compress-stringify" => Adapter::CompressStringify(witk::pipelines::compress_stringify::CompressStringify::from_loaded(runtime, loaded)?),
+            "compress-stringify" => Adapter::CompressStringify(
+                witk::pipelines::compress_stringify::CompressStringify::from_loaded(runtime, loaded)?,
+            ),
             _ => return Ok(None),
         }))
     }
@@ -30,7 +32,9 @@ impl Adapter {
                 let stringify: bool = arg(args, 1, "stringify")?;
                 let compression_level: i32 = arg(args, 2, "compression_level")?;
                 let data_url_prefix: String = arg(args, 3, "data_url_prefix")?;
-                let result = py.detach(|| pipeline.compress_stringify(input.as_slice(), stringify, compression_level, &data_url_prefix));
+                let result = py.detach(|| {
+                    pipeline.compress_stringify(input.as_slice(), stringify, compression_level, &data_url_prefix)
+                });
                 output(py, result)
             }
             (Adapter::CompressStringify(pipeline), "parse-string-decompress") => {

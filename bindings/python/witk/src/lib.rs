@@ -6,7 +6,6 @@
 
 mod alloc;
 mod convert;
-#[rustfmt::skip]
 mod generated;
 
 use pyo3::exceptions::PyValueError;
