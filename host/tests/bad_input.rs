@@ -94,3 +94,49 @@ fn decompression_bombs_stop_at_the_memory_limit() {
         assert_eq!(p.parse_string_decompress(&zstd::bulk::compress(b"ok", 3).unwrap(), false).unwrap(), b"ok");
     }
 }
+
+#[test]
+fn mutated_and_random_inputs_never_trap() {
+    let p = pipeline();
+    let data = volume_f32(64 << 10);
+    let frame = p.compress_stringify(&data, false, 3, PREFIX).unwrap();
+    let url = p.compress_stringify(&data, true, 3, PREFIX).unwrap();
+    let noise = random_bytes(1 << 20, 11);
+    let mut n = 0usize;
+    let mut next = || {
+        n += 1;
+        noise[n % noise.len()] as usize | (noise[(n * 7) % noise.len()] as usize) << 8
+    };
+    for round in 0..600 {
+        let (mut input, parse) = if round % 2 == 0 { (frame.clone(), false) } else { (url.clone(), true) };
+        match round % 3 {
+            // Flip a few bytes.
+            0 => {
+                for _ in 0..1 + next() % 4 {
+                    let i = next() % input.len();
+                    input[i] ^= 1 << (next() % 8);
+                }
+            }
+            // Truncate.
+            1 => input.truncate(next() % input.len()),
+            // Splice random bytes in.
+            _ => {
+                let at = next() % input.len();
+                let len = next() % 64;
+                let start = next() % (noise.len() - len);
+                input.splice(at..at, noise[start..start + len].iter().copied());
+            }
+        }
+        match p.parse_string_decompress(&input, parse) {
+            Ok(out) => assert!(out.len() <= 4 * data.len(), "round {round}: implausible output size"),
+            Err(Error::Pipeline { .. }) => {}
+            Err(other) => panic!("round {round}: expected a pipeline error, got {other:?}"),
+        }
+    }
+    // Pure noise, in both modes.
+    for len in [1, 3, 4, 5, 17, 1000, 65536] {
+        for parse in [false, true] {
+            assert!(matches!(p.parse_string_decompress(&noise[..len], parse), Err(Error::Pipeline { .. })));
+        }
+    }
+}

@@ -86,7 +86,7 @@ PACKAGE = "{name}"
 
 def pipeline() -> witk.Pipeline:
     """The loaded `{name}` component (compiled once, then cached on disk)."""
-    return witk.pipeline(PACKAGE, str(files(__package__).joinpath("wasm_modules", "{name}.wasm")))
+    return witk.pipeline(PACKAGE, str(files(__package__).joinpath("wasm_modules").joinpath("{name}.wasm")))
 "#,
             name = pkg.name
         ),

@@ -12,4 +12,4 @@ PACKAGE = "compress-stringify"
 
 def pipeline() -> witk.Pipeline:
     """The loaded `compress-stringify` component (compiled once, then cached on disk)."""
-    return witk.pipeline(PACKAGE, str(files(__package__).joinpath("wasm_modules", "compress-stringify.wasm")))
+    return witk.pipeline(PACKAGE, str(files(__package__).joinpath("wasm_modules").joinpath("compress-stringify.wasm")))
