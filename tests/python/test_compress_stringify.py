@@ -48,7 +48,10 @@ def test_bytes_like_inputs_without_copies() -> None:
     with pytest.raises(ValueError, match="contiguous"):
         compress_stringify(arr[:, ::2])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="bytes-like"):
-        compress_stringify("text")  # type: ignore[arg-type]
+        compress_stringify(12345)  # type: ignore[arg-type]
+    # A data URL may be given as str.
+    url = compress_stringify(b"text", stringify=True).decode()
+    assert parse_string_decompress(url, parse_string=True) == b"text"  # type: ignore[arg-type]
 
 
 def test_errors_are_typed() -> None:

@@ -93,6 +93,11 @@ fn declared_size(input: &[u8]) -> Result<Option<u64>, Failure> {
     Ok(Some(total))
 }
 
+/// Whether `input` starts like Zstandard data (a frame or a skippable frame).
+pub fn is_zstd(input: &[u8]) -> bool {
+    magic(input) == Some(ZSTD_MAGIC) || is_skippable(input)
+}
+
 fn magic(input: &[u8]) -> Option<u32> {
     input.get(..4).map(|m| u32::from_le_bytes([m[0], m[1], m[2], m[3]]))
 }

@@ -73,7 +73,9 @@ mod component {
         }
 
         fn parse_string_decompress(input: Vec<u8>, parse_string: bool) -> Result<Vec<u8>, Error> {
-            if parse_string {
+            // Binary zstd data passed with parse-string is decompressed as is: its magic
+            // byte '(' (0x28) can never start base64 text or a data URL.
+            if parse_string && !codec::is_zstd(&input) {
                 let frames = data_url::decode(&input)?;
                 drop(input);
                 Ok(codec::decompress(&frames)?)

@@ -34,13 +34,19 @@ extern "C" {
 const PYBUF_C_CONTIGUOUS: c_int = 0x0020 | 0x0010 | 0x0008;
 
 /// A read-only view of any C-contiguous buffer-protocol object (bytes, bytearray,
-/// memoryview, NumPy arrays of any dtype): no copy, valid while the view lives.
+/// memoryview, NumPy arrays of any dtype): no copy, valid while the view lives. A `str`
+/// (a data URL, say) is accepted as its UTF-8 bytes.
 pub struct ByteArg {
     view: Box<RawBuffer>,
 }
 
 impl ByteArg {
     pub fn extract(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
+        if obj.is_instance_of::<pyo3::types::PyString>() {
+            let text: String = obj.extract()?;
+            let utf8 = pyo3::types::PyBytes::new(obj.py(), text.as_bytes());
+            return Self::extract(utf8.as_any(), name);
+        }
         let mut view = Box::new(std::mem::MaybeUninit::<RawBuffer>::zeroed());
         // SAFETY: `obj` is a live object (GIL held); the view is written by CPython.
         let rc = unsafe { PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), PYBUF_C_CONTIGUOUS) };

@@ -9,7 +9,8 @@ async def parse_string_decompress_async(
     """Given a binary or string produced with compress-stringify, decompress and optionally base64 decode.
 
     With `parse-string`, any `data:...,` prefix is stripped, whitespace is ignored,
-    the standard and URL-safe base64 alphabets are accepted and padding is optional.
+    the standard and URL-safe base64 alphabets are accepted and padding is optional;
+    input that is already binary Zstandard data is decompressed as is.
     Several concatenated frames, skippable frames and frames without a content size
     are decompressed.
 
