@@ -267,7 +267,7 @@ impl<B> InstancePool<B> {
 }
 
 /// Turn a failed wasmtime call into the witk error that explains it.
-pub fn call_error(pipeline: &str, store: &Store<CallState>, limits: &Limits, err: wasmtime::Error) -> Error {
+pub(crate) fn call_error(pipeline: &str, store: &Store<CallState>, limits: &Limits, err: wasmtime::Error) -> Error {
     let pipeline = pipeline.to_string();
     if let Some(desired) = store.data().limiter.denied {
         return Error::MemoryLimit {
