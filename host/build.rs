@@ -6,10 +6,12 @@
 use std::path::PathBuf;
 
 /// Pipelines whose components `scripts/build-components.sh` writes as `<name>.wasm`.
-const COMPONENTS: &[&str] = &["compress-stringify"];
+const COMPONENTS: &[&str] = &["compress-stringify", "image-io"];
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(witk_embed_compress_stringify)");
+    for name in COMPONENTS {
+        println!("cargo::rustc-check-cfg=cfg(witk_embed_{})", name.replace('-', "_"));
+    }
     println!("cargo::rerun-if-env-changed=WITK_COMPONENTS_DIR");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let dir = std::env::var_os("WITK_COMPONENTS_DIR")

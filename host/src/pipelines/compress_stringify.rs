@@ -9,7 +9,9 @@ mod bindings {
     wasmtime::component::bindgen!({
         path: "../wit/compress-stringify",
         world: "witk:compress-stringify/compress-stringify",
-        with: { "witk:types/errors": crate::pipelines::types::witk::types::errors },
+        with: {
+            "witk:types/errors": crate::pipelines::types::witk::types::errors,
+        },
     });
 }
 

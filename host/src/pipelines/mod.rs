@@ -1,6 +1,7 @@
 //! Typed pipeline APIs: one module per WIT package, over `bindgen!`-generated glue.
 
 pub mod compress_stringify;
+pub mod image_io;
 
 use crate::error::{Error, ErrorCode};
 

@@ -44,6 +44,23 @@ pub enum Ty {
     Bytes,
     /// `result<T, error>`: the value, or an exception carrying the error.
     Fallible(Box<Ty>),
+    /// A `witk:types/spatial` record (`image`, `binary-file`), by its WIT name.
+    Record(String),
+    /// A `witk:types/spatial` enum (`pixel-type`, `component-type`), by its WIT name.
+    Enum(String),
+    Option(Box<Ty>),
+    List(Box<Ty>),
+}
+
+impl Ty {
+    /// Whether every binding can carry this type (others are skipped with a note).
+    pub fn is_scalar_or_bytes(&self) -> bool {
+        match self {
+            Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::String | Ty::Bytes => true,
+            Ty::Fallible(t) => t.is_scalar_or_bytes(),
+            _ => false,
+        }
+    }
 }
 
 impl Package {
@@ -150,10 +167,28 @@ fn ty(resolve: &Resolve, t: &Type) -> Result<Ty, String> {
                 Ty::Fallible(Box::new(ty(resolve, ok)?))
             }
             TypeDefKind::Type(inner) => ty(resolve, inner)?,
+            TypeDefKind::Record(_) | TypeDefKind::Enum(_) if is_spatial(resolve, *id) => {
+                let name = resolve.types[*id].name.clone().unwrap_or_default();
+                if matches!(resolve.types[*id].kind, TypeDefKind::Enum(_)) {
+                    Ty::Enum(name)
+                } else {
+                    Ty::Record(name)
+                }
+            }
+            TypeDefKind::Option(inner) => Ty::Option(Box::new(ty(resolve, inner)?)),
+            TypeDefKind::List(inner) => Ty::List(Box::new(ty(resolve, inner)?)),
             other => return Err(format!("WIT type {other:?} is not supported by the bindings yet")),
         },
         other => return Err(format!("WIT type {other:?} is not supported by the bindings yet")),
     })
+}
+
+/// Whether a type is defined in `witk:types/spatial` (shared by every pipeline).
+fn is_spatial(resolve: &Resolve, id: wit_parser::TypeId) -> bool {
+    match resolve.types[id].owner {
+        wit_parser::TypeOwner::Interface(i) => resolve.interfaces[i].name.as_deref() == Some("spatial"),
+        _ => false,
+    }
 }
 
 /// `"Stringify the output (default: false)"` → (`"Stringify the output"`, `Some("false")`).

@@ -112,10 +112,73 @@ where
     args.get_item(i)?.extract::<T>().map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
 }
 
-pub fn output(py: Python<'_>, result: witk::Result<Vec<u8>>) -> PyResult<Py<PyAny>> {
+/// A call's result as a Python object, or the matching witk exception.
+pub fn output<T: IntoPy>(py: Python<'_>, result: witk::Result<T>) -> PyResult<Py<PyAny>> {
     match result {
-        Ok(bytes) => Ok(PyBytes::new(py, &bytes).into_any().unbind()),
+        Ok(v) => v.into_py(py),
         Err(e) => Err(crate::to_py_err(py, e)),
+    }
+}
+
+/// Argument `i` as a shared WIT type; errors name the parameter.
+pub fn extract<T: FromPy>(args: &Bound<'_, PyTuple>, i: usize, name: &str) -> PyResult<T> {
+    T::from_py(&args.get_item(i)?).map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
+}
+
+/// Conversion from the plain Python values witk's Python helpers make
+/// (`witk.convert`): tuples, dicts and WIT names.
+pub trait FromPy: Sized {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self>;
+}
+
+/// Conversion to plain Python values, turned into witk objects by `witk.convert`.
+pub trait IntoPy {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+impl IntoPy for Vec<u8> {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(PyBytes::new(py, &self).into_any().unbind())
+    }
+}
+
+impl IntoPy for Vec<String> {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pyo3::types::PyList::new(py, self)?.into_any().unbind())
+    }
+}
+
+impl<T: FromPy> FromPy for Option<T> {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            Ok(None)
+        } else {
+            T::from_py(obj).map(Some)
+        }
+    }
+}
+
+impl<T: FromPy> FromPy for Vec<T> {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.try_iter()?.map(|item| T::from_py(&item?)).collect()
+    }
+}
+
+impl FromPy for f64 {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.extract()
+    }
+}
+
+impl FromPy for u64 {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.extract()
+    }
+}
+
+impl FromPy for String {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.extract()
     }
 }
 

@@ -7,6 +7,7 @@
 mod alloc;
 mod convert;
 mod generated;
+mod spatial;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;

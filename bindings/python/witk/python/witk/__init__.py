@@ -4,6 +4,7 @@ The core package: the data model (ITK-Wasm's field names), NumPy conversions,
 environment dispatch, typed exceptions and the native component host.
 """
 
+from . import convert
 from .arrays import (
     array_from_image,
     array_from_point_set,
@@ -12,7 +13,7 @@ from .arrays import (
     mesh_from_arrays,
     point_set_from_array,
 )
-from .component_types import FloatTypes, IntTypes, PixelTypes
+from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes
 from .dispatch import FunctionFactory, environment_dispatch, function_factory
 from .errors import (
     InternalError,
@@ -53,6 +54,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BinaryFile",
     "BinaryStream",
+    "ComponentType",
     "FloatTypes",
     "FunctionFactory",
     "Image",
@@ -89,6 +91,7 @@ __all__ = [
     "array_from_point_set",
     "arrays_from_mesh",
     "configure",
+    "convert",
     "environment_dispatch",
     "function_factory",
     "image_from_array",

@@ -1,0 +1,148 @@
+"""Conversions between witk's Python objects and the plain values the native host
+passes to components: used by the generated ``*_wasi`` packages.
+
+Files: a component never touches the file system; bindings read input files (and the
+companion files a detached header names) and write the files a component returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from .arrays import dtype_of
+from .component_types import IntTypes, PixelTypes, component_type, pixel_type
+from .spatial import Image, ImageRegion, ImageType, coerce
+
+
+def _norm(name: str) -> str:
+    return re.sub("[^a-z0-9]", "", name.lower())
+
+
+# WIT case names of the pixel types; ITK-Wasm's names match them ignoring case and
+# separators (DiffusionTensor3D ~ diffusion-tensor3-d).
+_WIT_PIXELS = [
+    "unknown", "scalar", "rgb", "rgba", "offset", "vector", "point", "covariant-vector",
+    "symmetric-second-rank-tensor", "diffusion-tensor3-d", "complex", "fixed-array", "array", "matrix",
+    "variable-length-vector", "variable-size-matrix",
+]  # fmt: skip
+_PIXEL_BY_NORM = {_norm(w): w for w in _WIT_PIXELS}
+
+
+def enum_to_wit(value: Any) -> str | None:
+    """A pixel or component type (witk's or itkwasm's enum, or a string) as its WIT name."""
+    if value is None:
+        return None
+    text = str(getattr(value, "value", value))
+    if _norm(text) in _PIXEL_BY_NORM and text not in {c.value for c in IntTypes}:
+        return _PIXEL_BY_NORM[_norm(text)]
+    return component_type(text).value
+
+
+def read_binary_file(path: str | os.PathLike[str]) -> tuple[str, bytes]:
+    """(file name, bytes) of an input file."""
+    with open(path, "rb") as f:
+        return os.path.basename(os.fspath(path)), f.read()
+
+
+def read_companions(pipeline: Any, main: tuple[str, bytes], path: str | os.PathLike[str]) -> list[tuple[str, bytes]]:
+    """Read the companion files that ``main`` (read from ``path``) names, relative to it."""
+    folder = os.path.dirname(os.fspath(path))
+    files = []
+    for name in pipeline.call("companion-files", main):
+        target = os.path.join(folder, name)
+        if not os.path.isfile(target):
+            raise FileNotFoundError(f"{os.fspath(path)} needs {name}, which is not at {target}")
+        files.append(read_binary_file(target))
+    return files
+
+
+def write_binary_files(path: str | os.PathLike[str], files: list[tuple[str, bytes]]) -> None:
+    """Write a component's output files: the first to ``path``, the rest beside it."""
+    folder = os.path.dirname(os.fspath(path))
+    for i, (name, data) in enumerate(files):
+        target = os.fspath(path) if i == 0 else os.path.join(folder, os.path.basename(name))
+        with open(target, "wb") as f:
+            f.write(data)
+
+
+def image_to_native(image: Any) -> dict[str, Any]:
+    """An Image (witk's or itkwasm's) as the dict the native host takes."""
+    import numpy as np
+
+    image = coerce(Image, image)
+    itype = image.imageType
+    assert isinstance(itype, ImageType)
+    dtype = dtype_of(itype.componentType)
+    data = None
+    if image.data is not None:
+        arr = np.asarray(image.data)
+        if arr.dtype != dtype:
+            if arr.dtype == np.uint8 and arr.ndim == 1 and arr.nbytes % dtype.itemsize == 0:
+                arr = arr.view(dtype)
+            else:
+                raise TypeError(f"image data is {arr.dtype} but its imageType says {itype.componentType.value}")
+        data = np.ascontiguousarray(arr).reshape(-1)
+    region = image.bufferedRegion
+    return {
+        "dimension": int(itype.dimension),
+        "component_type": itype.componentType.value,
+        "pixel_type": enum_to_wit(itype.pixelType),
+        "components": int(itype.components),
+        "name": str(image.name),
+        "origin": [float(v) for v in image.origin],
+        "spacing": [float(v) for v in image.spacing],
+        "direction": [float(v) for v in np.asarray(image.direction, dtype=np.float64).reshape(-1)],
+        "size": [int(v) for v in image.size],
+        "metadata": [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in dict(image.metadata).items()],
+        "data": data,
+        "buffered_region": None
+        if not isinstance(region, ImageRegion)
+        else ([int(v) for v in region.index], [int(v) for v in region.size]),
+    }
+
+
+def _metadata_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def image_from_native(d: dict[str, Any]) -> Image:
+    """The dict the native host returns as an Image with a NumPy pixel array (writable)."""
+    import numpy as np
+
+    dim = int(d["dimension"])
+    itype = ImageType(
+        dimension=dim,
+        componentType=component_type(d["component_type"]),
+        pixelType=pixel_type(_pixel_from_wit(d["pixel_type"])),
+        components=int(d["components"]),
+    )
+    size = [int(v) for v in d["size"]]
+    data = None
+    if d["data"] is not None:
+        shape = tuple(size[::-1]) + ((itype.components,) if itype.components > 1 else ())
+        data = np.frombuffer(d["data"], dtype=dtype_of(itype.componentType)).reshape(shape)
+    region = d.get("buffered_region")
+    return Image(
+        imageType=itype,
+        name=d["name"],
+        origin=list(d["origin"]),
+        spacing=list(d["spacing"]),
+        direction=np.asarray(d["direction"], dtype=np.float64).reshape(dim, dim),
+        size=size,
+        metadata={k: _metadata_value(v) for k, v in d["metadata"]},
+        data=data,
+        bufferedRegion=ImageRegion(index=list(region[0]), size=list(region[1])) if region else None,
+    )
+
+
+def _pixel_from_wit(name: str) -> PixelTypes:
+    for p in PixelTypes:
+        if _norm(p.value) == _norm(name):
+            return p
+    raise ValueError(f"unknown pixel type {name!r}")

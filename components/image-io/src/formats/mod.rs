@@ -1,0 +1,143 @@
+//! Format detection and dispatch.
+
+pub mod metaimage;
+pub mod nifti;
+pub mod nrrd;
+pub mod witk;
+
+use crate::model::Image;
+use crate::{Code, Failure};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Nrrd,
+    MetaImage,
+    Nifti,
+    Witk,
+}
+
+/// By magic bytes first (a misnamed file still reads), else by extension.
+pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
+    if bytes.starts_with(nrrd::MAGIC) {
+        return Ok(Format::Nrrd);
+    }
+    if bytes.starts_with(witk::MAGIC) {
+        return Ok(Format::Witk);
+    }
+    if bytes.starts_with(&[0x1f, 0x8b]) && lower(name).ends_with(".nii.gz") || nifti::looks_like(bytes) {
+        return Ok(Format::Nifti);
+    }
+    if metaimage::looks_like(bytes) {
+        return Ok(Format::MetaImage);
+    }
+    by_extension(name).ok_or_else(|| {
+        Failure::new(
+            Code::Unsupported,
+            format!("{name}: unknown image format (supported: .nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk)"),
+        )
+    })
+}
+
+fn lower(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+pub fn by_extension(name: &str) -> Option<Format> {
+    let n = lower(name);
+    [
+        (".nrrd", Format::Nrrd),
+        (".nhdr", Format::Nrrd),
+        (".mha", Format::MetaImage),
+        (".mhd", Format::MetaImage),
+        (".nii", Format::Nifti),
+        (".nii.gz", Format::Nifti),
+        (".hdr", Format::Nifti),
+        (".witk", Format::Witk),
+    ]
+    .into_iter()
+    .find(|(ext, _)| n.ends_with(ext))
+    .map(|(_, f)| f)
+}
+
+/// Every message names the file it is about.
+fn named(name: &str, f: Failure) -> Failure {
+    if f.message.starts_with(name) {
+        f
+    } else {
+        Failure::new(f.code, format!("{name}: {}", f.message))
+    }
+}
+
+/// Files besides `name` that reading it needs.
+pub fn companions(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
+    companions_of(name, bytes).map_err(|f| named(name, f))
+}
+
+fn companions_of(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
+    match detect(name, bytes)? {
+        Format::Nrrd => nrrd::companions(bytes, name),
+        Format::MetaImage => metaimage::companions(bytes, name),
+        Format::Nifti if !bytes.starts_with(&[0x1f, 0x8b]) => nifti::companions(bytes, name, name),
+        _ => Ok(vec![]),
+    }
+}
+
+pub fn read(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: bool) -> Result<Image, Failure> {
+    read_named(name, bytes, companion, info_only).map_err(|f| named(name, f))
+}
+
+fn read_named(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: bool) -> Result<Image, Failure> {
+    match detect(name, bytes)? {
+        Format::Nrrd => nrrd::read(bytes, companion, info_only, name),
+        Format::MetaImage => metaimage::read(bytes, companion, info_only, name),
+        Format::Nifti if bytes.starts_with(&[0x1f, 0x8b]) => {
+            nifti::read(&nifti::gunzip(bytes, name)?, None, info_only, name)
+        }
+        Format::Nifti => nifti::read(bytes, companion, info_only, name),
+        Format::Witk => witk::read(bytes, info_only, name),
+    }
+}
+
+/// The files to write for `name`: (file name, bytes), the named file first.
+pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    image.validate()?;
+    let format = by_extension(name).ok_or_else(|| {
+        Failure::new(
+            Code::Unsupported,
+            format!("{name}: cannot tell the format from the extension (use .nrrd .nhdr .mha .mhd .nii .nii.gz .witk)"),
+        )
+    })?;
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    let l = lower(name);
+    Ok(match format {
+        Format::Nrrd if l.ends_with(".nhdr") => {
+            let data_name = format!("{stem}.{}", if compress { "raw.gz" } else { "raw" });
+            let (h, d) = nrrd::write(image, Some(&data_name), info_only, compress)?;
+            let mut files = vec![(name.to_string(), h)];
+            if let Some(d) = d {
+                files.push((data_name, d));
+            }
+            files
+        }
+        Format::Nrrd => vec![(name.to_string(), nrrd::write(image, None, info_only, compress)?.0)],
+        Format::MetaImage if l.ends_with(".mhd") => {
+            let data_name = format!("{stem}.{}", if compress { "zraw" } else { "raw" });
+            let (h, d) = metaimage::write(image, Some(&data_name), info_only, compress)?;
+            let mut files = vec![(name.to_string(), h)];
+            if let Some(d) = d {
+                files.push((data_name, d));
+            }
+            files
+        }
+        Format::MetaImage => vec![(name.to_string(), metaimage::write(image, None, info_only, compress)?.0)],
+        Format::Nifti if l.ends_with(".hdr") => {
+            return Err(Failure::new(
+                Code::Unsupported,
+                "writing .hdr/.img pairs is not supported; use .nii or .nii.gz",
+            ))
+        }
+        Format::Nifti => vec![(name.to_string(), nifti::write(image, info_only, compress || l.ends_with(".gz"))?)],
+        Format::Witk => vec![(name.to_string(), witk::write(image, info_only, compress)?)],
+    })
+}

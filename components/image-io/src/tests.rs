@@ -1,0 +1,182 @@
+//! Round trips of every format through the model, natively.
+
+use crate::formats;
+use crate::model::{Ctype, Image, Pixel};
+use crate::Code;
+
+const ALL: [Ctype; 10] = [
+    Ctype::I8,
+    Ctype::U8,
+    Ctype::I16,
+    Ctype::U16,
+    Ctype::I32,
+    Ctype::U32,
+    Ctype::I64,
+    Ctype::U64,
+    Ctype::F32,
+    Ctype::F64,
+];
+
+fn sample(ctype: Ctype, size: Vec<u64>, components: usize) -> Image {
+    let d = size.len();
+    let mut image = Image::new(ctype, size, components);
+    image.origin = (0..d).map(|i| 1.5 - i as f64 * 10.25).collect();
+    image.spacing = (0..d).map(|i| 0.5 + i as f64 * 0.75).collect();
+    // A rotation about the last axis (plus identity elsewhere): not axis-aligned.
+    let (c, s) = (0.6f64, 0.8f64);
+    if d >= 2 {
+        image.direction[0] = c;
+        image.direction[1] = -s;
+        image.direction[d] = s;
+        image.direction[d + 1] = c;
+    }
+    let n = image.byte_len().unwrap();
+    image.data = Some((0..n).map(|i| (i * 37 % 251) as u8).collect());
+    if ctype == Ctype::F32 || ctype == Ctype::F64 {
+        // Keep floats finite and exact.
+        let w = ctype.size();
+        let mut data = Vec::with_capacity(n);
+        for i in 0..n / w {
+            let v = i as f64 * 0.5 - 7.0;
+            if w == 4 {
+                data.extend_from_slice(&(v as f32).to_le_bytes());
+            } else {
+                data.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        image.data = Some(data);
+    }
+    image
+}
+
+fn round_trip(name: &str, image: &Image, compress: bool) -> Image {
+    let files = formats::write(image, name, false, compress).unwrap();
+    let (main, bytes) = &files[0];
+    assert_eq!(main, name);
+    let companions = formats::companions(name, bytes).unwrap();
+    assert_eq!(companions.len(), files.len() - 1, "{name}: companions {companions:?}");
+    formats::read(name, bytes, files.get(1).map(|f| f.1.as_slice()), false).unwrap()
+}
+
+fn assert_same(name: &str, a: &Image, b: &Image, tol: f64) {
+    assert_eq!(a.ctype, b.ctype, "{name}");
+    assert_eq!(a.size, b.size, "{name}");
+    assert_eq!(a.components, b.components, "{name}");
+    assert_eq!(a.data, b.data, "{name}: pixels");
+    for (x, y) in a
+        .origin
+        .iter()
+        .zip(&b.origin)
+        .chain(a.spacing.iter().zip(&b.spacing))
+        .chain(a.direction.iter().zip(&b.direction))
+    {
+        assert!(
+            (x - y).abs() <= tol,
+            "{name}: geometry {:?} {:?} {:?} vs {:?} {:?} {:?}",
+            a.origin,
+            a.spacing,
+            a.direction,
+            b.origin,
+            b.spacing,
+            b.direction
+        );
+    }
+}
+
+#[test]
+fn nrrd_mha_witk_every_type_2d_3d_components() {
+    for ctype in ALL {
+        for size in [vec![7, 5], vec![6, 4, 3]] {
+            for components in [1, 3] {
+                let image = sample(ctype, size.clone(), components);
+                for name in ["a.nrrd", "a.nhdr", "a.mha", "a.mhd", "a.witk"] {
+                    for compress in [false, true] {
+                        let back = round_trip(name, &image, compress);
+                        assert_same(
+                            &format!("{name} {ctype:?} {size:?} x{components} z={compress}"),
+                            &image,
+                            &back,
+                            1e-12,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn nifti_every_type() {
+    for ctype in ALL {
+        for size in [vec![7, 5], vec![6, 4, 3], vec![3, 4, 2, 2]] {
+            let mut image = sample(ctype, size.clone(), 1);
+            if size.len() == 4 {
+                image.origin[3] = 0.0; // NIfTI has no origin for its 4th axis
+            }
+            for name in ["a.nii", "a.nii.gz"] {
+                let back = round_trip(name, &image, false);
+                // NIfTI stores geometry as float32.
+                assert_same(&format!("{name} {ctype:?} {size:?}"), &image, &back, 1e-5);
+            }
+        }
+    }
+    let mut rgb = sample(Ctype::U8, vec![4, 3, 2], 3);
+    rgb.pixel = Pixel::Rgb;
+    let back = round_trip("rgb.nii", &rgb, false);
+    assert_eq!(back.pixel, Pixel::Rgb);
+    assert_same("rgb", &rgb, &back, 1e-5);
+    let vec3 = sample(Ctype::F32, vec![4, 3, 2], 3);
+    assert_same("vector nifti", &vec3, &round_trip("v.nii.gz", &vec3, false), 1e-5);
+}
+
+#[test]
+fn information_only_and_casts() {
+    let image = sample(Ctype::I16, vec![6, 4, 3], 1);
+    let bytes = &formats::write(&image, "a.nrrd", false, false).unwrap()[0].1;
+    let info = formats::read("a.nrrd", bytes, None, true).unwrap();
+    assert!(info.data.is_none());
+    assert_eq!(info.size, image.size);
+    let f = crate::read("a.nrrd", bytes, None, false, None, Some(Ctype::F32)).unwrap();
+    assert_eq!(f.ctype, Ctype::F32);
+    assert_eq!(f.data.unwrap().len(), 6 * 4 * 3 * 4);
+}
+
+#[test]
+fn hostile_headers_give_errors() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("huge.nrrd", b"NRRD0004\ntype: float\ndimension: 3\nsizes: 100000 100000 100000\nencoding: raw\n\n".to_vec()),
+        ("neg.nrrd", b"NRRD0004\ntype: float\ndimension: 2\nsizes: -5 3\nencoding: raw\n\n".to_vec()),
+        ("zero.nrrd", b"NRRD0004\ntype: float\ndimension: 2\nsizes: 0 3\nencoding: raw\n\n".to_vec()),
+        ("short.nrrd", b"NRRD0004\ntype: uint8\ndimension: 2\nsizes: 4 4\nencoding: raw\n\nabc".to_vec()),
+        ("bz.nrrd", b"NRRD0004\ntype: uint8\ndimension: 1\nsizes: 4\nencoding: bzip2\n\nabcd".to_vec()),
+        ("block.nrrd", b"NRRD0004\ntype: block\ndimension: 1\nsizes: 4\nencoding: raw\n\nabcd".to_vec()),
+        (
+            "x.mha",
+            b"ObjectType = Image\nNDims = 2\nDimSize = 4 4\nElementType = MET_UCHAR\nElementDataFile = LOCAL\nab"
+                .to_vec(),
+        ),
+        ("x.nii", vec![0x5c, 0x01, 0, 0, 1, 2, 3]),
+        ("x.bin", b"not an image".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let err = formats::read(name, &bytes, None, false).unwrap_err();
+        assert!(!err.message.is_empty(), "{name}");
+        assert!(err.message.contains(name), "{name}: message should name the file: {}", err.message);
+    }
+    // A gzip bomb: the header promises 16 bytes; the stream inflates to 1 MiB.
+    let bomb = crate::codec::deflate(crate::codec::Deflate::Gzip, &vec![0u8; 1 << 20]);
+    let mut file = b"NRRD0004\ntype: uint8\ndimension: 1\nsizes: 16\nencoding: gzip\n\n".to_vec();
+    file.extend_from_slice(&bomb);
+    let err = formats::read("bomb.nrrd", &file, None, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData);
+    assert!(err.message.contains("more bytes"), "{}", err.message);
+}
+
+#[test]
+fn ras_nrrd_is_read_as_lps() {
+    let file = b"NRRD0004\ntype: uint8\ndimension: 3\nspace: right-anterior-superior\nsizes: 2 2 2\nspace directions: (2,0,0) (0,3,0) (0,0,4)\nspace origin: (10,20,30)\nencoding: raw\n\n01234567";
+    let image = formats::read("ras.nrrd", file, None, false).unwrap();
+    assert_eq!(image.origin, vec![-10.0, -20.0, 30.0]);
+    assert_eq!(image.spacing, vec![2.0, 3.0, 4.0]);
+    assert_eq!(image.direction, vec![-1.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 1.0]);
+}

@@ -1,0 +1,187 @@
+"""witk-image-io on system Python: round trips of every format, and independent readers
+and writers (SimpleITK, pynrrd, nibabel) agreeing with us on pixels and ITK's geometry."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import itkwasm
+import nibabel
+import nrrd
+import numpy as np
+import pytest
+import SimpleITK as sitk
+from witk_image_io import read_image, write_image
+
+import witk
+
+DTYPES = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64"]
+FORMATS = [".nrrd", ".nhdr", ".mha", ".mhd", ".nii", ".nii.gz", ".witk"]
+# A rotation about z plus a flip of nothing: not axis-aligned, still a proper rotation.
+ROT = np.array([[0.6, -0.8, 0.0], [0.8, 0.6, 0.0], [0.0, 0.0, 1.0]])
+
+
+def sample(dtype: str, shape: tuple[int, ...], components: int = 1) -> witk.Image:
+    rng = np.random.default_rng(sum(map(ord, dtype)) + len(shape))
+    full = shape + ((components,) if components > 1 else ())
+    if dtype.startswith("float"):
+        arr = rng.normal(0, 100, full).astype(dtype)
+    else:
+        info = np.iinfo(dtype)
+        arr = rng.integers(max(info.min, -1000), min(info.max, 1000), full, endpoint=True).astype(dtype)
+    image = witk.image_from_array(arr, is_vector=components > 1)
+    d = len(shape)
+    image.origin = [1.5, -20.25, 7.0][:d]
+    image.spacing = [0.5, 1.25, 2.5][:d]
+    image.direction = ROT[:d, :d].copy() if d == 3 else np.array([[0.6, -0.8], [0.8, 0.6]])
+    return image
+
+
+def assert_geometry(a: witk.Image, origin, spacing, direction, tol: float = 1e-5) -> None:
+    np.testing.assert_allclose(np.asarray(a.origin, float), np.asarray(origin, float), atol=tol)
+    np.testing.assert_allclose(np.asarray(a.spacing, float), np.asarray(spacing, float), atol=tol)
+    np.testing.assert_allclose(
+        np.asarray(a.direction, float).reshape(-1), np.asarray(direction, float).reshape(-1), atol=tol
+    )
+
+
+@pytest.mark.parametrize("ext", FORMATS)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(5, 7), (3, 4, 6)])
+def test_round_trip(tmp_path: Path, ext: str, dtype: str, shape: tuple[int, ...]) -> None:
+    image = sample(dtype, shape)
+    path = tmp_path / f"img{ext}"
+    write_image(image, path)
+    back = read_image(path)
+    assert back.imageType.componentType.value == dtype
+    np.testing.assert_array_equal(witk.array_from_image(back), witk.array_from_image(image))
+    assert_geometry(back, image.origin, image.spacing, image.direction)
+
+
+@pytest.mark.parametrize("ext", [".nrrd", ".mha", ".nhdr", ".witk", ".nii.gz"])
+def test_vector_images_and_compression(tmp_path: Path, ext: str) -> None:
+    image = sample("float32", (3, 4, 5), components=3)
+    for compress in (False, True):
+        path = tmp_path / f"v{compress}{ext}"
+        write_image(image, path, use_compression=compress)
+        back = read_image(path)
+        assert back.imageType.components == 3
+        np.testing.assert_array_equal(witk.array_from_image(back), witk.array_from_image(image))
+
+
+def sitk_geometry(s: sitk.Image) -> tuple:
+    return s.GetOrigin(), s.GetSpacing(), s.GetDirection()
+
+
+@pytest.mark.parametrize("ext", [".nrrd", ".nhdr", ".mha", ".mhd", ".nii", ".nii.gz"])
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "uint16", "int32", "float32", "float64"])
+def test_simpleitk_reads_ours(tmp_path: Path, ext: str, dtype: str) -> None:
+    image = sample(dtype, (4, 5, 6))
+    path = tmp_path / f"ours{ext}"
+    write_image(image, path)
+    s = sitk.ReadImage(str(path))
+    np.testing.assert_array_equal(sitk.GetArrayFromImage(s), witk.array_from_image(image))
+    origin, spacing, direction = sitk_geometry(s)
+    assert_geometry(image, origin, spacing, direction)
+
+
+@pytest.mark.parametrize("ext", [".nrrd", ".mha", ".mhd", ".nii", ".nii.gz", ".nhdr"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_we_read_simpleitk(tmp_path: Path, ext: str, compress: bool) -> None:
+    arr = (np.arange(4 * 5 * 6).reshape(4, 5, 6) * 3 - 50).astype(np.int16)
+    s = sitk.GetImageFromArray(arr)
+    s.SetOrigin((10.5, -3.0, 2.25))
+    s.SetSpacing((0.5, 0.7, 1.9))
+    s.SetDirection(tuple(ROT.reshape(-1)))
+    path = tmp_path / f"sitk{ext}"
+    sitk.WriteImage(s, str(path), useCompression=compress)
+    back = read_image(path)
+    np.testing.assert_array_equal(witk.array_from_image(back), arr)
+    assert_geometry(back, s.GetOrigin(), s.GetSpacing(), s.GetDirection())
+
+
+def test_pynrrd_both_ways(tmp_path: Path) -> None:
+    image = sample("float32", (4, 5, 6))
+    write_image(image, tmp_path / "ours.nrrd", use_compression=True)
+    data, header = nrrd.read(str(tmp_path / "ours.nrrd"))
+    np.testing.assert_array_equal(data, witk.array_from_image(image).transpose(2, 1, 0))
+    np.testing.assert_allclose(header["space origin"], image.origin)
+    np.testing.assert_allclose(header["space directions"], (ROT * np.asarray(image.spacing)).T, atol=1e-12)
+
+    arr = np.arange(60, dtype=np.uint16).reshape(3, 4, 5)  # pynrrd: fastest axis first
+    theirs = {"space": "right-anterior-superior", "space directions": np.diag([2.0, 3.0, 4.0]),
+              "space origin": np.array([1.0, 2.0, 3.0]), "encoding": "gzip"}  # fmt: skip
+    nrrd.write(str(tmp_path / "theirs.nrrd"), arr, theirs)
+    back = read_image(tmp_path / "theirs.nrrd")
+    np.testing.assert_array_equal(witk.array_from_image(back), arr.transpose(2, 1, 0))
+    assert_geometry(back, [-1.0, -2.0, 3.0], [2.0, 3.0, 4.0], np.diag([-1.0, -1.0, 1.0]))
+
+
+def test_nibabel_both_ways(tmp_path: Path) -> None:
+    image = sample("int16", (4, 5, 6))
+    write_image(image, tmp_path / "ours.nii.gz")
+    n = nibabel.load(str(tmp_path / "ours.nii.gz"))
+    np.testing.assert_array_equal(np.asarray(n.dataobj), witk.array_from_image(image).transpose(2, 1, 0))
+    lps_to_ras = np.diag([-1.0, -1.0, 1.0])
+    want = np.eye(4)
+    want[:3, :3] = lps_to_ras @ ROT @ np.diag(image.spacing)
+    want[:3, 3] = lps_to_ras @ np.asarray(image.origin)
+    np.testing.assert_allclose(n.affine, want, atol=1e-5)
+
+    # nibabel's file with an oblique affine and intensity scaling.
+    affine = np.array([[-0.9, 0.0, 0.1, 20.0], [0.0, 1.1, 0.0, -30.0], [0.2, 0.0, 2.0, 5.0], [0, 0, 0, 1]])
+    data = np.arange(3 * 4 * 5, dtype=np.int16).reshape(3, 4, 5)
+    img = nibabel.Nifti1Image(data, affine)
+    img.header.set_slope_inter(0.5, -10.0)
+    nibabel.save(img, str(tmp_path / "theirs.nii"))
+    back = read_image(tmp_path / "theirs.nii")
+    np.testing.assert_allclose(witk.array_from_image(back), data.transpose(2, 1, 0) * 0.5 - 10.0)
+    best = img.header.get_best_affine()
+    spacing = np.linalg.norm(best[:3, :3], axis=0)
+    assert_geometry(back, lps_to_ras @ best[:3, 3], spacing, lps_to_ras @ (best[:3, :3] / spacing))
+
+
+def test_information_only_casts_and_itkwasm_images(tmp_path: Path) -> None:
+    image = sample("int16", (4, 5, 6))
+    write_image(image, tmp_path / "a.nrrd")
+    info = read_image(tmp_path / "a.nrrd", information_only=True)
+    assert info.data is None and list(info.size) == [6, 5, 4]
+    f = read_image(tmp_path / "a.nrrd", component_type=witk.FloatTypes.Float64)
+    assert f.imageType.componentType is witk.FloatTypes.Float64
+    np.testing.assert_array_equal(witk.array_from_image(f), witk.array_from_image(image).astype(np.float64))
+    theirs = itkwasm.image_from_array(np.arange(12, dtype=np.uint8).reshape(3, 4))
+    write_image(theirs, tmp_path / "itkwasm.mha")
+    np.testing.assert_array_equal(witk.array_from_image(read_image(tmp_path / "itkwasm.mha")), theirs.data)
+
+
+def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
+    (tmp_path / "junk.nrrd").write_bytes(
+        b"NRRD0004\ntype: float\ndimension: 3\nsizes: 100000 100000 100000\nencoding: raw\n\n"
+    )
+    with pytest.raises(witk.LimitExceededError, match="junk.nrrd"):
+        read_image(tmp_path / "junk.nrrd")
+    (tmp_path / "trunc.mha").write_bytes(
+        b"NDims = 2\nDimSize = 8 8\nElementType = MET_UCHAR\nElementDataFile = LOCAL\nab"
+    )
+    with pytest.raises(witk.InvalidDataError, match="trunc.mha.*truncated"):
+        read_image(tmp_path / "trunc.mha")
+    bomb = b"NRRD0004\ntype: uint8\ndimension: 1\nsizes: 16\nencoding: gzip\n\n" + gzip.compress(bytes(64 << 20))
+    (tmp_path / "bomb.nrrd").write_bytes(bomb)
+    with pytest.raises(witk.InvalidDataError, match="more bytes"):
+        read_image(tmp_path / "bomb.nrrd")
+    (tmp_path / "what.xyz").write_bytes(b"hello")
+    with pytest.raises(witk.UnsupportedError, match="what.xyz"):
+        read_image(tmp_path / "what.xyz")
+    (tmp_path / "lonely.nhdr").write_bytes(
+        b"NRRD0004\ntype: uint8\ndimension: 1\nsizes: 4\nencoding: raw\ndata file: gone.raw\n"
+    )
+    with pytest.raises(FileNotFoundError, match="gone.raw"):
+        read_image(tmp_path / "lonely.nhdr")
+    with pytest.raises(FileNotFoundError):
+        read_image(tmp_path / "missing.nrrd")
+    with pytest.raises(witk.UnsupportedError):
+        write_image(sample("uint8", (3, 3)), tmp_path / "out.unknown")
+    # Failed calls leave the pipeline working.
+    write_image(sample("uint8", (3, 3)), tmp_path / "ok.nrrd")
+    assert read_image(tmp_path / "ok.nrrd").imageType.componentType.value == "uint8"
