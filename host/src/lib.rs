@@ -20,6 +20,7 @@ pub mod builtin;
 pub mod cache;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod overrides;
 pub mod pipelines;
 pub mod runtime;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use witk::pipelines::compress_stringify::{self, CompressStringify};
+use witk::pipelines::image_io::ImageIo;
+use witk::pipelines::types::witk::types::spatial::ComponentType;
 use witk::{Error, Runtime, RuntimeConfig};
 
 /// Universal spatial analysis as WebAssembly components.
@@ -58,6 +60,9 @@ enum Pipeline {
         /// Where to write the result, or - for stdout
         output: PathBuf,
     },
+    /// image-io: convert between image formats, or print an image's header
+    #[command(subcommand)]
+    ImageIo(ImageIoCommand),
     /// parse-string-decompress: decompress Zstandard data, optionally from a data URL
     ParseStringDecompress {
         /// Parse a data URL or base64 text first
@@ -68,6 +73,24 @@ enum Pipeline {
         /// Where to write the result, or - for stdout
         output: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ImageIoCommand {
+    /// Read INPUT and write OUTPUT in the format OUTPUT's extension names
+    /// (.nrrd .nhdr .mha .mhd .nii .nii.gz .witk)
+    Convert {
+        /// Compress the output's pixel data (gzip, zlib) where the format allows
+        #[arg(long)]
+        use_compression: bool,
+        /// Cast pixel components to this type (int8 ... uint64, float32, float64)
+        #[arg(long, value_name = "TYPE")]
+        component_type: Option<String>,
+        input: PathBuf,
+        output: PathBuf,
+    },
+    /// Print an image file's type and geometry as JSON, without reading its pixels
+    Info { input: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -100,6 +123,13 @@ fn runtime(args: &RuntimeArgs) -> Result<Runtime, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let rt = runtime(&cli.runtime)?;
+    if let Pipeline::ImageIo(command) = cli.pipeline {
+        let pipeline = match &cli.runtime.component {
+            Some(path) => ImageIo::from_loaded(&rt, &rt.load_file(path)?)?,
+            None => ImageIo::builtin(&rt)?,
+        };
+        return image_io(&pipeline, command);
+    }
     let pipeline = match &cli.runtime.component {
         Some(path) => CompressStringify::from_loaded(&rt, &rt.load_file(path)?)?,
         None => CompressStringify::builtin(&rt)?,
@@ -112,6 +142,64 @@ fn run(cli: Cli) -> Result<(), Error> {
         Pipeline::ParseStringDecompress { parse_string, input, output } => {
             let data = read_input(&input)?;
             write_output(&output, &pipeline.parse_string_decompress(&data, parse_string)?)
+        }
+        Pipeline::ImageIo(_) => unreachable!("handled above"),
+    }
+}
+
+fn component_type(name: &str) -> Result<ComponentType, Error> {
+    use ComponentType as C;
+    let all = [
+        ("int8", C::Int8),
+        ("uint8", C::Uint8),
+        ("int16", C::Int16),
+        ("uint16", C::Uint16),
+        ("int32", C::Int32),
+        ("uint32", C::Uint32),
+        ("int64", C::Int64),
+        ("uint64", C::Uint64),
+        ("float32", C::Float32),
+        ("float64", C::Float64),
+    ];
+    all.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).ok_or_else(|| Error::Pipeline {
+        pipeline: "image-io".into(),
+        code: witk::ErrorCode::InvalidArgument,
+        message: format!("unknown component type '{name}'; use one of int8 ... uint64, float32, float64"),
+    })
+}
+
+/// ITK-Wasm's name of an enum value (`Uint16`, `VariableLengthVector`) from its Rust name.
+fn variant(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
+    debug.rsplit("::").next().unwrap_or(&debug).to_string()
+}
+
+fn image_io(pipeline: &ImageIo, command: ImageIoCommand) -> Result<(), Error> {
+    match command {
+        ImageIoCommand::Convert { use_compression, component_type: ct, input, output } => {
+            let ct = ct.as_deref().map(component_type).transpose()?;
+            let image = pipeline.read_path(&input, false, None, ct)?;
+            pipeline.write_path(&image, &output, false, use_compression)
+        }
+        ImageIoCommand::Info { input } => {
+            let image = pipeline.read_path(&input, true, None, None)?;
+            let json = format!(
+                "{{\n  \"imageType\": {{\"dimension\": {}, \"componentType\": \"{}\", \"pixelType\": \"{}\", \"components\": {}}},\n  \"name\": {:?},\n  \"origin\": {:?},\n  \"spacing\": {:?},\n  \"direction\": {:?},\n  \"size\": {:?}\n}}\n",
+                image.image_type.dimension,
+                variant(&image.image_type.component_type).to_lowercase(),
+                match variant(&image.image_type.pixel_type).as_str() {
+                    "Rgb" => "RGB".to_string(),
+                    "Rgba" => "RGBA".to_string(),
+                    other => other.to_string(),
+                },
+                image.image_type.components,
+                image.name,
+                image.origin,
+                image.spacing,
+                image.direction,
+                image.size
+            );
+            write_output(&PathBuf::from("-"), json.as_bytes())
         }
     }
 }

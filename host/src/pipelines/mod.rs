@@ -10,6 +10,7 @@ pub mod types {
     wasmtime::component::bindgen!({
         path: "../wit/types",
         world: "witk:types/types",
+        additional_derives: [PartialEq],
     });
     pub use self::witk::types::errors::{Error, ErrorCode};
 }

@@ -1,0 +1,125 @@
+//! image-io through the Rust API and the CLI, on the bundled phantom and synthetic images.
+
+mod common;
+use common::runtime_with;
+use std::process::Command;
+use witk::pipelines::image_io::ImageIo;
+use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
+use witk::{Error, ErrorCode};
+
+fn phantom_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/phantom.nrrd")
+}
+
+fn synthetic() -> Image {
+    let size = vec![5u64, 4, 3];
+    let n = 5 * 4 * 3;
+    Image {
+        image_type: ImageType {
+            dimension: 3,
+            component_type: ComponentType::Float32,
+            pixel_type: PixelType::Scalar,
+            components: 1,
+        },
+        name: "synthetic".into(),
+        origin: vec![1.5, -2.0, 30.25],
+        spacing: vec![0.5, 0.75, 2.0],
+        direction: vec![0.6, -0.8, 0.0, 0.8, 0.6, 0.0, 0.0, 0.0, 1.0],
+        size,
+        metadata: vec![],
+        data: Some(Buffer::Float32((0..n).map(|i| i as f32 * 0.25 - 3.0).collect())),
+        buffered_region: None,
+    }
+}
+
+fn close(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-5)
+}
+
+#[test]
+fn the_phantom_reads_with_its_geometry() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let io = ImageIo::builtin(&rt).unwrap();
+    let image = io.read_path(&phantom_path(), false, None, None).unwrap();
+    assert_eq!(image.size, [64, 64, 64]);
+    assert_eq!(image.spacing, [3.0, 3.0, 3.0]);
+    assert_eq!(image.origin, [-94.5, -94.5, -94.5]);
+    assert_eq!(image.image_type.component_type, ComponentType::Uint8);
+    match image.data {
+        Some(Buffer::Uint8(v)) => assert_eq!(v.len(), 64 * 64 * 64),
+        other => panic!("expected uint8 pixels, got {:?}", other.map(|_| "another type")),
+    }
+}
+
+#[test]
+fn every_format_round_trips_through_files() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let io = ImageIo::builtin(&rt).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let image = synthetic();
+    for name in ["a.nrrd", "a.nhdr", "a.mha", "a.mhd", "a.nii", "a.nii.gz", "a.witk"] {
+        for compress in [false, true] {
+            let path = dir.path().join(name);
+            io.write_path(&image, &path, false, compress).unwrap();
+            let back = io.read_path(&path, false, None, None).unwrap();
+            assert_eq!(back.data, image.data, "{name}");
+            assert_eq!(back.size, image.size, "{name}");
+            assert!(close(&back.origin, &image.origin) && close(&back.spacing, &image.spacing), "{name}");
+            assert!(close(&back.direction, &image.direction), "{name}: {:?}", back.direction);
+        }
+    }
+    let info = io.read_path(&dir.path().join("a.mhd"), true, None, None).unwrap();
+    assert!(info.data.is_none());
+    let cast = io.read_path(&dir.path().join("a.nrrd"), false, None, Some(ComponentType::Int16)).unwrap();
+    assert!(matches!(cast.data, Some(Buffer::Int16(_))));
+}
+
+#[test]
+fn bad_images_are_typed_errors() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let io = ImageIo::builtin(&rt).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.nrrd");
+    std::fs::write(&path, b"NRRD0004\ntype: uint16\ndimension: 2\nsizes: 4 4\nencoding: raw\n\nxyz").unwrap();
+    match io.read_path(&path, false, None, None) {
+        Err(Error::Pipeline { code: ErrorCode::InvalidData, message, .. }) => assert!(message.contains("short.nrrd")),
+        other => panic!("{other:?}"),
+    }
+    let mut wrong = synthetic();
+    wrong.data = Some(Buffer::Float32(vec![1.0; 7]));
+    match io.write_path(&wrong, &dir.path().join("w.nrrd"), false, false) {
+        Err(Error::Pipeline { code: ErrorCode::InvalidArgument, message, .. }) => {
+            assert!(message.contains("pixel buffer"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(io.read_path(&dir.path().join("none.nii"), false, None, None), Err(Error::Io { .. })));
+}
+
+#[test]
+fn cli_converts_between_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let witk = env!("CARGO_BIN_EXE_witk");
+    let mut previous = phantom_path();
+    for name in ["p.nii.gz", "p.mha", "p.nhdr", "p.witk", "p.nrrd"] {
+        let out = dir.path().join(name);
+        let status = Command::new(witk)
+            .args(["image-io", "convert", "--use-compression"])
+            .arg(&previous)
+            .arg(&out)
+            .env("WITK_CACHE_DIR", dir.path().join("cache"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{name}");
+        previous = out;
+    }
+    let (rt, _d) = runtime_with(Default::default());
+    let io = ImageIo::builtin(&rt).unwrap();
+    let a = io.read_path(&phantom_path(), false, None, None).unwrap();
+    let b = io.read_path(&previous, false, None, None).unwrap();
+    assert_eq!(a.data, b.data);
+    assert!(close(&a.origin, &b.origin) && close(&a.spacing, &b.spacing) && close(&a.direction, &b.direction));
+    let info = Command::new(witk).args(["image-io", "info"]).arg(&previous).output().unwrap();
+    let text = String::from_utf8(info.stdout).unwrap();
+    assert!(text.contains("\"componentType\": \"uint8\"") && text.contains("[64, 64, 64]"), "{text}");
+}
