@@ -185,3 +185,59 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
     # Failed calls leave the pipeline working.
     write_image(sample("uint8", (3, 3)), tmp_path / "ok.nrrd")
     assert read_image(tmp_path / "ok.nrrd").imageType.componentType.value == "uint8"
+
+
+@pytest.mark.parametrize(
+    ("mode", "dtype", "shape"),
+    [
+        ("L", "uint8", (5, 7)),
+        ("I;16", "uint16", (5, 7)),
+        ("LA", "uint8", (5, 7, 2)),
+        ("RGB", "uint8", (5, 7, 3)),
+        ("RGBA", "uint8", (5, 7, 4)),
+    ],  # fmt: skip
+)
+def test_png_with_pillow_both_ways(tmp_path: Path, mode: str, dtype: str, shape: tuple[int, ...]) -> None:
+    from PIL import Image as PILImage
+
+    arr = (np.arange(int(np.prod(shape))).reshape(shape) * 7 % 250).astype(dtype)
+    PILImage.fromarray(arr, mode=mode if mode != "I;16" else None).save(tmp_path / "pil.png")
+    back = read_image(tmp_path / "pil.png")
+    np.testing.assert_array_equal(witk.array_from_image(back), arr)
+    write_image(back, tmp_path / "ours.png")
+    np.testing.assert_array_equal(np.asarray(PILImage.open(tmp_path / "ours.png")), arr)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "uint16", "int32", "float32", "float64"])
+def test_tiff_with_tifffile_both_ways(tmp_path: Path, dtype: str) -> None:
+    import tifffile
+
+    stack = (np.arange(3 * 5 * 7).reshape(3, 5, 7) * 3 - 20).astype(dtype)
+    tifffile.imwrite(tmp_path / "theirs.tif", stack, photometric="minisblack")
+    back = read_image(tmp_path / "theirs.tif")
+    assert list(back.size) == [7, 5, 3]
+    np.testing.assert_array_equal(witk.array_from_image(back), stack)
+    write_image(back, tmp_path / "ours.tif", use_compression=True)
+    np.testing.assert_array_equal(tifffile.imread(tmp_path / "ours.tif"), stack)
+
+
+def test_bmp_and_jpeg_with_pillow(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    rgb = (np.arange(6 * 9 * 3).reshape(6, 9, 3) * 5 % 256).astype(np.uint8)
+    PILImage.fromarray(rgb).save(tmp_path / "pil.bmp")
+    np.testing.assert_array_equal(witk.array_from_image(read_image(tmp_path / "pil.bmp")), rgb)
+    write_image(read_image(tmp_path / "pil.bmp"), tmp_path / "ours.bmp")
+    np.testing.assert_array_equal(np.asarray(PILImage.open(tmp_path / "ours.bmp")), rgb)
+    gray = rgb[..., 0].copy()
+    PILImage.fromarray(gray).save(tmp_path / "gray.bmp")
+    np.testing.assert_array_equal(witk.array_from_image(read_image(tmp_path / "gray.bmp")), gray)
+
+    smooth = np.tile(np.linspace(0, 255, 32, dtype=np.uint8), (24, 1))
+    PILImage.fromarray(smooth).save(tmp_path / "pil.jpg", quality=95)
+    ours = witk.array_from_image(read_image(tmp_path / "pil.jpg"))
+    pillow = np.asarray(PILImage.open(tmp_path / "pil.jpg"))
+    assert ours.shape == pillow.shape
+    assert np.abs(ours.astype(int) - pillow.astype(int)).max() <= 2  # decoders may round differently
+    with pytest.raises(witk.UnsupportedError, match="JPEG"):
+        write_image(read_image(tmp_path / "pil.jpg"), tmp_path / "out.jpg")

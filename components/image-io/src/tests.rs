@@ -180,3 +180,48 @@ fn ras_nrrd_is_read_as_lps() {
     assert_eq!(image.spacing, vec![2.0, 3.0, 4.0]);
     assert_eq!(image.direction, vec![-1.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 1.0]);
 }
+
+#[test]
+fn raster_formats_round_trip() {
+    for (name, ctype, components) in [
+        ("a.png", Ctype::U8, 1),
+        ("a.png", Ctype::U16, 1),
+        ("a.png", Ctype::U8, 2),
+        ("a.png", Ctype::U8, 3),
+        ("a.png", Ctype::U16, 4),
+        ("a.bmp", Ctype::U8, 1),
+        ("a.bmp", Ctype::U8, 3),
+        ("a.bmp", Ctype::U8, 4),
+        ("a.tif", Ctype::U8, 1),
+        ("a.tif", Ctype::I16, 1),
+        ("a.tif", Ctype::U32, 1),
+        ("a.tif", Ctype::F32, 1),
+        ("a.tif", Ctype::F64, 1),
+        ("a.tif", Ctype::U8, 3),
+        ("a.tiff", Ctype::U16, 4),
+    ] {
+        let mut image = Image::new(ctype, vec![7, 5], components);
+        let n = image.byte_len().unwrap();
+        image.data = Some((0..n).map(|i| (i * 37 % 251) as u8).collect());
+        if ctype == Ctype::F32 || ctype == Ctype::F64 {
+            image = sample(ctype, vec![7, 5], 1);
+        }
+        for compress in [false, true] {
+            let bytes = &formats::write(&image, name, false, compress).unwrap()[0].1;
+            let back = formats::read(name, bytes, None, false).unwrap();
+            assert_eq!(back.ctype, ctype, "{name}");
+            assert_eq!(back.components, components, "{name}");
+            assert_eq!(back.size, image.size, "{name}");
+            assert_eq!(back.data, image.data, "{name} {ctype:?} x{components}");
+        }
+    }
+    // A TIFF stack is a 3-D image.
+    let stack = sample(Ctype::U16, vec![6, 4, 3], 1);
+    let mut flat = stack.clone();
+    flat.direction = crate::model::identity(3);
+    flat.origin = vec![0.0; 3];
+    flat.spacing = vec![1.0; 3];
+    let bytes = &formats::write(&flat, "s.tif", false, false).unwrap()[0].1;
+    assert_eq!(formats::read("s.tif", bytes, None, false).unwrap().data, stack.data);
+    assert_eq!(formats::write(&flat, "x.jpg", false, false).unwrap_err().code, Code::Unsupported);
+}

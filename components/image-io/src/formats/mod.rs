@@ -3,6 +3,7 @@
 pub mod metaimage;
 pub mod nifti;
 pub mod nrrd;
+pub mod raster;
 pub mod witk;
 
 use crate::model::Image;
@@ -14,7 +15,13 @@ pub enum Format {
     MetaImage,
     Nifti,
     Witk,
+    Png,
+    Tiff,
+    Bmp,
+    Jpeg,
 }
+
+const SUPPORTED: &str = ".nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk .png .tif .tiff .bmp .jpg .jpeg (read)";
 
 /// By magic bytes first (a misnamed file still reads), else by extension.
 pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
@@ -24,6 +31,22 @@ pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
     if bytes.starts_with(witk::MAGIC) {
         return Ok(Format::Witk);
     }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(Format::Png);
+    }
+    if bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+        || bytes.starts_with(b"II+\0")
+        || bytes.starts_with(b"MM\0+")
+    {
+        return Ok(Format::Tiff);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(Format::Jpeg);
+    }
+    if bytes.starts_with(b"BM") && bytes.len() > 54 {
+        return Ok(Format::Bmp);
+    }
     if bytes.starts_with(&[0x1f, 0x8b]) && lower(name).ends_with(".nii.gz") || nifti::looks_like(bytes) {
         return Ok(Format::Nifti);
     }
@@ -31,10 +54,7 @@ pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
         return Ok(Format::MetaImage);
     }
     by_extension(name).ok_or_else(|| {
-        Failure::new(
-            Code::Unsupported,
-            format!("{name}: unknown image format (supported: .nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk)"),
-        )
+        Failure::new(Code::Unsupported, format!("{name}: unknown image format (supported: {SUPPORTED})"))
     })
 }
 
@@ -53,6 +73,12 @@ pub fn by_extension(name: &str) -> Option<Format> {
         (".nii.gz", Format::Nifti),
         (".hdr", Format::Nifti),
         (".witk", Format::Witk),
+        (".png", Format::Png),
+        (".tif", Format::Tiff),
+        (".tiff", Format::Tiff),
+        (".bmp", Format::Bmp),
+        (".jpg", Format::Jpeg),
+        (".jpeg", Format::Jpeg),
     ]
     .into_iter()
     .find(|(ext, _)| n.ends_with(ext))
@@ -95,6 +121,10 @@ fn read_named(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: boo
         }
         Format::Nifti => nifti::read(bytes, companion, info_only, name),
         Format::Witk => witk::read(bytes, info_only, name),
+        Format::Png => raster::read_png(bytes, info_only, name),
+        Format::Tiff => raster::read_tiff(bytes, info_only, name),
+        Format::Bmp => raster::read_bmp(bytes, info_only, name),
+        Format::Jpeg => raster::read_jpeg(bytes, info_only, name),
     }
 }
 
@@ -102,10 +132,7 @@ fn read_named(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: boo
 pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     image.validate()?;
     let format = by_extension(name).ok_or_else(|| {
-        Failure::new(
-            Code::Unsupported,
-            format!("{name}: cannot tell the format from the extension (use .nrrd .nhdr .mha .mhd .nii .nii.gz .witk)"),
-        )
+        Failure::new(Code::Unsupported, format!("{name}: cannot tell the format from the extension (use {SUPPORTED})"))
     })?;
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
@@ -139,5 +166,14 @@ pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Resu
         }
         Format::Nifti => vec![(name.to_string(), nifti::write(image, info_only, compress || l.ends_with(".gz"))?)],
         Format::Witk => vec![(name.to_string(), witk::write(image, info_only, compress)?)],
+        Format::Png => vec![(name.to_string(), raster::write_png(image, compress)?)],
+        Format::Tiff => vec![(name.to_string(), raster::write_tiff(image, compress)?)],
+        Format::Bmp => vec![(name.to_string(), raster::write_bmp(image)?)],
+        Format::Jpeg => {
+            return Err(Failure::new(
+                Code::Unsupported,
+                format!("{name}: JPEG is lossy; witk reads it but does not write it"),
+            ))
+        }
     })
 }
