@@ -241,3 +241,19 @@ def test_bmp_and_jpeg_with_pillow(tmp_path: Path) -> None:
     assert np.abs(ours.astype(int) - pillow.astype(int)).max() <= 2  # decoders may round differently
     with pytest.raises(witk.UnsupportedError, match="JPEG"):
         write_image(read_image(tmp_path / "pil.jpg"), tmp_path / "out.jpg")
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "float32", "float64"])
+def test_vtk_with_simpleitk_both_ways(tmp_path: Path, dtype: str) -> None:
+    image = sample(dtype, (4, 5, 6))
+    image.direction = np.eye(3)
+    write_image(image, tmp_path / "ours.vtk")
+    s = sitk.ReadImage(str(tmp_path / "ours.vtk"))
+    np.testing.assert_array_equal(sitk.GetArrayFromImage(s), witk.array_from_image(image))
+    assert_geometry(image, s.GetOrigin(), s.GetSpacing(), s.GetDirection())
+    sitk.WriteImage(s, str(tmp_path / "sitk.vtk"))
+    back = read_image(tmp_path / "sitk.vtk")
+    np.testing.assert_array_equal(witk.array_from_image(back), witk.array_from_image(image))
+    assert_geometry(back, image.origin, image.spacing, np.eye(3))
+    with pytest.raises(witk.UnsupportedError, match="direction"):
+        write_image(sample(dtype, (4, 5, 6)), tmp_path / "rotated.vtk")

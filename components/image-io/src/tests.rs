@@ -225,3 +225,23 @@ fn raster_formats_round_trip() {
     assert_eq!(formats::read("s.tif", bytes, None, false).unwrap().data, stack.data);
     assert_eq!(formats::write(&flat, "x.jpg", false, false).unwrap_err().code, Code::Unsupported);
 }
+
+#[test]
+fn vtk_round_trips_axis_aligned_images() {
+    for ctype in ALL {
+        for (size, components) in [(vec![7, 5], 1), (vec![6, 4, 3], 1), (vec![6, 4, 3], 3)] {
+            let mut image = sample(ctype, size.clone(), components);
+            image.direction = crate::model::identity(size.len());
+            let back = round_trip("a.vtk", &image, false);
+            assert_same(&format!("vtk {ctype:?} {size:?}"), &image, &back, 1e-12);
+        }
+    }
+    let rotated = sample(Ctype::U8, vec![4, 4, 4], 1);
+    assert_eq!(formats::write(&rotated, "r.vtk", false, false).unwrap_err().code, Code::Unsupported);
+    let ascii = b"# vtk DataFile Version 3.0\nt\nASCII\nDATASET STRUCTURED_POINTS\nDIMENSIONS 2 2 1\nSPACING 1 2 1\nORIGIN 5 6 0\nPOINT_DATA 4\nSCALARS s float 1\nLOOKUP_TABLE default\n1.5 2 3 4\n";
+    let image = formats::read("a.vtk", ascii, None, false).unwrap();
+    assert_eq!(image.size, vec![2, 2]);
+    assert_eq!(image.origin, vec![5.0, 6.0]);
+    let values: Vec<f32> = image.data.unwrap().chunks(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
+    assert_eq!(values, vec![1.5, 2.0, 3.0, 4.0]);
+}

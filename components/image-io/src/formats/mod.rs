@@ -4,6 +4,7 @@ pub mod metaimage;
 pub mod nifti;
 pub mod nrrd;
 pub mod raster;
+pub mod vtk;
 pub mod witk;
 
 use crate::model::Image;
@@ -19,9 +20,10 @@ pub enum Format {
     Tiff,
     Bmp,
     Jpeg,
+    Vtk,
 }
 
-const SUPPORTED: &str = ".nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk .png .tif .tiff .bmp .jpg .jpeg (read)";
+const SUPPORTED: &str = ".nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk .vtk .png .tif .tiff .bmp .jpg .jpeg (read)";
 
 /// By magic bytes first (a misnamed file still reads), else by extension.
 pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
@@ -49,6 +51,9 @@ pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
     }
     if bytes.starts_with(&[0x1f, 0x8b]) && lower(name).ends_with(".nii.gz") || nifti::looks_like(bytes) {
         return Ok(Format::Nifti);
+    }
+    if vtk::looks_like(bytes) {
+        return Ok(Format::Vtk);
     }
     if metaimage::looks_like(bytes) {
         return Ok(Format::MetaImage);
@@ -79,6 +84,7 @@ pub fn by_extension(name: &str) -> Option<Format> {
         (".bmp", Format::Bmp),
         (".jpg", Format::Jpeg),
         (".jpeg", Format::Jpeg),
+        (".vtk", Format::Vtk),
     ]
     .into_iter()
     .find(|(ext, _)| n.ends_with(ext))
@@ -125,6 +131,7 @@ fn read_named(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: boo
         Format::Tiff => raster::read_tiff(bytes, info_only, name),
         Format::Bmp => raster::read_bmp(bytes, info_only, name),
         Format::Jpeg => raster::read_jpeg(bytes, info_only, name),
+        Format::Vtk => vtk::read(bytes, info_only, name),
     }
 }
 
@@ -169,6 +176,7 @@ pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Resu
         Format::Png => vec![(name.to_string(), raster::write_png(image, compress)?)],
         Format::Tiff => vec![(name.to_string(), raster::write_tiff(image, compress)?)],
         Format::Bmp => vec![(name.to_string(), raster::write_bmp(image)?)],
+        Format::Vtk => vec![(name.to_string(), vtk::write(image, info_only)?)],
         Format::Jpeg => {
             return Err(Failure::new(
                 Code::Unsupported,

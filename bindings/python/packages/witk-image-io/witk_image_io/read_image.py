@@ -15,7 +15,8 @@ def read_image(
     """Read an image file.
 
     The format is detected from the file's magic bytes, else its extension: NRRD
-    (.nrrd, .nhdr), MetaImage (.mha, .mhd), NIfTI-1/2 (.nii, .nii.gz), and witk's own
+    (.nrrd, .nhdr), MetaImage (.mha, .mhd), NIfTI-1/2 (.nii, .nii.gz, .hdr/.img), VTK
+    structured points (.vtk), PNG, TIFF (multi-page as 3-D), BMP, JPEG, and witk's own
     lossless format (.witk). Spatial metadata follows ITK: LPS physical space, the
     direction matrix row-major.
 
