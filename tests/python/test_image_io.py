@@ -257,3 +257,11 @@ def test_vtk_with_simpleitk_both_ways(tmp_path: Path, dtype: str) -> None:
     assert_geometry(back, image.origin, image.spacing, np.eye(3))
     with pytest.raises(witk.UnsupportedError, match="direction"):
         write_image(sample(dtype, (4, 5, 6)), tmp_path / "rotated.vtk")
+
+
+def test_itkwasm_short_names(tmp_path: Path) -> None:
+    from witk_image_io import imread, imwrite
+
+    image = sample("uint8", (4, 5))
+    imwrite(image, tmp_path / "short.nrrd")
+    np.testing.assert_array_equal(witk.array_from_image(imread(tmp_path / "short.nrrd")), witk.array_from_image(image))

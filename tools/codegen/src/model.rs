@@ -21,6 +21,8 @@ pub struct Function {
     pub params: Vec<Param>,
     pub returns: Ty,
     pub returns_doc: String,
+    /// Other names bindings export it under (`alias: imread` in the doc comment).
+    pub aliases: Vec<String>,
 }
 
 pub struct Param {
@@ -98,10 +100,12 @@ impl Function {
         let mut description = Vec::new();
         let mut param_docs = Vec::new();
         let mut returns_doc = String::new();
+        let mut aliases = Vec::new();
         let names: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
         for line in docs.lines() {
             match line.split_once(": ") {
                 Some(("returns", rest)) => returns_doc = rest.trim().to_string(),
+                Some(("alias", rest)) => aliases.push(rest.trim().to_string()),
                 Some((key, rest)) if names.contains(&key) => {
                     param_docs.push((key.to_string(), rest.trim().to_string()))
                 }
@@ -127,6 +131,7 @@ impl Function {
             params,
             returns,
             returns_doc,
+            aliases,
         })
     }
 

@@ -110,14 +110,23 @@ fn primary(pkg: &Package, out: &mut Output) {
 
     let mut init = format!("{HEADER}\"\"\"{}\"\"\"\n\n", wrap(&pkg.summary));
     let mut all = Vec::new();
+    let mut aliases = Vec::new();
     for f in &pkg.functions {
         let name = f.snake();
         let _ = writeln!(init, "from .{name} import {name}");
         let _ = writeln!(init, "from .{name}_async import {name}_async");
         all.push(format!("\"{name}\""));
         all.push(format!("\"{name}_async\""));
+        for alias in &f.aliases {
+            aliases.push(format!("{alias} = {name}\n{alias}_async = {name}_async\n"));
+            all.push(format!("\"{alias}\""));
+            all.push(format!("\"{alias}_async\""));
+        }
         out.add(format!("{root}/{module}/{name}.py"), dispatching(pkg, f, false));
         out.add(format!("{root}/{module}/{name}_async.py"), dispatching(pkg, f, true));
+    }
+    if !aliases.is_empty() {
+        let _ = write!(init, "\n# ITK-Wasm's short names.\n{}", aliases.concat());
     }
     let _ = write!(init, "\n__version__ = \"{v}\"\n__all__ = {}\n", py_list(&all));
     out.add(format!("{root}/{module}/__init__.py"), init);

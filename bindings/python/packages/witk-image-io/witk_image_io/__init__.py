@@ -9,12 +9,22 @@ from .read_image_async import read_image_async
 from .write_image import write_image
 from .write_image_async import write_image_async
 
+# ITK-Wasm's short names.
+imread = read_image
+imread_async = read_image_async
+imwrite = write_image
+imwrite_async = write_image_async
+
 __version__ = "0.1.0"
 __all__ = [
     "companion_files",
     "companion_files_async",
     "read_image",
     "read_image_async",
+    "imread",
+    "imread_async",
     "write_image",
     "write_image_async",
+    "imwrite",
+    "imwrite_async",
 ]
