@@ -169,6 +169,9 @@ impl Runtime {
         };
         let mut store = Store::new(&self.inner.engine, state);
         store.limiter(|s| &mut s.limiter);
+        // wasmtime caps what one call may copy out of the guest at 128 MiB by default;
+        // results here are bounded by the guest's memory limit instead.
+        store.set_hostcall_fuel(usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX));
         if self.inner.config.limits.timeout.is_some() {
             store.epoch_deadline_trap();
         }

@@ -118,3 +118,16 @@ fn parallel_calls_from_threads() {
         }
     });
 }
+
+#[test]
+fn results_larger_than_wasmtimes_default_copy_limit() {
+    // wasmtime limits guest-to-host copies to 128 MiB unless the host raises it.
+    let p = pipeline();
+    let big = vec![7u8; 200 << 20];
+    let frame = zstd::bulk::compress(&big, 1).unwrap();
+    let out = p.parse_string_decompress(&frame, false).unwrap();
+    assert_eq!(out.len(), big.len());
+    assert!(out == big);
+    let again = p.compress_stringify(&big, false, 1, PREFIX).unwrap();
+    assert_eq!(zstd::bulk::decompress(&again, big.len()).unwrap(), big);
+}
