@@ -62,3 +62,22 @@ pub fn numbers<T: std::str::FromStr>(text: &str, what: &str) -> Result<Vec<T>, F
         .map(|t| t.parse::<T>().map_err(|_| Failure::new(Code::InvalidData, format!("{what}: '{t}' is not a number"))))
         .collect()
 }
+
+/// The pixel bytes to write for `image`: none for information only, else raw or deflated.
+pub fn payload(
+    image: &crate::model::Image,
+    info_only: bool,
+    compress: Option<Deflate>,
+) -> Result<Option<Vec<u8>>, Failure> {
+    if info_only {
+        return Ok(None);
+    }
+    let data = image
+        .data
+        .as_deref()
+        .ok_or_else(|| Failure::new(Code::InvalidArgument, "the image has no pixel data to write"))?;
+    Ok(Some(match compress {
+        Some(kind) => deflate(kind, data),
+        None => data.to_vec(),
+    }))
+}

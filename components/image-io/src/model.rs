@@ -19,6 +19,20 @@ pub enum Ctype {
 }
 
 impl Ctype {
+    /// Every component type, in WIT order.
+    pub const ALL: [Ctype; 10] = [
+        Ctype::I8,
+        Ctype::U8,
+        Ctype::I16,
+        Ctype::U16,
+        Ctype::I32,
+        Ctype::U32,
+        Ctype::I64,
+        Ctype::U64,
+        Ctype::F32,
+        Ctype::F64,
+    ];
+
     pub fn size(self) -> usize {
         match self {
             Ctype::I8 | Ctype::U8 => 1,
@@ -44,20 +58,7 @@ impl Ctype {
     }
 
     pub fn from_name(s: &str) -> Option<Ctype> {
-        [
-            Ctype::I8,
-            Ctype::U8,
-            Ctype::I16,
-            Ctype::U16,
-            Ctype::I32,
-            Ctype::U32,
-            Ctype::I64,
-            Ctype::U64,
-            Ctype::F32,
-            Ctype::F64,
-        ]
-        .into_iter()
-        .find(|c| c.name() == s)
+        Self::ALL.into_iter().find(|c| c.name() == s)
     }
 }
 

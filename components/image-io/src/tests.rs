@@ -4,18 +4,7 @@ use crate::formats;
 use crate::model::{Ctype, Image, Pixel};
 use crate::Code;
 
-const ALL: [Ctype; 10] = [
-    Ctype::I8,
-    Ctype::U8,
-    Ctype::I16,
-    Ctype::U16,
-    Ctype::I32,
-    Ctype::U32,
-    Ctype::I64,
-    Ctype::U64,
-    Ctype::F32,
-    Ctype::F64,
-];
+const ALL: [Ctype; 10] = Ctype::ALL;
 
 fn sample(ctype: Ctype, size: Vec<u64>, components: usize) -> Image {
     let d = size.len();

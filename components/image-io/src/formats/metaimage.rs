@@ -1,7 +1,7 @@
 //! MetaImage (.mha with LOCAL data, .mhd with a data file): raw or zlib-compressed
 //! (CompressedData), either byte order, channels as pixel components.
 
-use crate::codec::{deflate, inflate, numbers, split_field, Deflate};
+use crate::codec::{inflate, numbers, payload, split_field, Deflate};
 use crate::model::{swap_bytes, Ctype, Image, Pixel};
 use crate::{Code, Failure};
 
@@ -194,15 +194,7 @@ pub fn write(
             matrix.push(image.direction[i * d + axis]);
         }
     }
-    let payload = if info_only {
-        None
-    } else {
-        let data = image
-            .data
-            .as_deref()
-            .ok_or_else(|| Failure::new(Code::InvalidArgument, "the image has no pixel data to write"))?;
-        Some(if compress { deflate(Deflate::Zlib, data) } else { data.to_vec() })
-    };
+    let payload = payload(image, info_only, compress.then_some(Deflate::Zlib))?;
     let mut h = format!(
         "ObjectType = Image\nNDims = {d}\nBinaryData = True\nBinaryDataByteOrderMSB = False\nCompressedData = {}\n",
         if compress { "True" } else { "False" }

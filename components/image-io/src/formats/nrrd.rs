@@ -2,7 +2,7 @@
 //! and big endian, space directions/origin in LPS or RAS, a non-spatial first axis as
 //! the pixel components (as ITK reads it).
 
-use crate::codec::{deflate, inflate, numbers, split_field, Deflate};
+use crate::codec::{inflate, numbers, payload, split_field, Deflate};
 use crate::model::{swap_bytes, Ctype, Image, Pixel};
 use crate::{Code, Failure};
 
@@ -388,15 +388,7 @@ pub fn write(
         h += &format!("data file: {f}\n");
     }
     let mut header = h.into_bytes();
-    let payload = if info_only {
-        None
-    } else {
-        let data = image
-            .data
-            .as_deref()
-            .ok_or_else(|| Failure::new(Code::InvalidArgument, "the image has no pixel data to write"))?;
-        Some(if compress { deflate(Deflate::Gzip, data) } else { data.to_vec() })
-    };
+    let payload = payload(image, info_only, compress.then_some(Deflate::Gzip))?;
     match (detached_data, payload) {
         (Some(_), payload) => Ok((header, payload)),
         (None, payload) => {
