@@ -1,7 +1,8 @@
 //! Component type casts (read-image's `component-type`), through f64 with saturation
 //! for integer targets, as ITK's CastImageFilter does for in-range values.
 
-use crate::model::{Ctype, Image};
+use crate::model::{Ctype, Image, Pixels};
+use crate::Failure;
 
 fn get(data: &[u8], c: Ctype, i: usize) -> f64 {
     let b = &data[i * c.size()..(i + 1) * c.size()];
@@ -38,9 +39,9 @@ pub fn put_value(out: &mut Vec<u8>, c: Ctype, v: f64) {
 }
 
 /// Convert every component of `image` to `target`.
-pub fn cast(image: &mut Image, target: Ctype) {
+pub fn cast(image: &mut Image, target: Ctype) -> Result<(), Failure> {
     if image.ctype == target {
-        return;
+        return Ok(());
     }
     if let Some(data) = &image.data {
         let n = data.len() / image.ctype.size();
@@ -48,14 +49,15 @@ pub fn cast(image: &mut Image, target: Ctype) {
         for i in 0..n {
             put_value(&mut out, target, get(data, image.ctype, i));
         }
-        image.data = Some(out);
+        image.data = Some(Pixels::from_le_bytes(target, &out)?);
     }
     image.ctype = target;
+    Ok(())
 }
 
 /// Apply `v * slope + inter` (NIfTI scl_slope/scl_inter), producing float32, or float64
 /// for float64 input.
-pub fn rescale(image: &mut Image, slope: f64, inter: f64) {
+pub fn rescale(image: &mut Image, slope: f64, inter: f64) -> Result<(), Failure> {
     let target = if image.ctype == Ctype::F64 { Ctype::F64 } else { Ctype::F32 };
     if let Some(data) = &image.data {
         let n = data.len() / image.ctype.size();
@@ -63,7 +65,8 @@ pub fn rescale(image: &mut Image, slope: f64, inter: f64) {
         for i in 0..n {
             put_value(&mut out, target, get(data, image.ctype, i) * slope + inter);
         }
-        image.data = Some(out);
+        image.data = Some(Pixels::from_le_bytes(target, &out)?);
     }
     image.ctype = target;
+    Ok(())
 }

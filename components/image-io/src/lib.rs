@@ -39,7 +39,7 @@ pub fn read(
 ) -> Result<model::Image, Failure> {
     let mut image = formats::read(name, bytes, companion, info_only)?;
     if let Some(c) = ctype {
-        cast::cast(&mut image, c);
+        cast::cast(&mut image, c)?;
     }
     if let Some(p) = pixel {
         image.pixel = p;
@@ -119,65 +119,19 @@ mod component {
         VariableLengthVector <=> VariableLengthVector, VariableSizeMatrix <=> VariableSizeMatrix,
     );
 
-    macro_rules! le_bytes {
-        ($v:expr) => {
-            $v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()
+    macro_rules! buffer_map {
+        ($($wit:ident <=> $model:ident),* $(,)?) => {
+            /// A move: the typed vectors are the same on both sides.
+            fn pixels_from(b: Buffer) -> model::Pixels { match b { $(Buffer::$wit(v) => model::Pixels::$model(v)),* } }
+            fn pixels_to(p: model::Pixels) -> Buffer { match p { $(model::Pixels::$model(v) => Buffer::$wit(v)),* } }
         };
     }
-
-    fn buffer_bytes(b: Buffer) -> (model::Ctype, Vec<u8>) {
-        use model::Ctype as C;
-        match b {
-            Buffer::Int8(v) => (C::I8, v.into_iter().map(|x| x as u8).collect()),
-            Buffer::Uint8(v) => (C::U8, v),
-            Buffer::Int16(v) => (C::I16, le_bytes!(v)),
-            Buffer::Uint16(v) => (C::U16, le_bytes!(v)),
-            Buffer::Int32(v) => (C::I32, le_bytes!(v)),
-            Buffer::Uint32(v) => (C::U32, le_bytes!(v)),
-            Buffer::Int64(v) => (C::I64, le_bytes!(v)),
-            Buffer::Uint64(v) => (C::U64, le_bytes!(v)),
-            Buffer::Float32(v) => (C::F32, le_bytes!(v)),
-            Buffer::Float64(v) => (C::F64, le_bytes!(v)),
-        }
-    }
-
-    macro_rules! from_le {
-        ($d:expr, $t:ty) => {
-            $d.chunks_exact(std::mem::size_of::<$t>()).map(|c| <$t>::from_le_bytes(c.try_into().unwrap())).collect()
-        };
-    }
-
-    fn bytes_buffer(c: model::Ctype, d: Vec<u8>) -> Buffer {
-        use model::Ctype as C;
-        match c {
-            C::I8 => Buffer::Int8(d.into_iter().map(|x| x as i8).collect()),
-            C::U8 => Buffer::Uint8(d),
-            C::I16 => Buffer::Int16(from_le!(d, i16)),
-            C::U16 => Buffer::Uint16(from_le!(d, u16)),
-            C::I32 => Buffer::Int32(from_le!(d, i32)),
-            C::U32 => Buffer::Uint32(from_le!(d, u32)),
-            C::I64 => Buffer::Int64(from_le!(d, i64)),
-            C::U64 => Buffer::Uint64(from_le!(d, u64)),
-            C::F32 => Buffer::Float32(from_le!(d, f32)),
-            C::F64 => Buffer::Float64(from_le!(d, f64)),
-        }
-    }
+    buffer_map!(
+        Int8 <=> I8, Uint8 <=> U8, Int16 <=> I16, Uint16 <=> U16, Int32 <=> I32, Uint32 <=> U32,
+        Int64 <=> I64, Uint64 <=> U64, Float32 <=> F32, Float64 <=> F64,
+    );
 
     fn to_model(i: wit::Image) -> Result<model::Image, Failure> {
-        let declared = ctype_from(i.image_type.component_type);
-        let (ctype, data) = match i.data {
-            Some(b) => {
-                let (c, d) = buffer_bytes(b);
-                if c != declared {
-                    return Err(Failure::new(
-                        Code::InvalidArgument,
-                        format!("image-type says {} but the pixel buffer holds {}", declared.name(), c.name()),
-                    ));
-                }
-                (c, Some(d))
-            }
-            None => (declared, None),
-        };
         if i.image_type.dimension as usize != i.size.len() {
             return Err(Failure::new(
                 Code::InvalidArgument,
@@ -185,7 +139,7 @@ mod component {
             ));
         }
         let image = model::Image {
-            ctype,
+            ctype: ctype_from(i.image_type.component_type),
             pixel: pixel_from(i.image_type.pixel_type),
             components: i.image_type.components as usize,
             name: i.name,
@@ -194,7 +148,7 @@ mod component {
             direction: i.direction,
             size: i.size,
             metadata: i.metadata,
-            data,
+            data: i.data.map(pixels_from),
         };
         image.validate()?;
         Ok(image)
@@ -216,8 +170,44 @@ mod component {
             buffered_region: Some(wit::ImageRegion { index: vec![0; d], size: m.size.clone() }),
             size: m.size,
             metadata: m.metadata,
-            data: m.data.map(|bytes| bytes_buffer(m.ctype, bytes)),
+            data: m.data.map(pixels_to),
         }
+    }
+
+    fn files_to_wit(files: formats::Files) -> Vec<BinaryFile> {
+        files.into_iter().map(|(path, data)| BinaryFile { path, data }).collect()
+    }
+
+    /// ITK-Wasm's per-format functions: `(could_read, image)`, `(could_write, files)`.
+    macro_rules! per_format {
+        ($($read:ident, $write:ident => $format:ident;)*) => {$(
+            fn $read(
+                serialized_image: BinaryFile,
+                companions: Vec<BinaryFile>,
+                information_only: bool,
+            ) -> Result<(bool, Option<wit::Image>), Error> {
+                let image = formats::read_as(
+                    formats::Format::$format,
+                    &serialized_image.path,
+                    &serialized_image.data,
+                    companions.first().map(|f| f.data.as_slice()),
+                    information_only,
+                )?;
+                Ok((image.is_some(), image.map(to_wit)))
+            }
+
+            fn $write(
+                image: wit::Image,
+                serialized_image: String,
+                information_only: bool,
+                use_compression: bool,
+            ) -> Result<(bool, Vec<BinaryFile>), Error> {
+                let image = to_model(image)?;
+                let format = formats::Format::$format;
+                let files = formats::write_as(format, &image, &serialized_image, information_only, use_compression)?;
+                Ok((files.is_some(), files.map(files_to_wit).unwrap_or_default()))
+            }
+        )*};
     }
 
     struct Pipeline;
@@ -253,7 +243,21 @@ mod component {
         ) -> Result<Vec<BinaryFile>, Error> {
             let image = to_model(image)?;
             let files = formats::write(&image, &serialized_image, information_only, use_compression)?;
-            Ok(files.into_iter().map(|(path, data)| BinaryFile { path, data }).collect())
+            Ok(files_to_wit(files))
+        }
+
+        per_format! {
+            bmp_read_image, bmp_write_image => Bmp;
+            jpeg_read_image, jpeg_write_image => Jpeg;
+            meta_read_image, meta_write_image => MetaImage;
+            nifti_read_image, nifti_write_image => Nifti;
+            nrrd_read_image, nrrd_write_image => Nrrd;
+            png_read_image, png_write_image => Png;
+            tiff_read_image, tiff_write_image => Tiff;
+            vtk_read_image, vtk_write_image => Vtk;
+            wasm_read_image, wasm_write_image => Iwi;
+            wasm_zstd_read_image, wasm_zstd_write_image => IwiZstd;
+            witk_read_image, witk_write_image => Witk;
         }
     }
 

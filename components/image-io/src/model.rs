@@ -96,8 +96,8 @@ pub struct Image {
     pub size: Vec<u64>,
     /// (key, JSON text)
     pub metadata: Vec<(String, String)>,
-    /// Little-endian pixel bytes; `None` when only the header was read.
-    pub data: Option<Vec<u8>>,
+    /// The pixels; `None` when only the header was read.
+    pub data: Option<Pixels>,
 }
 
 impl Image {
@@ -162,6 +162,12 @@ impl Image {
             return Err(Failure::new(Code::InvalidArgument, "an image needs at least one component per pixel"));
         }
         if let Some(data) = &self.data {
+            if data.ctype() != self.ctype {
+                return Err(Failure::new(
+                    Code::InvalidArgument,
+                    format!("image type says {} but the pixel buffer holds {}", self.ctype.name(), data.ctype().name()),
+                ));
+            }
             let want = self.byte_len()?;
             if data.len() != want {
                 return Err(Failure::new(
@@ -177,6 +183,88 @@ impl Image {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(target_endian = "big")]
+compile_error!("Pixels views typed storage as little-endian bytes; wasm32 and the test hosts are little-endian");
+
+macro_rules! pixels {
+    ($($ct:ident($t:ty)),* $(,)?) => {
+        /// Pixel storage, typed like the WIT `buffer` it moves in and out of without a
+        /// copy, and seen by format code as little-endian bytes (`Deref<Target = [u8]>`).
+        #[derive(Debug, Clone)]
+        pub enum Pixels {
+            $($ct(Vec<$t>)),*
+        }
+
+        impl Pixels {
+            /// `len` bytes of zeros for `ctype`; an allocation failure is an error, not an abort.
+            pub fn zeroed(ctype: Ctype, len: usize) -> Result<Pixels, Failure> {
+                let n = len / ctype.size();
+                if n * ctype.size() != len {
+                    return Err(Failure::new(
+                        Code::InvalidData,
+                        format!("{len} bytes are not a whole number of {} values", ctype.name()),
+                    ));
+                }
+                let oom = || Failure::new(Code::LimitExceeded, format!("{len} bytes of pixels do not fit in memory"));
+                Ok(match ctype {
+                    $(Ctype::$ct => {
+                        let mut v: Vec<$t> = Vec::new();
+                        v.try_reserve_exact(n).map_err(|_| oom())?;
+                        v.resize(n, Default::default());
+                        Pixels::$ct(v)
+                    })*
+                })
+            }
+
+            /// A copy of little-endian `bytes` as `ctype` values.
+            pub fn from_le_bytes(ctype: Ctype, bytes: &[u8]) -> Result<Pixels, Failure> {
+                let mut p = Pixels::zeroed(ctype, bytes.len())?;
+                p.copy_from_slice(bytes);
+                Ok(p)
+            }
+
+            pub fn ctype(&self) -> Ctype {
+                match self {
+                    $(Pixels::$ct(_) => Ctype::$ct),*
+                }
+            }
+        }
+
+        impl std::ops::Deref for Pixels {
+            type Target = [u8];
+            fn deref(&self) -> &[u8] {
+                match self {
+                    // SAFETY: plain numeric values have no padding and every byte pattern
+                    // is a valid u8; the view covers exactly the vector's initialised values.
+                    $(Pixels::$ct(v) => unsafe {
+                        std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v.as_slice()))
+                    }),*
+                }
+            }
+        }
+
+        impl std::ops::DerefMut for Pixels {
+            fn deref_mut(&mut self) -> &mut [u8] {
+                match self {
+                    // SAFETY: as above; every byte pattern is a valid value of these types.
+                    $(Pixels::$ct(v) => unsafe {
+                        std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(v.as_slice()))
+                    }),*
+                }
+            }
+        }
+    };
+}
+
+pixels!(I8(i8), U8(u8), I16(i16), U16(u16), I32(i32), U32(u32), I64(i64), U64(u64), F32(f32), F64(f64));
+
+/// Bitwise, so that NaN pixels compare equal to themselves in round-trip tests.
+impl PartialEq for Pixels {
+    fn eq(&self, other: &Pixels) -> bool {
+        self.ctype() == other.ctype() && **self == **other
     }
 }
 

@@ -1,7 +1,7 @@
 //! Round trips of every format through the model, natively.
 
 use crate::formats;
-use crate::model::{Ctype, Image, Pixel};
+use crate::model::{Ctype, Image, Pixel, Pixels};
 use crate::Code;
 
 const ALL: [Ctype; 10] = Ctype::ALL;
@@ -20,7 +20,7 @@ fn sample(ctype: Ctype, size: Vec<u64>, components: usize) -> Image {
         image.direction[d + 1] = c;
     }
     let n = image.byte_len().unwrap();
-    image.data = Some((0..n).map(|i| (i * 37 % 251) as u8).collect());
+    image.data = Some(Pixels::from_le_bytes(ctype, &(0..n).map(|i| (i * 37 % 251) as u8).collect::<Vec<_>>()).unwrap());
     if ctype == Ctype::F32 || ctype == Ctype::F64 {
         // Keep floats finite and exact.
         let w = ctype.size();
@@ -33,7 +33,7 @@ fn sample(ctype: Ctype, size: Vec<u64>, components: usize) -> Image {
                 data.extend_from_slice(&v.to_le_bytes());
             }
         }
-        image.data = Some(data);
+        image.data = Some(Pixels::from_le_bytes(ctype, &data).unwrap());
     }
     image
 }
@@ -191,7 +191,7 @@ fn raster_formats_round_trip() {
     ] {
         let mut image = Image::new(ctype, vec![7, 5], components);
         let n = image.byte_len().unwrap();
-        image.data = Some((0..n).map(|i| (i * 37 % 251) as u8).collect());
+        image.data = Some(Pixels::from_le_bytes(ctype, &(0..n).map(|i| (i * 37 % 251) as u8).collect::<Vec<_>>()).unwrap());
         if ctype == Ctype::F32 || ctype == Ctype::F64 {
             image = sample(ctype, vec![7, 5], 1);
         }

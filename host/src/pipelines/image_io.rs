@@ -44,6 +44,105 @@ pub type ReadImageFn = Arc<
 pub type WriteImageFn =
     Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<Vec<spatial::BinaryFile>> + Send + Sync>;
 
+/// Signature of an override for `bmp-read-image`: `(serialized_image, companions, information_only)`.
+pub type BmpReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `bmp-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type BmpWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `jpeg-read-image`: `(serialized_image, companions, information_only)`.
+pub type JpegReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `jpeg-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type JpegWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `meta-read-image`: `(serialized_image, companions, information_only)`.
+pub type MetaReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `meta-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type MetaWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `nifti-read-image`: `(serialized_image, companions, information_only)`.
+pub type NiftiReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `nifti-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type NiftiWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `nrrd-read-image`: `(serialized_image, companions, information_only)`.
+pub type NrrdReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `nrrd-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type NrrdWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `png-read-image`: `(serialized_image, companions, information_only)`.
+pub type PngReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `png-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type PngWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `tiff-read-image`: `(serialized_image, companions, information_only)`.
+pub type TiffReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `tiff-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type TiffWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `vtk-read-image`: `(serialized_image, companions, information_only)`.
+pub type VtkReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `vtk-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type VtkWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `wasm-read-image`: `(serialized_image, companions, information_only)`.
+pub type WasmReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `wasm-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type WasmWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `wasm-zstd-read-image`: `(serialized_image, companions, information_only)`.
+pub type WasmZstdReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `wasm-zstd-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type WasmZstdWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
+/// Signature of an override for `witk-read-image`: `(serialized_image, companions, information_only)`.
+pub type WitkReadImageFn = Arc<
+    dyn Fn(&spatial::BinaryFile, &[spatial::BinaryFile], bool) -> Result<(bool, Option<spatial::Image>)> + Send + Sync,
+>;
+
+/// Signature of an override for `witk-write-image`: `(image, serialized_image, information_only, use_compression)`.
+pub type WitkWriteImageFn =
+    Arc<dyn Fn(&spatial::Image, &str, bool, bool) -> Result<(bool, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
 /// The image-io pipeline bound to a runtime; clones share warm instances.
 #[derive(Clone)]
 pub struct ImageIo {
@@ -83,9 +182,9 @@ impl ImageIo {
     /// Read an image file.
     /// The format is detected from the file's magic bytes, else its extension: NRRD
     /// (.nrrd, .nhdr), MetaImage (.mha, .mhd), NIfTI-1/2 (.nii, .nii.gz, .hdr/.img), VTK
-    /// structured points (.vtk), PNG, TIFF (multi-page as 3-D), BMP, JPEG, and witk's own
-    /// lossless format (.witk). Spatial metadata follows ITK: LPS physical space, the
-    /// direction matrix row-major.
+    /// structured points (.vtk), PNG, TIFF (multi-page as 3-D), BMP, JPEG, ITK-Wasm's
+    /// .iwi.cbor and .iwi.cbor.zst, and witk's own lossless format (.witk). Spatial
+    /// metadata follows ITK: LPS physical space, the direction matrix row-major.
     pub fn read_image(
         &self,
         serialized_image: &spatial::BinaryFile,
@@ -141,5 +240,543 @@ impl ImageIo {
             },
         )?;
         result.map_err(|e| super::pipeline_error("write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the BMP (.bmp) format.
+    /// Like read-image, but only tries this format (8-bit gray, RGB and RGBA; 2-D).
+    pub fn bmp_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<BmpReadImageFn>(PACKAGE, "bmp-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "bmp-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_bmp_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("bmp-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the BMP (.bmp) format.
+    pub fn bmp_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<BmpWriteImageFn>(PACKAGE, "bmp-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "bmp-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_bmp_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("bmp-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the JPEG (.jpg, .jpeg) format.
+    /// Like read-image, but only tries this format (read only: JPEG is lossy, so witk never writes it).
+    pub fn jpeg_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<JpegReadImageFn>(PACKAGE, "jpeg-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "jpeg-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_jpeg_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("jpeg-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the JPEG (.jpg, .jpeg) format.
+    pub fn jpeg_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<JpegWriteImageFn>(PACKAGE, "jpeg-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "jpeg-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_jpeg_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("jpeg-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the MetaImage (.mha, or .mhd with a .raw/.zraw companion) format.
+    /// Like read-image, but only tries this format (any dimension and component type).
+    pub fn meta_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<MetaReadImageFn>(PACKAGE, "meta-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "meta-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_meta_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("meta-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the MetaImage (.mha, or .mhd with a .raw/.zraw companion) format.
+    pub fn meta_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<MetaWriteImageFn>(PACKAGE, "meta-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "meta-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_meta_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("meta-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the NIfTI-1/2 (.nii, .nii.gz, .hdr/.img) format.
+    /// Like read-image, but only tries this format (qform/sform to ITK's LPS direction and origin).
+    pub fn nifti_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<NiftiReadImageFn>(PACKAGE, "nifti-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "nifti-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_nifti_read_image(
+                    store,
+                    serialized_image,
+                    companions,
+                    information_only,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("nifti-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the NIfTI-1/2 (.nii, .nii.gz, .hdr/.img) format.
+    pub fn nifti_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<NiftiWriteImageFn>(PACKAGE, "nifti-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "nifti-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_nifti_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("nifti-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the NRRD (.nrrd, or .nhdr with a .raw/.raw.gz companion) format.
+    /// Like read-image, but only tries this format (raw and gzip encodings).
+    pub fn nrrd_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<NrrdReadImageFn>(PACKAGE, "nrrd-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "nrrd-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_nrrd_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("nrrd-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the NRRD (.nrrd, or .nhdr with a .raw/.raw.gz companion) format.
+    pub fn nrrd_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<NrrdWriteImageFn>(PACKAGE, "nrrd-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "nrrd-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_nrrd_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("nrrd-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the PNG (.png) format.
+    /// Like read-image, but only tries this format (8/16-bit gray, gray+alpha, RGB, RGBA; 2-D).
+    pub fn png_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<PngReadImageFn>(PACKAGE, "png-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "png-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_png_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("png-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the PNG (.png) format.
+    pub fn png_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<PngWriteImageFn>(PACKAGE, "png-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "png-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_png_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("png-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the TIFF (.tif, .tiff) format.
+    /// Like read-image, but only tries this format (8/16/32-bit and float; multi-page as 3-D).
+    pub fn tiff_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<TiffReadImageFn>(PACKAGE, "tiff-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "tiff-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_tiff_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("tiff-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the TIFF (.tif, .tiff) format.
+    pub fn tiff_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<TiffWriteImageFn>(PACKAGE, "tiff-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "tiff-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_tiff_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("tiff-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in the VTK legacy structured points (.vtk) format.
+    /// Like read-image, but only tries this format (ASCII and binary).
+    pub fn vtk_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<VtkReadImageFn>(PACKAGE, "vtk-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "vtk-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_vtk_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("vtk-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in the VTK legacy structured points (.vtk) format.
+    pub fn vtk_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<VtkWriteImageFn>(PACKAGE, "vtk-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "vtk-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_vtk_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("vtk-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in ITK-Wasm's own format (.iwi.cbor).
+    /// Like read-image, but only tries this format (the CBOR serialization of an ITK-Wasm image).
+    pub fn wasm_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<WasmReadImageFn>(PACKAGE, "wasm-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "wasm-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_wasm_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("wasm-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in ITK-Wasm's own format (.iwi.cbor).
+    pub fn wasm_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<WasmWriteImageFn>(PACKAGE, "wasm-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "wasm-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_wasm_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("wasm-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in ITK-Wasm's own format, zstd-compressed (.iwi.cbor.zst).
+    /// Like read-image, but only tries this format (the CBOR serialization, zstd-compressed).
+    pub fn wasm_zstd_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<WasmZstdReadImageFn>(PACKAGE, "wasm-zstd-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "wasm-zstd-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_wasm_zstd_read_image(
+                    store,
+                    serialized_image,
+                    companions,
+                    information_only,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("wasm-zstd-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in ITK-Wasm's own format, zstd-compressed (.iwi.cbor.zst).
+    pub fn wasm_zstd_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<WasmZstdWriteImageFn>(PACKAGE, "wasm-zstd-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "wasm-zstd-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_wasm_zstd_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("wasm-zstd-write-image", e.code, e.message))
+    }
+
+    /// Read an image file in witk's own lossless format (.witk).
+    /// Like read-image, but only tries this format (a JSON header with the whole image model and the pixels, optionally zstd-compressed).
+    pub fn witk_read_image(
+        &self,
+        serialized_image: &spatial::BinaryFile,
+        companions: &[spatial::BinaryFile],
+        information_only: bool,
+    ) -> Result<(bool, Option<spatial::Image>)> {
+        if let Some(f) = self.runtime.overrides().get::<WitkReadImageFn>(PACKAGE, "witk-read-image") {
+            return f(serialized_image, companions, information_only);
+        }
+        let result = self.pool.call(
+            "witk-read-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_witk_read_image(store, serialized_image, companions, information_only)
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("witk-read-image", e.code, e.message))
+    }
+
+    /// Write an image file in witk's own lossless format (.witk).
+    pub fn witk_write_image(
+        &self,
+        image: &spatial::Image,
+        serialized_image: &str,
+        information_only: bool,
+        use_compression: bool,
+    ) -> Result<(bool, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get::<WitkWriteImageFn>(PACKAGE, "witk-write-image") {
+            return f(image, serialized_image, information_only, use_compression);
+        }
+        let result = self.pool.call(
+            "witk-write-image",
+            |store| self.pre.instantiate(store),
+            |instance, store| {
+                instance.witk_image_io_api().call_witk_write_image(
+                    store,
+                    image,
+                    serialized_image,
+                    information_only,
+                    use_compression,
+                )
+            },
+        )?;
+        result.map_err(|e| super::pipeline_error("witk-write-image", e.code, e.message))
     }
 }

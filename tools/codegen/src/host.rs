@@ -131,6 +131,7 @@ fn const_type(t: &Ty) -> String {
         Ty::Record(n) | Ty::Enum(n) => format!("spatial::{}", camel(n)),
         Ty::Option(inner) => format!("Option<{}>", owned(inner)),
         Ty::List(inner) => format!("Vec<{}>", owned(inner)),
+        Ty::Tuple(items) => format!("({})", items.iter().map(owned).collect::<Vec<_>>().join(", ")),
     }
 }
 

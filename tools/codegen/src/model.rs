@@ -52,6 +52,8 @@ pub enum Ty {
     Enum(String),
     Option(Box<Ty>),
     List(Box<Ty>),
+    /// `tuple<...>`: several results (ITK-Wasm's `(could_read, image)`).
+    Tuple(Vec<Ty>),
 }
 
 impl Ty {
@@ -182,6 +184,7 @@ fn ty(resolve: &Resolve, t: &Type) -> Result<Ty, String> {
             }
             TypeDefKind::Option(inner) => Ty::Option(Box::new(ty(resolve, inner)?)),
             TypeDefKind::List(inner) => Ty::List(Box::new(ty(resolve, inner)?)),
+            TypeDefKind::Tuple(t) => Ty::Tuple(t.types.iter().map(|t| ty(resolve, t)).collect::<Result<_, _>>()?),
             other => return Err(format!("WIT type {other:?} is not supported by the bindings yet")),
         },
         other => return Err(format!("WIT type {other:?} is not supported by the bindings yet")),

@@ -66,7 +66,7 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
                     Ty::Enum(_) | Ty::Option(_) => {
                         (format!("let {var}: {} = extract(args, {i}, \"{var}\")?;", rust_owned(&param.ty)), var.clone())
                     }
-                    Ty::Fallible(_) => unreachable!("results are not parameters"),
+                    Ty::Fallible(_) | Ty::Tuple(_) => unreachable!("results are not parameters"),
                 };
                 let _ = writeln!(s, "                {decl}");
                 call_args.push(use_);
@@ -89,6 +89,7 @@ fn rust_owned(t: &Ty) -> String {
         Ty::Record(n) | Ty::Enum(n) => format!("spatial::{}", camel(n)),
         Ty::Option(inner) => format!("Option<{}>", rust_owned(inner)),
         Ty::List(inner) => format!("Vec<{}>", rust_owned(inner)),
+        Ty::Tuple(items) => format!("({})", items.iter().map(rust_owned).collect::<Vec<_>>().join(", ")),
         Ty::Bytes => "Vec<u8>".into(),
         Ty::String => "String".into(),
         Ty::Bool => "bool".into(),

@@ -454,6 +454,7 @@ fn annotation(t: &Ty) -> String {
         Ty::Enum(e) => crate::model::camel(e),
         Ty::Option(inner) => format!("{} | None", annotation(inner)),
         Ty::List(inner) => format!("list[{}]", annotation(inner)),
+        Ty::Tuple(items) => format!("tuple[{}]", items.iter().map(annotation).collect::<Vec<_>>().join(", ")),
     }
 }
 

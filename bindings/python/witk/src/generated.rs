@@ -77,6 +77,207 @@ impl Adapter {
                     py.detach(|| pipeline.write_image(&image, &serialized_image, information_only, use_compression));
                 output(py, result)
             }
+            (Adapter::ImageIo(pipeline), "bmp-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.bmp_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "bmp-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.bmp_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "jpeg-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.jpeg_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "jpeg-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.jpeg_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "meta-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.meta_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "meta-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.meta_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "nifti-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.nifti_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "nifti-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py.detach(|| {
+                    pipeline.nifti_write_image(&image, &serialized_image, information_only, use_compression)
+                });
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "nrrd-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.nrrd_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "nrrd-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.nrrd_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "png-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.png_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "png-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.png_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "tiff-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.tiff_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "tiff-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.tiff_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "vtk-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.vtk_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "vtk-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.vtk_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "wasm-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.wasm_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "wasm-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.wasm_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "wasm-zstd-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result =
+                    py.detach(|| pipeline.wasm_zstd_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "wasm-zstd-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py.detach(|| {
+                    pipeline.wasm_zstd_write_image(&image, &serialized_image, information_only, use_compression)
+                });
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "witk-read-image") => {
+                arity(function, args, 3)?;
+                let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
+                let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.witk_read_image(&serialized_image, &companions, information_only));
+                output(py, result)
+            }
+            (Adapter::ImageIo(pipeline), "witk-write-image") => {
+                arity(function, args, 4)?;
+                let image: spatial::Image = extract(args, 0, "image")?;
+                let serialized_image: String = arg(args, 1, "serialized_image")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let use_compression: bool = arg(args, 3, "use_compression")?;
+                let result = py
+                    .detach(|| pipeline.witk_write_image(&image, &serialized_image, information_only, use_compression));
+                output(py, result)
+            }
             _ => Err(unknown_function(function)),
         }
     }

@@ -1,8 +1,8 @@
 //! MetaImage (.mha with LOCAL data, .mhd with a data file): raw or zlib-compressed
 //! (CompressedData), either byte order, channels as pixel components.
 
-use crate::codec::{inflate, numbers, payload, split_field, Deflate};
-use crate::model::{swap_bytes, Ctype, Image, Pixel};
+use crate::codec::{concat, inflate_pixels, numbers, payload, split_field, Deflate};
+use crate::model::{swap_bytes, Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 
 struct Header {
@@ -156,11 +156,11 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
     };
     let header_size: i64 = h.get("HeaderSize").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut data = if h.flag("CompressedData") {
-        inflate(Deflate::Zlib, payload, expected, what)?
+        inflate_pixels(Deflate::Zlib, payload, ct, expected, what)?
     } else {
         let start =
             if header_size == -1 { payload.len().saturating_sub(expected) } else { header_size.max(0) as usize };
-        payload
+        let raw = payload
             .get(start..start + expected)
             .ok_or_else(|| {
                 Failure::new(
@@ -170,8 +170,8 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
                         payload.len().saturating_sub(start)
                     ),
                 )
-            })?
-            .to_vec()
+            })?;
+        Pixels::from_le_bytes(ct, raw)?
     };
     if h.flag("BinaryDataByteOrderMSB") || h.flag("ElementByteOrderMSB") {
         swap_bytes(&mut data, ct.size());
@@ -215,14 +215,8 @@ pub fn write(
         h += &format!("ElementNumberOfChannels = {}\n", image.components);
     }
     h += &format!("ElementType = {}\nElementDataFile = {}\n", type_name(image.ctype), detached_data.unwrap_or("LOCAL"));
-    let mut header = h.into_bytes();
     match detached_data {
-        Some(_) => Ok((header, payload)),
-        None => {
-            if let Some(p) = payload {
-                header.extend_from_slice(&p);
-            }
-            Ok((header, None))
-        }
+        Some(_) => Ok((h.into_bytes(), payload.map(|p| p.into_owned()))),
+        None => Ok((concat(h.as_bytes(), payload.as_deref()), None)),
     }
 }

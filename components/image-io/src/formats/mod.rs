@@ -1,5 +1,6 @@
 //! Format detection and dispatch.
 
+pub mod iwi;
 pub mod metaimage;
 pub mod nifti;
 pub mod nrrd;
@@ -21,9 +22,33 @@ pub enum Format {
     Bmp,
     Jpeg,
     Vtk,
+    /// ITK-Wasm's CBOR image (.iwi.cbor)
+    Iwi,
+    /// ITK-Wasm's CBOR image, zstd-compressed (.iwi.cbor.zst)
+    IwiZstd,
 }
 
-const SUPPORTED: &str = ".nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk .vtk .png .tif .tiff .bmp .jpg .jpeg (read)";
+impl Format {
+    /// ITK-Wasm's name for the format, the prefix of its per-format functions.
+    pub fn itk_wasm_name(self) -> &'static str {
+        match self {
+            Format::Nrrd => "nrrd",
+            Format::MetaImage => "meta",
+            Format::Nifti => "nifti",
+            Format::Witk => "witk",
+            Format::Png => "png",
+            Format::Tiff => "tiff",
+            Format::Bmp => "bmp",
+            Format::Jpeg => "jpeg",
+            Format::Vtk => "vtk",
+            Format::Iwi => "wasm",
+            Format::IwiZstd => "wasm-zstd",
+        }
+    }
+}
+
+const SUPPORTED: &str =
+    ".nrrd .nhdr .mha .mhd .nii .nii.gz .hdr .witk .iwi.cbor .iwi.cbor.zst .vtk .png .tif .tiff .bmp .jpg .jpeg (read)";
 
 /// By magic bytes first (a misnamed file still reads), else by extension.
 pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
@@ -51,6 +76,12 @@ pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, Failure> {
     }
     if bytes.starts_with(&[0x1f, 0x8b]) && lower(name).ends_with(".nii.gz") || nifti::looks_like(bytes) {
         return Ok(Format::Nifti);
+    }
+    if iwi::looks_like(bytes) {
+        return Ok(Format::Iwi);
+    }
+    if bytes.starts_with(iwi::ZSTD_MAGIC) && lower(name).contains(".iwi") {
+        return Ok(Format::IwiZstd);
     }
     if vtk::looks_like(bytes) {
         return Ok(Format::Vtk);
@@ -85,6 +116,8 @@ pub fn by_extension(name: &str) -> Option<Format> {
         (".jpg", Format::Jpeg),
         (".jpeg", Format::Jpeg),
         (".vtk", Format::Vtk),
+        (".iwi.cbor", Format::Iwi),
+        (".iwi.cbor.zst", Format::IwiZstd),
     ]
     .into_iter()
     .find(|(ext, _)| n.ends_with(ext))
@@ -132,15 +165,56 @@ fn read_named(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: boo
         Format::Bmp => raster::read_bmp(bytes, info_only, name),
         Format::Jpeg => raster::read_jpeg(bytes, info_only, name),
         Format::Vtk => vtk::read(bytes, info_only, name),
+        Format::Iwi => iwi::read(bytes, info_only, name),
+        Format::IwiZstd => iwi::read_zstd(bytes, info_only, name),
     }
 }
 
-/// The files to write for `name`: (file name, bytes), the named file first.
-pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+/// Read `name` only if it is in `format` (ITK-Wasm's per-format readers): `None` when
+/// it is not, an error when it is but cannot be read.
+pub fn read_as(
+    format: Format,
+    name: &str,
+    bytes: &[u8],
+    companion: Option<&[u8]>,
+    info_only: bool,
+) -> Result<Option<Image>, Failure> {
+    match detect(name, bytes) {
+        Ok(f) if f == format => read(name, bytes, companion, info_only).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Write `image` in `format` (ITK-Wasm's per-format writers): `None` when the format
+/// cannot hold it (JPEG, or a pixel type or dimension the format lacks).
+pub fn write_as(
+    format: Format,
+    image: &Image,
+    name: &str,
+    info_only: bool,
+    compress: bool,
+) -> Result<Option<Files>, Failure> {
+    image.validate()?;
+    match write_format(format, image, name, info_only, compress) {
+        Ok(files) => Ok(Some(files)),
+        Err(f) if f.code == Code::Unsupported => Ok(None),
+        Err(f) => Err(f),
+    }
+}
+
+/// Files to write: (file name, bytes), the named file first.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// The files to write for `name`, in the format its extension names.
+pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Result<Files, Failure> {
     image.validate()?;
     let format = by_extension(name).ok_or_else(|| {
         Failure::new(Code::Unsupported, format!("{name}: cannot tell the format from the extension (use {SUPPORTED})"))
     })?;
+    write_format(format, image, name, info_only, compress)
+}
+
+fn write_format(format: Format, image: &Image, name: &str, info_only: bool, compress: bool) -> Result<Files, Failure> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     let l = lower(name);
@@ -177,6 +251,8 @@ pub fn write(image: &Image, name: &str, info_only: bool, compress: bool) -> Resu
         Format::Tiff => vec![(name.to_string(), raster::write_tiff(image, compress)?)],
         Format::Bmp => vec![(name.to_string(), raster::write_bmp(image)?)],
         Format::Vtk => vec![(name.to_string(), vtk::write(image, info_only)?)],
+        Format::Iwi => vec![(name.to_string(), iwi::write(image, info_only)?)],
+        Format::IwiZstd => vec![(name.to_string(), iwi::write_zstd(image, info_only)?)],
         Format::Jpeg => {
             return Err(Failure::new(
                 Code::Unsupported,

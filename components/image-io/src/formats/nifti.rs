@@ -5,8 +5,9 @@
 // Matrix arithmetic reads best with explicit row and column indices.
 #![allow(clippy::needless_range_loop)]
 
-use crate::codec::{deflate, Deflate};
-use crate::model::{identity, swap_bytes, Ctype, Image, Pixel};
+use crate::codec::{concat, deflate_parts, payload, Deflate};
+use std::borrow::Cow;
+use crate::model::{identity, swap_bytes, Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 
 pub fn looks_like(bytes: &[u8]) -> bool {
@@ -232,8 +233,8 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
     let mut data = match companion {
         Some(img) if f.pair => img
             .get(..expected)
-            .ok_or_else(|| Failure::new(Code::InvalidData, format!("{what}: NIfTI .img data is truncated")))?
-            .to_vec(),
+            .ok_or_else(|| Failure::new(Code::InvalidData, format!("{what}: NIfTI .img data is truncated")))
+            .and_then(|raw| Pixels::from_le_bytes(ct, raw))?,
         _ if f.pair => {
             return Err(Failure::new(
                 Code::InvalidArgument,
@@ -242,7 +243,7 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
         }
         _ => {
             let off = f.vox_offset.max(0.0) as usize;
-            bytes
+            let raw = bytes
                 .get(off..off + expected)
                 .ok_or_else(|| {
                     Failure::new(
@@ -252,8 +253,8 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
                             bytes.len().saturating_sub(off)
                         ),
                     )
-                })?
-                .to_vec()
+                })?;
+            Pixels::from_le_bytes(ct, raw)?
         }
     };
     if big {
@@ -261,11 +262,11 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
     }
     // NIfTI stores a vector image as dim[5] whole volumes; ITK interleaves components.
     if vector > 1 {
-        data = interleave(&data, vector, ct.size() * channels);
+        data = Pixels::from_le_bytes(ct, &interleave(&data, vector, ct.size() * channels))?;
     }
     image.data = Some(data);
     if f.slope != 0.0 && f.slope.is_finite() && f.inter.is_finite() && (f.slope != 1.0 || f.inter != 0.0) {
-        crate::cast::rescale(&mut image, f.slope, f.inter);
+        crate::cast::rescale(&mut image, f.slope, f.inter)?;
     }
     Ok(image)
 }
@@ -451,18 +452,17 @@ pub fn write(image: &Image, info_only: bool, gzip: bool) -> Result<Vec<u8>, Fail
     }
     put(&mut h, 148, b"witk");
     put(&mut h, 344, b"n+1\0");
-    if !info_only {
-        let data = image
-            .data
-            .as_deref()
-            .ok_or_else(|| Failure::new(Code::InvalidArgument, "the image has no pixel data to write"))?;
-        if vector > 1 {
-            h.extend_from_slice(&deinterleave(data, vector, image.ctype.size()));
-        } else {
-            h.extend_from_slice(data);
+    let planar;
+    let data = match payload(image, info_only, None)? {
+        Some(data) if vector > 1 => {
+            planar = deinterleave(&data, vector, image.ctype.size());
+            Some(planar.as_slice())
         }
-    }
-    Ok(if gzip { deflate(Deflate::Gzip, &h) } else { h })
+        Some(Cow::Borrowed(data)) => Some(data),
+        Some(Cow::Owned(_)) => unreachable!("uncompressed payloads are borrowed"),
+        None => None,
+    };
+    Ok(if gzip { deflate_parts(Deflate::Gzip, &[&h, data.unwrap_or_default()]) } else { concat(&h, data) })
 }
 
 /// Inflate a .nii.gz: the header says how large the whole file is.

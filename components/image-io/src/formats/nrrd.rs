@@ -2,8 +2,8 @@
 //! and big endian, space directions/origin in LPS or RAS, a non-spatial first axis as
 //! the pixel components (as ITK reads it).
 
-use crate::codec::{inflate, numbers, payload, split_field, Deflate};
-use crate::model::{swap_bytes, Ctype, Image, Pixel};
+use crate::codec::{concat, inflate_pixels, numbers, payload, split_field, Deflate};
+use crate::model::{swap_bytes, Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 
 pub const MAGIC: &[u8] = b"NRRD000";
@@ -268,11 +268,11 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
                     ),
                 )
             })?;
-            raw.to_vec()
+            Pixels::from_le_bytes(ct, raw)?
         }
-        "gzip" | "gz" => inflate(Deflate::Gzip, payload, expected, what)?,
-        "ascii" | "text" | "txt" => ascii_values(payload, ct, expected / ct.size(), what)?,
-        "hex" => hex_values(payload, expected, what)?,
+        "gzip" | "gz" => inflate_pixels(Deflate::Gzip, payload, ct, expected, what)?,
+        "ascii" | "text" | "txt" => Pixels::from_le_bytes(ct, &ascii_values(payload, ct, expected / ct.size(), what)?)?,
+        "hex" => Pixels::from_le_bytes(ct, &hex_values(payload, expected, what)?)?,
         other => {
             return Err(Failure::new(Code::Unsupported, format!("{what}: NRRD encoding '{other}' is not supported")))
         }
@@ -387,16 +387,12 @@ pub fn write(
     if let Some(f) = detached_data {
         h += &format!("data file: {f}\n");
     }
-    let mut header = h.into_bytes();
     let payload = payload(image, info_only, compress.then_some(Deflate::Gzip))?;
-    match (detached_data, payload) {
-        (Some(_), payload) => Ok((header, payload)),
-        (None, payload) => {
-            header.push(b'\n');
-            if let Some(p) = payload {
-                header.extend_from_slice(&p);
-            }
-            Ok((header, None))
+    match detached_data {
+        Some(_) => Ok((h.into_bytes(), payload.map(|p| p.into_owned()))),
+        None => {
+            h.push('\n');
+            Ok((concat(h.as_bytes(), payload.as_deref()), None))
         }
     }
 }

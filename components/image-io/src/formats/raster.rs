@@ -3,7 +3,7 @@
 //! (read). Rows are stored top first, as the files show them; geometry is the identity
 //! (these formats have no physical space).
 
-use crate::model::{Ctype, Image, Pixel};
+use crate::model::{Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 use std::io::Cursor;
 
@@ -15,7 +15,7 @@ fn unsupported(what: &str, m: impl std::fmt::Display) -> Failure {
     Failure::new(Code::Unsupported, format!("{what}: {m}"))
 }
 
-fn raster(ctype: Ctype, size: Vec<u64>, components: usize, data: Option<Vec<u8>>) -> Image {
+fn raster(ctype: Ctype, size: Vec<u64>, components: usize, data: Option<Vec<u8>>) -> Result<Image, Failure> {
     let mut image = Image::new(ctype, size, components);
     image.pixel = match components {
         1 => Pixel::Scalar,
@@ -23,8 +23,8 @@ fn raster(ctype: Ctype, size: Vec<u64>, components: usize, data: Option<Vec<u8>>
         4 if matches!(ctype, Ctype::U8 | Ctype::U16) => Pixel::Rgba,
         _ => Pixel::VariableLengthVector,
     };
-    image.data = data;
-    image
+    image.data = data.map(|d| Pixels::from_le_bytes(ctype, &d)).transpose()?;
+    Ok(image)
 }
 
 /// Refuse images whose pixels would not fit, before decoding them.
@@ -47,7 +47,7 @@ pub fn read_png(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fail
     let ctype = if bits == png::BitDepth::Sixteen { Ctype::U16 } else { Ctype::U8 };
     check_size(w, h, 1, (components * ctype.size()) as u64, what)?;
     if info_only {
-        return Ok(raster(ctype, vec![w, h], components, None));
+        return raster(ctype, vec![w, h], components, None);
     }
     let mut buf = vec![0u8; reader.output_buffer_size().ok_or_else(|| bad(what, "image too large"))?];
     let frame = reader.next_frame(&mut buf).map_err(|e| bad(what, e))?;
@@ -55,7 +55,7 @@ pub fn read_png(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fail
     if ctype == Ctype::U16 {
         crate::model::swap_bytes(&mut buf, 2); // PNG is big-endian
     }
-    Ok(raster(ctype, vec![w, h], components, Some(buf)))
+    raster(ctype, vec![w, h], components, Some(buf))
 }
 
 pub fn write_png(image: &Image, compress: bool) -> Result<Vec<u8>, Failure> {
@@ -103,13 +103,13 @@ pub fn read_jpeg(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fai
     let (w, h) = (info.width as u64, info.height as u64);
     check_size(w, h, 1, (components * ctype.size()) as u64, what)?;
     if info_only {
-        return Ok(raster(ctype, vec![w, h], components, None));
+        return raster(ctype, vec![w, h], components, None);
     }
     let mut data = decoder.decode().map_err(|e| bad(what, e))?;
     if ctype == Ctype::U16 {
         crate::model::swap_bytes(&mut data, 2);
     }
-    Ok(raster(ctype, vec![w, h], components, Some(data)))
+    raster(ctype, vec![w, h], components, Some(data))
 }
 
 fn le<T: Copy>(v: Vec<T>, f: impl Fn(T) -> Vec<u8>) -> Vec<u8> {
@@ -160,7 +160,7 @@ pub fn read_tiff(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fai
     }
     let ctype = ctype.unwrap();
     let size = if pages.len() > 1 { vec![w as u64, h as u64, pages.len() as u64] } else { vec![w as u64, h as u64] };
-    Ok(raster(ctype, size, components, if info_only { None } else { Some(pages.concat()) }))
+    raster(ctype, size, components, if info_only { None } else { Some(pages.concat()) })
 }
 
 pub fn write_tiff(image: &Image, compress: bool) -> Result<Vec<u8>, Failure> {
@@ -241,7 +241,7 @@ pub fn read_bmp(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fail
     };
     check_size(w, h, 1, components as u64, what)?;
     if info_only {
-        return Ok(raster(Ctype::U8, vec![w, h], components, None));
+        return raster(Ctype::U8, vec![w, h], components, None);
     }
     let stride = ((w as usize * bits as usize).div_ceil(32)) * 4;
     let mut data = Vec::with_capacity((w * h) as usize * components);
@@ -266,7 +266,7 @@ pub fn read_bmp(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fail
             }
         }
     }
-    Ok(raster(Ctype::U8, vec![w, h], components, Some(data)))
+    raster(Ctype::U8, vec![w, h], components, Some(data))
 }
 
 pub fn write_bmp(image: &Image) -> Result<Vec<u8>, Failure> {

@@ -3,7 +3,7 @@
 //! no direction, so the image's must be the identity to be written.
 
 use crate::codec::numbers;
-use crate::model::{swap_bytes, Ctype, Image, Pixel};
+use crate::model::{swap_bytes, Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 
 pub fn looks_like(bytes: &[u8]) -> bool {
@@ -130,7 +130,7 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
     let expected = image.byte_len()?;
     let rest = &bytes[pos.min(bytes.len())..];
     let data = if binary {
-        let mut data = rest.get(..expected).ok_or_else(|| bad("binary data is truncated".into()))?.to_vec();
+        let mut data = Pixels::from_le_bytes(ctype, rest.get(..expected).ok_or_else(|| bad("binary data is truncated".into()))?)?;
         swap_bytes(&mut data, ctype.size()); // legacy VTK binary is big-endian
         data
     } else {
@@ -145,7 +145,7 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
         if out.len() != expected {
             return Err(bad("ASCII data has too few values".into()));
         }
-        out
+        Pixels::from_le_bytes(ctype, &out)?
     };
     image.data = Some(data);
     Ok(image)

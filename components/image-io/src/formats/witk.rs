@@ -3,8 +3,8 @@
 //! Layout: `WITKIMG\0`, a little-endian u64 header length, a JSON header (ITK-Wasm's
 //! field names), then the pixel bytes, raw or zlib-compressed as the header says.
 
-use crate::codec::{deflate, inflate, Deflate};
-use crate::model::{Ctype, Image, Pixel};
+use crate::codec::{concat, payload, inflate_pixels, Deflate};
+use crate::model::{Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 use serde::{Deserialize, Serialize};
 
@@ -89,8 +89,8 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
         let payload = &rest[8 + len as usize..];
         let expected = image.byte_len()?;
         image.data = Some(match h.data.as_str() {
-            "none" => payload.get(..expected).ok_or_else(|| bad("pixel data is truncated"))?.to_vec(),
-            "zlib" => inflate(Deflate::Zlib, payload, expected, what)?,
+            "none" => Pixels::from_le_bytes(image.ctype, payload.get(..expected).ok_or_else(|| bad("pixel data is truncated"))?)?,
+            "zlib" => inflate_pixels(Deflate::Zlib, payload, image.ctype, expected, what)?,
             other => return Err(Failure::new(Code::Unsupported, format!("{what}: data encoding '{other}'"))),
         });
     }
@@ -98,11 +98,7 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
 }
 
 pub fn write(image: &Image, info_only: bool, compress: bool) -> Result<Vec<u8>, Failure> {
-    let payload = match (&image.data, info_only) {
-        (Some(d), false) => Some(if compress { deflate(Deflate::Zlib, d) } else { d.clone() }),
-        (None, false) => return Err(Failure::new(Code::InvalidArgument, "the image has no pixel data to write")),
-        (_, true) => None,
-    };
+    let payload = payload(image, info_only, compress.then_some(Deflate::Zlib))?;
     let h = Header {
         image_type: ImageType {
             dimension: image.dimension(),
@@ -128,11 +124,8 @@ pub fn write(image: &Image, info_only: bool, compress: bool) -> Result<Vec<u8>, 
         .into(),
     };
     let json = serde_json::to_vec(&h).expect("serializing a header");
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
-    out.extend_from_slice(&json);
-    if let Some(p) = payload {
-        out.extend_from_slice(&p);
-    }
-    Ok(out)
+    let mut header = MAGIC.to_vec();
+    header.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    header.extend_from_slice(&json);
+    Ok(concat(&header, payload.as_deref()))
 }

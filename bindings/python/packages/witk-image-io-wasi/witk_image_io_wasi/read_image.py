@@ -19,9 +19,9 @@ def read_image(
 
     The format is detected from the file's magic bytes, else its extension: NRRD
     (.nrrd, .nhdr), MetaImage (.mha, .mhd), NIfTI-1/2 (.nii, .nii.gz, .hdr/.img), VTK
-    structured points (.vtk), PNG, TIFF (multi-page as 3-D), BMP, JPEG, and witk's own
-    lossless format (.witk). Spatial metadata follows ITK: LPS physical space, the
-    direction matrix row-major.
+    structured points (.vtk), PNG, TIFF (multi-page as 3-D), BMP, JPEG, ITK-Wasm's
+    .iwi.cbor and .iwi.cbor.zst, and witk's own lossless format (.witk). Spatial
+    metadata follows ITK: LPS physical space, the direction matrix row-major.
 
     Parameters
     ----------

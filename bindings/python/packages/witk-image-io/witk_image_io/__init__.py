@@ -8,6 +8,50 @@ from .read_image import read_image
 from .read_image_async import read_image_async
 from .write_image import write_image
 from .write_image_async import write_image_async
+from .bmp_read_image import bmp_read_image
+from .bmp_read_image_async import bmp_read_image_async
+from .bmp_write_image import bmp_write_image
+from .bmp_write_image_async import bmp_write_image_async
+from .jpeg_read_image import jpeg_read_image
+from .jpeg_read_image_async import jpeg_read_image_async
+from .jpeg_write_image import jpeg_write_image
+from .jpeg_write_image_async import jpeg_write_image_async
+from .meta_read_image import meta_read_image
+from .meta_read_image_async import meta_read_image_async
+from .meta_write_image import meta_write_image
+from .meta_write_image_async import meta_write_image_async
+from .nifti_read_image import nifti_read_image
+from .nifti_read_image_async import nifti_read_image_async
+from .nifti_write_image import nifti_write_image
+from .nifti_write_image_async import nifti_write_image_async
+from .nrrd_read_image import nrrd_read_image
+from .nrrd_read_image_async import nrrd_read_image_async
+from .nrrd_write_image import nrrd_write_image
+from .nrrd_write_image_async import nrrd_write_image_async
+from .png_read_image import png_read_image
+from .png_read_image_async import png_read_image_async
+from .png_write_image import png_write_image
+from .png_write_image_async import png_write_image_async
+from .tiff_read_image import tiff_read_image
+from .tiff_read_image_async import tiff_read_image_async
+from .tiff_write_image import tiff_write_image
+from .tiff_write_image_async import tiff_write_image_async
+from .vtk_read_image import vtk_read_image
+from .vtk_read_image_async import vtk_read_image_async
+from .vtk_write_image import vtk_write_image
+from .vtk_write_image_async import vtk_write_image_async
+from .wasm_read_image import wasm_read_image
+from .wasm_read_image_async import wasm_read_image_async
+from .wasm_write_image import wasm_write_image
+from .wasm_write_image_async import wasm_write_image_async
+from .wasm_zstd_read_image import wasm_zstd_read_image
+from .wasm_zstd_read_image_async import wasm_zstd_read_image_async
+from .wasm_zstd_write_image import wasm_zstd_write_image
+from .wasm_zstd_write_image_async import wasm_zstd_write_image_async
+from .witk_read_image import witk_read_image
+from .witk_read_image_async import witk_read_image_async
+from .witk_write_image import witk_write_image
+from .witk_write_image_async import witk_write_image_async
 
 # ITK-Wasm's short names.
 imread = read_image
@@ -27,4 +71,48 @@ __all__ = [
     "write_image_async",
     "imwrite",
     "imwrite_async",
+    "bmp_read_image",
+    "bmp_read_image_async",
+    "bmp_write_image",
+    "bmp_write_image_async",
+    "jpeg_read_image",
+    "jpeg_read_image_async",
+    "jpeg_write_image",
+    "jpeg_write_image_async",
+    "meta_read_image",
+    "meta_read_image_async",
+    "meta_write_image",
+    "meta_write_image_async",
+    "nifti_read_image",
+    "nifti_read_image_async",
+    "nifti_write_image",
+    "nifti_write_image_async",
+    "nrrd_read_image",
+    "nrrd_read_image_async",
+    "nrrd_write_image",
+    "nrrd_write_image_async",
+    "png_read_image",
+    "png_read_image_async",
+    "png_write_image",
+    "png_write_image_async",
+    "tiff_read_image",
+    "tiff_read_image_async",
+    "tiff_write_image",
+    "tiff_write_image_async",
+    "vtk_read_image",
+    "vtk_read_image_async",
+    "vtk_write_image",
+    "vtk_write_image_async",
+    "wasm_read_image",
+    "wasm_read_image_async",
+    "wasm_write_image",
+    "wasm_write_image_async",
+    "wasm_zstd_read_image",
+    "wasm_zstd_read_image_async",
+    "wasm_zstd_write_image",
+    "wasm_zstd_write_image_async",
+    "witk_read_image",
+    "witk_read_image_async",
+    "witk_write_image",
+    "witk_write_image_async",
 ]
