@@ -26,9 +26,46 @@ fn is_companions(p: &Param) -> bool {
     p.name == "companions" && p.ty == Ty::List(Box::new(Ty::Record("binary-file".into())))
 }
 
-/// Functions returning `list<binary-file>` produce files the binding writes.
+fn is_file_list(t: &Ty) -> bool {
+    *t == Ty::List(Box::new(Ty::Record("binary-file".into())))
+}
+
+/// The function's result, without the `result<_, error>` wrapper (errors raise).
+fn result_ty(f: &Function) -> &Ty {
+    match &f.returns {
+        Ty::Fallible(t) => t,
+        t => t,
+    }
+}
+
+/// Functions returning `list<binary-file>` (alone or in a tuple) produce files the
+/// binding writes.
 fn writes_files(f: &Function) -> bool {
-    f.returns == Ty::Fallible(Box::new(Ty::List(Box::new(Ty::Record("binary-file".into())))))
+    match result_ty(f) {
+        Ty::Tuple(items) => items.iter().any(is_file_list),
+        t => is_file_list(t),
+    }
+}
+
+/// What a Python caller gets back: the results, less the files the binding writes.
+fn visible_results(f: &Function) -> Vec<&Ty> {
+    match result_ty(f) {
+        Ty::Tuple(items) => items.iter().filter(|t| !is_file_list(t)).collect(),
+        t if is_file_list(t) => vec![],
+        t => vec![t],
+    }
+}
+
+/// A result as the native host returns it, converted to witk's Python objects.
+fn from_native(t: &Ty, expr: &str) -> String {
+    match t {
+        Ty::Record(r) if r == "image" => format!("witk.convert.image_from_native({expr})"),
+        Ty::Option(inner) => match from_native(inner, expr) {
+            same if same == expr => same,
+            converted => format!("None if {expr} is None else {converted}"),
+        },
+        _ => expr.to_string(),
+    }
 }
 
 /// Parameters a Python caller sees.
@@ -49,10 +86,10 @@ fn param_annotation(f: &Function, p: &Param) -> String {
 }
 
 fn return_annotation(f: &Function) -> String {
-    if writes_files(f) {
-        "None".into()
-    } else {
-        annotation(&f.returns)
+    match visible_results(f).as_slice() {
+        [] => "None".into(),
+        [one] => annotation(one),
+        many => format!("tuple[{}]", many.iter().map(|t| annotation(t)).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -345,7 +382,7 @@ fn implementation(f: &Function) -> String {
     let mut pre = String::new();
     let mut args = String::new();
     let main_file = f.params.iter().find(|p| p.ty == Ty::Record("binary-file".into())).map(|p| snake(&p.name));
-    let mut post = String::from("    return result\n");
+    let mut out_path = None;
     for p in &f.params {
         let n = snake(&p.name);
         let arg = match &p.ty {
@@ -361,16 +398,36 @@ fn implementation(f: &Function) -> String {
             Ty::Record(r) if r == "image" => format!("witk.convert.image_to_native({n})"),
             Ty::Enum(_) | Ty::Option(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::String if writes_files(f) && p.name.starts_with("serialized") => {
-                post = format!("    witk.convert.write_binary_files({n}, result)\n");
+                out_path = Some(n.clone());
                 format!("os.path.basename(os.fspath({n}))")
             }
             _ => n,
         };
         let _ = writeln!(args, "        {arg},");
     }
-    if f.returns == Ty::Fallible(Box::new(Ty::Record("image".into()))) {
-        post = "    return witk.convert.image_from_native(result)\n".into();
-    }
+    let write = |files: &str| {
+        let path = out_path.as_deref().expect("functions returning files name them with a serialized-* string");
+        format!("    witk.convert.write_binary_files({path}, {files})\n")
+    };
+    let post = match result_ty(f) {
+        Ty::Tuple(items) => {
+            let names: Vec<String> = (0..items.len())
+                .map(|i| if is_file_list(&items[i]) { "files".into() } else { format!("r{i}") })
+                .collect();
+            let mut post = format!("    {} = result\n", names.join(", "));
+            let mut shown = Vec::new();
+            for (t, n) in items.iter().zip(&names) {
+                if is_file_list(t) {
+                    post += &write(n);
+                } else {
+                    shown.push(from_native(t, n));
+                }
+            }
+            post + &format!("    return {}\n", shown.join(", "))
+        }
+        t if is_file_list(t) => write("result"),
+        t => format!("    return {}\n", from_native(t, "result")),
+    };
     let call = format!("pipeline().call(\n        \"{}\",\n{args}    )", f.name);
     let body = if pre.is_empty() && post == "    return result\n" {
         format!("    return {call}\n")
@@ -424,12 +481,22 @@ fn docstring(f: &Function) -> String {
         let optional = if p.default.is_some() { ", optional" } else { "" };
         let _ = write!(d, "\n    {}: {}{optional}\n        {}\n", snake(&p.name), param_annotation(f, p), p.doc);
     }
-    if writes_files(f) {
-        let _ =
-            write!(d, "\n    Returns\n    -------\n\n    None\n        The files are written next to the named one.\n");
-    } else {
-        let _ = write!(d, "\n    Returns\n    -------\n\n    {}\n        {}\n", annotation(&f.returns), f.returns_doc);
-    }
+    // A tuple's results are documented in order, separated by "; ".
+    let what = match result_ty(f) {
+        Ty::Tuple(items) if f.returns_doc.split("; ").count() == items.len() => items
+            .iter()
+            .zip(f.returns_doc.split("; "))
+            .filter(|(t, _)| !is_file_list(t))
+            .map(|(_, d)| d)
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ if visible_results(f).is_empty() => String::new(),
+        _ => f.returns_doc.clone(),
+    };
+    let what = if what.is_empty() || what.ends_with('.') { what } else { what + "." };
+    let files = if writes_files(f) { "The files are written next to the named one." } else { "" };
+    let text = [what.as_str(), files].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    let _ = write!(d, "\n    Returns\n    -------\n\n    {}\n        {text}\n", return_annotation(f));
     if matches!(f.returns, Ty::Fallible(_)) {
         d.push_str(
             "\n    Raises\n    ------\n\n    witk.PipelineError\n        A subclass naming the failure (InvalidDataError, InvalidArgumentError,\n        LimitExceededError, ...) with the component's message.\n",

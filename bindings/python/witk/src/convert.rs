@@ -148,6 +148,27 @@ impl IntoPy for Vec<String> {
     }
 }
 
+impl IntoPy for bool {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pyo3::types::PyBool::new(py, self).to_owned().into_any().unbind())
+    }
+}
+
+impl<T: IntoPy> IntoPy for Option<T> {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.into_py(py),
+            None => Ok(py.None()),
+        }
+    }
+}
+
+impl<A: IntoPy, B: IntoPy> IntoPy for (A, B) {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(PyTuple::new(py, [self.0.into_py(py)?, self.1.into_py(py)?])?.into_any().unbind())
+    }
+}
+
 impl<T: FromPy> FromPy for Option<T> {
     fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         if obj.is_none() {

@@ -27,7 +27,7 @@ async def parse_string_decompress_async(
     -------
 
     bytes
-        Output decompressed binary
+        Output decompressed binary.
 
     Raises
     ------

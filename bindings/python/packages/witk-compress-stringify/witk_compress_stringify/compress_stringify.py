@@ -33,7 +33,7 @@ def compress_stringify(
     -------
 
     bytes
-        Output compressed binary
+        Output compressed binary.
 
     Raises
     ------

@@ -33,7 +33,7 @@ async def compress_stringify_async(
     -------
 
     bytes
-        Output compressed binary
+        Output compressed binary.
 
     Raises
     ------

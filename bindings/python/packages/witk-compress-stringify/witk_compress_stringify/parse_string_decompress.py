@@ -27,7 +27,7 @@ def parse_string_decompress(
     -------
 
     bytes
-        Output decompressed binary
+        Output decompressed binary.
 
     Raises
     ------

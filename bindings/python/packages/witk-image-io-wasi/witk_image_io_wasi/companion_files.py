@@ -26,7 +26,7 @@ def companion_files(
     -------
 
     list[str]
-        Relative paths of the companion files; empty for single-file formats
+        Relative paths of the companion files; empty for single-file formats.
 
     Raises
     ------

@@ -30,7 +30,7 @@ def meta_read_image(
     -------
 
     tuple[bool, Image | None]
-        Whether the input could be read (it is in this format), and the image if it could
+        Whether the input could be read (it is in this format); the image, if it could.
 
     Raises
     ------
@@ -47,4 +47,5 @@ def meta_read_image(
         companions,
         information_only,
     )
-    return result
+    r0, r1 = result
+    return r0, None if r1 is None else witk.convert.image_from_native(r1)

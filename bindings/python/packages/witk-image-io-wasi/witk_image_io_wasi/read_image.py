@@ -42,7 +42,7 @@ def read_image(
     -------
 
     Image
-        Output image
+        Output image.
 
     Raises
     ------

@@ -24,7 +24,7 @@ async def companion_files_async(
     -------
 
     list[str]
-        Relative paths of the companion files; empty for single-file formats
+        Relative paths of the companion files; empty for single-file formats.
 
     Raises
     ------

@@ -39,7 +39,7 @@ def read_image(
     -------
 
     Image
-        Output image
+        Output image.
 
     Raises
     ------

@@ -39,7 +39,7 @@ async def read_image_async(
     -------
 
     Image
-        Output image
+        Output image.
 
     Raises
     ------

@@ -27,7 +27,7 @@ def vtk_read_image(
     -------
 
     tuple[bool, Image | None]
-        Whether the input could be read (it is in this format), and the image if it could
+        Whether the input could be read (it is in this format); the image, if it could.
 
     Raises
     ------
