@@ -191,7 +191,8 @@ fn raster_formats_round_trip() {
     ] {
         let mut image = Image::new(ctype, vec![7, 5], components);
         let n = image.byte_len().unwrap();
-        image.data = Some(Pixels::from_le_bytes(ctype, &(0..n).map(|i| (i * 37 % 251) as u8).collect::<Vec<_>>()).unwrap());
+        image.data =
+            Some(Pixels::from_le_bytes(ctype, &(0..n).map(|i| (i * 37 % 251) as u8).collect::<Vec<_>>()).unwrap());
         if ctype == Ctype::F32 || ctype == Ctype::F64 {
             image = sample(ctype, vec![7, 5], 1);
         }

@@ -733,7 +733,7 @@ impl ImageIo {
     }
 
     /// Read an image file in witk's own lossless format (.witk).
-    /// Like read-image, but only tries this format (a JSON header with the whole image model and the pixels, optionally zstd-compressed).
+    /// Like read-image, but only tries this format (a JSON header, then the pixels).
     pub fn witk_read_image(
         &self,
         serialized_image: &spatial::BinaryFile,

@@ -49,6 +49,7 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
             let _ = writeln!(s, "            (Adapter::{}(pipeline), \"{}\") => {{", camel(&p.name), f.name);
             let _ = writeln!(s, "                arity(function, args, {})?;", f.params.len());
             let mut call_args = Vec::new();
+            let mut owned = Vec::new();
             for (i, param) in f.params.iter().enumerate() {
                 let var = param.name.replace('-', "_");
                 let (decl, use_) = match &param.ty {
@@ -69,11 +70,17 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
                     Ty::Fallible(_) | Ty::Tuple(_) => unreachable!("results are not parameters"),
                 };
                 let _ = writeln!(s, "                {decl}");
+                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Record(_) | Ty::List(_)) {
+                    owned.push(var.clone());
+                }
                 call_args.push(use_);
             }
+            // Inputs (image buffers, files) are freed before the result is converted,
+            // so a large call never holds both in Python's memory at once.
+            let drops: String = owned.iter().map(|v| format!("                drop({v});\n")).collect();
             let _ = writeln!(
                 s,
-                "                let result = py.detach(|| pipeline.{}({}));\n                output(py, result)\n            }}",
+                "                let result = py.detach(|| pipeline.{}({}));\n{drops}                output(py, result)\n            }}",
                 f.snake(),
                 call_args.join(", ")
             );

@@ -21,6 +21,13 @@ fn browser_ready(pkg: &Package) -> bool {
     pkg.functions.iter().all(|f| f.returns.is_scalar_or_bytes() && f.params.iter().all(|p| p.ty.is_scalar_or_bytes()))
 }
 
+/// Functions in module-name order, the order ruff's isort wants their imports in.
+fn by_name(pkg: &Package) -> Vec<&Function> {
+    let mut fs: Vec<&Function> = pkg.functions.iter().collect();
+    fs.sort_by_key(|f| f.snake());
+    fs
+}
+
 /// `companions: list<binary-file>`: filled by the binding from companion-files.
 fn is_companions(p: &Param) -> bool {
     p.name == "companions" && p.ty == Ty::List(Box::new(Ty::Record("binary-file".into())))
@@ -148,7 +155,7 @@ fn primary(pkg: &Package, out: &mut Output) {
     let mut init = format!("{HEADER}\"\"\"{}\"\"\"\n\n", wrap(&pkg.summary));
     let mut all = Vec::new();
     let mut aliases = Vec::new();
-    for f in &pkg.functions {
+    for f in by_name(pkg) {
         let name = f.snake();
         let _ = writeln!(init, "from .{name} import {name}");
         let _ = writeln!(init, "from .{name}_async import {name}_async");
@@ -213,7 +220,7 @@ def pipeline() -> witk.Pipeline:
         wrap(&pkg.summary)
     );
     let mut all = Vec::new();
-    for f in &pkg.functions {
+    for f in by_name(pkg) {
         let name = f.snake();
         let _ = writeln!(init, "from .{name} import {name}");
         all.push(format!("\"{name}\""));
@@ -299,7 +306,7 @@ async def call(function: str, *args: Any) -> bytes:
         wrap(&pkg.summary)
     );
     let mut all = Vec::new();
-    for f in &pkg.functions {
+    for f in by_name(pkg) {
         let name = format!("{}_async", f.snake());
         let _ = writeln!(init, "from .{name} import {name}");
         all.push(format!("\"{name}\""));

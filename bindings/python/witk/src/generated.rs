@@ -40,6 +40,8 @@ impl Adapter {
                 let result = py.detach(|| {
                     pipeline.compress_stringify(input.as_slice(), stringify, compression_level, &data_url_prefix)
                 });
+                drop(input);
+                drop(data_url_prefix);
                 output(py, result)
             }
             (Adapter::CompressStringify(pipeline), "parse-string-decompress") => {
@@ -47,12 +49,14 @@ impl Adapter {
                 let input = ByteArg::extract(&args.get_item(0)?, "input")?;
                 let parse_string: bool = arg(args, 1, "parse_string")?;
                 let result = py.detach(|| pipeline.parse_string_decompress(input.as_slice(), parse_string));
+                drop(input);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "companion-files") => {
                 arity(function, args, 1)?;
                 let serialized_image: spatial::BinaryFile = extract(args, 0, "serialized_image")?;
                 let result = py.detach(|| pipeline.companion_files(&serialized_image));
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "read-image") => {
@@ -65,6 +69,8 @@ impl Adapter {
                 let result = py.detach(|| {
                     pipeline.read_image(&serialized_image, &companions, information_only, pixel_type, component_type)
                 });
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "write-image") => {
@@ -75,6 +81,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result =
                     py.detach(|| pipeline.write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "bmp-read-image") => {
@@ -83,6 +91,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.bmp_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "bmp-write-image") => {
@@ -93,6 +103,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.bmp_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "jpeg-read-image") => {
@@ -101,6 +113,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.jpeg_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "jpeg-write-image") => {
@@ -111,6 +125,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.jpeg_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "meta-read-image") => {
@@ -119,6 +135,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.meta_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "meta-write-image") => {
@@ -129,6 +147,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.meta_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "nifti-read-image") => {
@@ -137,6 +157,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.nifti_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "nifti-write-image") => {
@@ -148,6 +170,8 @@ impl Adapter {
                 let result = py.detach(|| {
                     pipeline.nifti_write_image(&image, &serialized_image, information_only, use_compression)
                 });
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "nrrd-read-image") => {
@@ -156,6 +180,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.nrrd_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "nrrd-write-image") => {
@@ -166,6 +192,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.nrrd_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "png-read-image") => {
@@ -174,6 +202,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.png_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "png-write-image") => {
@@ -184,6 +214,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.png_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "tiff-read-image") => {
@@ -192,6 +224,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.tiff_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "tiff-write-image") => {
@@ -202,6 +236,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.tiff_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "vtk-read-image") => {
@@ -210,6 +246,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.vtk_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "vtk-write-image") => {
@@ -220,6 +258,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.vtk_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "wasm-read-image") => {
@@ -228,6 +268,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.wasm_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "wasm-write-image") => {
@@ -238,6 +280,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.wasm_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "wasm-zstd-read-image") => {
@@ -247,6 +291,8 @@ impl Adapter {
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result =
                     py.detach(|| pipeline.wasm_zstd_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "wasm-zstd-write-image") => {
@@ -258,6 +304,8 @@ impl Adapter {
                 let result = py.detach(|| {
                     pipeline.wasm_zstd_write_image(&image, &serialized_image, information_only, use_compression)
                 });
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "witk-read-image") => {
@@ -266,6 +314,8 @@ impl Adapter {
                 let companions: Vec<spatial::BinaryFile> = extract(args, 1, "companions")?;
                 let information_only: bool = arg(args, 2, "information_only")?;
                 let result = py.detach(|| pipeline.witk_read_image(&serialized_image, &companions, information_only));
+                drop(serialized_image);
+                drop(companions);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "witk-write-image") => {
@@ -276,6 +326,8 @@ impl Adapter {
                 let use_compression: bool = arg(args, 3, "use_compression")?;
                 let result = py
                     .detach(|| pipeline.witk_write_image(&image, &serialized_image, information_only, use_compression));
+                drop(image);
+                drop(serialized_image);
                 output(py, result)
             }
             _ => Err(unknown_function(function)),

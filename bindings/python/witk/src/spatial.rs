@@ -5,7 +5,7 @@
 use crate::convert::{ByteArg, FromPy, IntoPy};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 use witk::pipelines::types::witk::types::spatial::{
     BinaryFile, Buffer, ComponentType, Image, ImageRegion, ImageType, PixelType,
 };
@@ -47,11 +47,26 @@ wit_enum!(PixelType {
     VariableLengthVector = "variable-length-vector", VariableSizeMatrix = "variable-size-matrix",
 });
 
-/// `(path, bytes-like)`
+/// `(name, bytes-like)`, or `(name, path)`: a file this reads straight into the buffer
+/// the component gets, without a copy in Python.
 impl FromPy for BinaryFile {
     fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         let (path, data): (String, Bound<'_, PyAny>) = obj.extract()?;
-        Ok(BinaryFile { path, data: ByteArg::extract(&data, "data")?.as_slice().to_vec() })
+        let data = match data.cast::<PyString>() {
+            Ok(file) => {
+                let file = file.to_string();
+                obj.py().detach(|| std::fs::read(&file)).map_err(|e| {
+                    let err = PyErr::from(e);
+                    let message = format!("{file}: {}", err.value(obj.py()));
+                    match err.get_type(obj.py()).call1((message,)) {
+                        Ok(named) => PyErr::from_value(named),
+                        Err(_) => err,
+                    }
+                })?
+            }
+            Err(_) => ByteArg::extract(&data, "data")?.as_slice().to_vec(),
+        };
+        Ok(BinaryFile { path, data })
     }
 }
 
@@ -65,23 +80,45 @@ impl IntoPy for Vec<BinaryFile> {
     }
 }
 
-macro_rules! typed_buffer {
-    ($bytes:expr, $ctype:expr, { $($ct:ident => $variant:ident($t:ty)),* $(,)? }) => {
-        match $ctype {
-            $(ComponentType::$ct => Buffer::$variant(
-                $bytes.chunks_exact(std::mem::size_of::<$t>()).map(|c| <$t>::from_le_bytes(c.try_into().unwrap())).collect()
-            ),)*
+macro_rules! typed_buffers {
+    ($($ct:ident($t:ty)),* $(,)?) => {
+        /// A typed buffer holding little-endian `bytes` (one memcpy; x86-64 and aarch64
+        /// hosts are little-endian like wasm).
+        fn buffer_from_bytes(ctype: ComponentType, bytes: &[u8]) -> PyResult<Buffer> {
+            Ok(match ctype {
+                $(ComponentType::$ct => {
+                    let n = bytes.len() / std::mem::size_of::<$t>();
+                    if n * std::mem::size_of::<$t>() != bytes.len() {
+                        return Err(PyValueError::new_err("pixel buffer length is not a whole number of components"));
+                    }
+                    let mut v: Vec<$t> = vec![Default::default(); n];
+                    // SAFETY: plain numbers: any byte pattern is valid, no padding.
+                    unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), bytes.len()) }
+                        .copy_from_slice(bytes);
+                    Buffer::$ct(v)
+                })*
+            })
+        }
+
+        /// The bytes of a typed buffer, borrowed.
+        fn buffer_bytes(buffer: &Buffer) -> &[u8] {
+            match buffer {
+                // SAFETY: plain numbers viewed as the bytes they occupy.
+                $(Buffer::$ct(v) => unsafe {
+                    std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v.as_slice()))
+                }),*
+            }
         }
     };
 }
 
-macro_rules! buffer_bytes {
-    ($buffer:expr, { $($variant:ident),* $(,)? }) => {
-        match $buffer {
-            $(Buffer::$variant(v) => (ComponentType::$variant, v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()),)*
-        }
-    };
-}
+#[cfg(target_endian = "big")]
+compile_error!("pixel buffers are passed as little-endian bytes");
+
+typed_buffers!(
+    Int8(i8), Uint8(u8), Int16(i16), Uint16(u16), Int32(i32), Uint32(u32), Int64(i64), Uint64(u64),
+    Float32(f32), Float64(f64),
+);
 
 /// The dict `witk.convert.image_to_native` makes.
 impl FromPy for Image {
@@ -96,21 +133,7 @@ impl FromPy for Image {
             None
         } else {
             let view = ByteArg::extract(&data, "data")?;
-            let bytes = view.as_slice();
-            let width = match component_type {
-                ComponentType::Int8 | ComponentType::Uint8 => 1,
-                ComponentType::Int16 | ComponentType::Uint16 => 2,
-                ComponentType::Int32 | ComponentType::Uint32 | ComponentType::Float32 => 4,
-                _ => 8,
-            };
-            if bytes.len() % width != 0 {
-                return Err(PyValueError::new_err("pixel buffer length is not a whole number of components"));
-            }
-            Some(typed_buffer!(bytes, component_type, {
-                Int8 => Int8(i8), Uint8 => Uint8(u8), Int16 => Int16(i16), Uint16 => Uint16(u16),
-                Int32 => Int32(i32), Uint32 => Uint32(u32), Int64 => Int64(i64), Uint64 => Uint64(u64),
-                Float32 => Float32(f32), Float64 => Float64(f64),
-            }))
+            Some(buffer_from_bytes(component_type, view.as_slice())?)
         };
         let region = get("buffered_region")?;
         Ok(Image {
@@ -153,10 +176,13 @@ impl IntoPy for Image {
         d.set_item("metadata", self.metadata)?;
         match self.data {
             Some(buffer) => {
-                let (_, bytes) = buffer_bytes!(buffer, {
-                    Int8, Uint8, Int16, Uint16, Int32, Uint32, Int64, Uint64, Float32, Float64,
-                });
-                d.set_item("data", PyByteArray::new(py, &bytes))?;
+                let bytes = buffer_bytes(&buffer);
+                let array = PyByteArray::new_with(py, bytes.len(), |out| {
+                    out.copy_from_slice(bytes);
+                    Ok(())
+                })?;
+                drop(buffer);
+                d.set_item("data", array)?;
             }
             None => d.set_item("data", py.None())?,
         }

@@ -160,17 +160,15 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
     } else {
         let start =
             if header_size == -1 { payload.len().saturating_sub(expected) } else { header_size.max(0) as usize };
-        let raw = payload
-            .get(start..start + expected)
-            .ok_or_else(|| {
-                Failure::new(
-                    Code::InvalidData,
-                    format!(
-                        "{what}: MetaImage data is truncated: {} bytes for {expected}",
-                        payload.len().saturating_sub(start)
-                    ),
-                )
-            })?;
+        let raw = payload.get(start..start + expected).ok_or_else(|| {
+            Failure::new(
+                Code::InvalidData,
+                format!(
+                    "{what}: MetaImage data is truncated: {} bytes for {expected}",
+                    payload.len().saturating_sub(start)
+                ),
+            )
+        })?;
         Pixels::from_le_bytes(ct, raw)?
     };
     if h.flag("BinaryDataByteOrderMSB") || h.flag("ElementByteOrderMSB") {

@@ -6,9 +6,9 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::codec::{concat, deflate_parts, payload, Deflate};
-use std::borrow::Cow;
 use crate::model::{identity, swap_bytes, Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
+use std::borrow::Cow;
 
 pub fn looks_like(bytes: &[u8]) -> bool {
     header_kind(bytes).is_some()
@@ -243,17 +243,15 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
         }
         _ => {
             let off = f.vox_offset.max(0.0) as usize;
-            let raw = bytes
-                .get(off..off + expected)
-                .ok_or_else(|| {
-                    Failure::new(
-                        Code::InvalidData,
-                        format!(
-                            "{what}: NIfTI data is truncated: {} bytes for {expected}",
-                            bytes.len().saturating_sub(off)
-                        ),
-                    )
-                })?;
+            let raw = bytes.get(off..off + expected).ok_or_else(|| {
+                Failure::new(
+                    Code::InvalidData,
+                    format!(
+                        "{what}: NIfTI data is truncated: {} bytes for {expected}",
+                        bytes.len().saturating_sub(off)
+                    ),
+                )
+            })?;
             Pixels::from_le_bytes(ct, raw)?
         }
     };

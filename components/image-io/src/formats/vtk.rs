@@ -130,7 +130,8 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
     let expected = image.byte_len()?;
     let rest = &bytes[pos.min(bytes.len())..];
     let data = if binary {
-        let mut data = Pixels::from_le_bytes(ctype, rest.get(..expected).ok_or_else(|| bad("binary data is truncated".into()))?)?;
+        let mut data =
+            Pixels::from_le_bytes(ctype, rest.get(..expected).ok_or_else(|| bad("binary data is truncated".into()))?)?;
         swap_bytes(&mut data, ctype.size()); // legacy VTK binary is big-endian
         data
     } else {

@@ -3,7 +3,7 @@
 //! Layout: `WITKIMG\0`, a little-endian u64 header length, a JSON header (ITK-Wasm's
 //! field names), then the pixel bytes, raw or zlib-compressed as the header says.
 
-use crate::codec::{concat, payload, inflate_pixels, Deflate};
+use crate::codec::{concat, inflate_pixels, payload, Deflate};
 use crate::model::{Ctype, Image, Pixel, Pixels};
 use crate::{Code, Failure};
 use serde::{Deserialize, Serialize};
@@ -89,7 +89,10 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
         let payload = &rest[8 + len as usize..];
         let expected = image.byte_len()?;
         image.data = Some(match h.data.as_str() {
-            "none" => Pixels::from_le_bytes(image.ctype, payload.get(..expected).ok_or_else(|| bad("pixel data is truncated"))?)?,
+            "none" => Pixels::from_le_bytes(
+                image.ctype,
+                payload.get(..expected).ok_or_else(|| bad("pixel data is truncated"))?,
+            )?,
             "zlib" => inflate_pixels(Deflate::Zlib, payload, image.ctype, expected, what)?,
             other => return Err(Failure::new(Code::Unsupported, format!("{what}: data encoding '{other}'"))),
         });

@@ -5,11 +5,9 @@
 System Python implementation over witk's native host.
 """
 
-from .companion_files import companion_files
-from .read_image import read_image
-from .write_image import write_image
 from .bmp_read_image import bmp_read_image
 from .bmp_write_image import bmp_write_image
+from .companion_files import companion_files
 from .jpeg_read_image import jpeg_read_image
 from .jpeg_write_image import jpeg_write_image
 from .meta_read_image import meta_read_image
@@ -20,6 +18,7 @@ from .nrrd_read_image import nrrd_read_image
 from .nrrd_write_image import nrrd_write_image
 from .png_read_image import png_read_image
 from .png_write_image import png_write_image
+from .read_image import read_image
 from .tiff_read_image import tiff_read_image
 from .tiff_write_image import tiff_write_image
 from .vtk_read_image import vtk_read_image
@@ -30,14 +29,13 @@ from .wasm_zstd_read_image import wasm_zstd_read_image
 from .wasm_zstd_write_image import wasm_zstd_write_image
 from .witk_read_image import witk_read_image
 from .witk_write_image import witk_write_image
+from .write_image import write_image
 
 __version__ = "0.1.0"
 __all__ = [
-    "companion_files",
-    "read_image",
-    "write_image",
     "bmp_read_image",
     "bmp_write_image",
+    "companion_files",
     "jpeg_read_image",
     "jpeg_write_image",
     "meta_read_image",
@@ -48,6 +46,7 @@ __all__ = [
     "nrrd_write_image",
     "png_read_image",
     "png_write_image",
+    "read_image",
     "tiff_read_image",
     "tiff_write_image",
     "vtk_read_image",
@@ -58,4 +57,5 @@ __all__ = [
     "wasm_zstd_write_image",
     "witk_read_image",
     "witk_write_image",
+    "write_image",
 ]

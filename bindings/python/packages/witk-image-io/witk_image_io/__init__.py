@@ -2,16 +2,12 @@
 """Read and write scientific and medical image formats, with ITK's spatial conventions, like ITK-Wasm's
 `itkwasm-image-io`."""
 
-from .companion_files import companion_files
-from .companion_files_async import companion_files_async
-from .read_image import read_image
-from .read_image_async import read_image_async
-from .write_image import write_image
-from .write_image_async import write_image_async
 from .bmp_read_image import bmp_read_image
 from .bmp_read_image_async import bmp_read_image_async
 from .bmp_write_image import bmp_write_image
 from .bmp_write_image_async import bmp_write_image_async
+from .companion_files import companion_files
+from .companion_files_async import companion_files_async
 from .jpeg_read_image import jpeg_read_image
 from .jpeg_read_image_async import jpeg_read_image_async
 from .jpeg_write_image import jpeg_write_image
@@ -32,6 +28,8 @@ from .png_read_image import png_read_image
 from .png_read_image_async import png_read_image_async
 from .png_write_image import png_write_image
 from .png_write_image_async import png_write_image_async
+from .read_image import read_image
+from .read_image_async import read_image_async
 from .tiff_read_image import tiff_read_image
 from .tiff_read_image_async import tiff_read_image_async
 from .tiff_write_image import tiff_write_image
@@ -52,6 +50,8 @@ from .witk_read_image import witk_read_image
 from .witk_read_image_async import witk_read_image_async
 from .witk_write_image import witk_write_image
 from .witk_write_image_async import witk_write_image_async
+from .write_image import write_image
+from .write_image_async import write_image_async
 
 # ITK-Wasm's short names.
 imread = read_image
@@ -61,20 +61,12 @@ imwrite_async = write_image_async
 
 __version__ = "0.1.0"
 __all__ = [
-    "companion_files",
-    "companion_files_async",
-    "read_image",
-    "read_image_async",
-    "imread",
-    "imread_async",
-    "write_image",
-    "write_image_async",
-    "imwrite",
-    "imwrite_async",
     "bmp_read_image",
     "bmp_read_image_async",
     "bmp_write_image",
     "bmp_write_image_async",
+    "companion_files",
+    "companion_files_async",
     "jpeg_read_image",
     "jpeg_read_image_async",
     "jpeg_write_image",
@@ -95,6 +87,10 @@ __all__ = [
     "png_read_image_async",
     "png_write_image",
     "png_write_image_async",
+    "read_image",
+    "read_image_async",
+    "imread",
+    "imread_async",
     "tiff_read_image",
     "tiff_read_image_async",
     "tiff_write_image",
@@ -115,4 +111,8 @@ __all__ = [
     "witk_read_image_async",
     "witk_write_image",
     "witk_write_image_async",
+    "write_image",
+    "write_image_async",
+    "imwrite",
+    "imwrite_async",
 ]

@@ -12,7 +12,7 @@ def witk_read_image(
 ) -> tuple[bool, Image | None]:
     """Read an image file in witk's own lossless format (.witk).
 
-    Like read-image, but only tries this format (a JSON header with the whole image model and the pixels, optionally zstd-compressed).
+    Like read-image, but only tries this format (a JSON header, then the pixels).
 
     Parameters
     ----------

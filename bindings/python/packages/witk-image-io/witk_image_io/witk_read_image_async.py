@@ -12,7 +12,7 @@ async def witk_read_image_async(
 ) -> tuple[bool, Image | None]:
     """Read an image file in witk's own lossless format (.witk).
 
-    Like read-image, but only tries this format (a JSON header with the whole image model and the pixels, optionally zstd-compressed).
+    Like read-image, but only tries this format (a JSON header, then the pixels).
 
     Parameters
     ----------

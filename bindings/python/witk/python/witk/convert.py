@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any
+from typing import Any, Union
 
 from .arrays import dtype_of
 from .component_types import IntTypes, PixelTypes, component_type, pixel_type
+from .errors import PipelineError
 from .spatial import Image, ImageRegion, ImageType, coerce
 
 
@@ -41,17 +42,35 @@ def enum_to_wit(value: Any) -> str | None:
     return component_type(text).value
 
 
-def read_binary_file(path: str | os.PathLike[str]) -> tuple[str, bytes]:
-    """(file name, bytes) of an input file."""
-    with open(path, "rb") as f:
-        return os.path.basename(os.fspath(path)), f.read()
+# A file as the native host takes it: (name, bytes), or (name, path) for the host to read
+# straight into the component's input, with no copy in Python.
+BinaryFileArg = tuple[str, Union[bytes, str]]
+
+# Enough of a file for companion-files to parse any header witk reads.
+_HEADER_BYTES = 1 << 20
 
 
-def read_companions(pipeline: Any, main: tuple[str, bytes], path: str | os.PathLike[str]) -> list[tuple[str, bytes]]:
-    """Read the companion files that ``main`` (read from ``path``) names, relative to it."""
+def read_binary_file(path: str | os.PathLike[str]) -> BinaryFileArg:
+    """An input file for the native host, which reads it itself: (file name, path)."""
+    p = os.fspath(path)
+    if not os.path.isfile(p):
+        raise FileNotFoundError(f"{p}: no such file")
+    return os.path.basename(p), os.path.abspath(p)
+
+
+def read_companions(pipeline: Any, main: BinaryFileArg, path: str | os.PathLike[str]) -> list[BinaryFileArg]:
+    """The companion files that ``main`` (read from ``path``) names, relative to it."""
     folder = os.path.dirname(os.fspath(path))
+    with open(path, "rb") as f:
+        head = f.read(_HEADER_BYTES)
+    try:
+        names = pipeline.call("companion-files", (main[0], head))
+    except PipelineError:
+        if len(head) < _HEADER_BYTES:
+            raise
+        names = pipeline.call("companion-files", main)  # a header longer than the prefix
     files = []
-    for name in pipeline.call("companion-files", main):
+    for name in names:
         target = os.path.join(folder, name)
         if not os.path.isfile(target):
             raise FileNotFoundError(f"{os.fspath(path)} needs {name}, which is not at {target}")
