@@ -10,12 +10,43 @@ export class WitkError extends Error {
 /** Binary input accepted by witk functions; typed arrays are viewed, never copied. */
 export type BinaryInput = Uint8Array | ArrayBufferView | ArrayBuffer | string;
 
+/**
+ * A file parameter: in Node a path (string or `file:` URL), read for you; everywhere a
+ * `File`, a `Blob` with a name, or `{ path, data }`. The component sees the name and bytes.
+ */
+export type FileInput = string | URL | Blob | { path: string; data: BinaryInput };
+
+/** Bulk data of images and meshes: the TypedArray of the component type. */
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+/** A value that survives JSON (metadata values). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 /** How a call runs. */
 export interface CallOptions {
   /** Run in a worker pool so the calling thread never blocks (default false). */
   worker?: boolean;
-  /** With `worker`, transfer the input's ArrayBuffer instead of copying it; the caller's view is detached. */
+  /**
+   * With `worker`, transfer the input's ArrayBuffers instead of copying them (those a
+   * typed array covers entirely); the caller's views are detached.
+   */
   transfer?: boolean;
+}
+
+/** Options of functions that return files. */
+export interface WriteOptions {
+  /** Node: also write the returned files, the first at the given path, the others beside it (default false). */
+  writeFiles?: boolean;
 }
 
 export function asBytes(input: BinaryInput, name?: string): Uint8Array;

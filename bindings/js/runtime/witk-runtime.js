@@ -1,8 +1,11 @@
 // witk's JavaScript runtime, shared by every generated @witk/* package (copied into each
 // package by scripts/build-js.sh so relative imports work in bundlers, Node and plain
 // <script type="module"> alike). It loads a jco-transpiled component, keeps one warm
-// instance (replaced after a trap), maps component errors to WitkError, and optionally
-// runs calls in a pool of workers (Web Workers in browsers, worker_threads in Node).
+// instance (replaced after a trap), converts values between the JavaScript data model and
+// jco's WIT values from the type descriptors a package is generated with, reads and writes
+// the files of `binary-file` parameters and results, maps component errors to WitkError,
+// and optionally runs calls in a pool of workers (Web Workers in browsers, worker_threads
+// in Node).
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -27,6 +30,281 @@ export function asBytes(input, name = 'input') {
   if (typeof input === 'string') return new TextEncoder().encode(input);
   throw new TypeError(`${name}: expected a Uint8Array, another typed array, a DataView, an ArrayBuffer or a string`);
 }
+
+// ---------------------------------------------------------------------------------------
+// Values. A generated package describes each WIT type with a plain descriptor:
+//   'bool' 'u8' 'u16' 'u32' 'u64' 's8' 's16' 's32' 's64' 'f32' 'f64' 'string'
+//   'bytes'                               list<u8>: a Uint8Array
+//   { typed: 'f64', array?: true }        list of numbers: a TypedArray, or number[] with `array`
+//   { record, fields: [[name, type]], file?: 'binary' | 'text' }
+//   { enum, cases: [wit names], names: [JavaScript names] }
+//   { variant, cases: [[name, type | null]], typedArray?: true }
+//   { option: type }  { list: type }  { tuple: [types], names?: [field names] }
+//   { map: type, json?: true }            list<tuple<string, T>>: a Map (values JSON text)
+// `lower` turns a caller's value into what jco takes, `lift` turns jco's value into the
+// caller's; bulk data (typed arrays) passes through both by reference, never element-wise.
+// ---------------------------------------------------------------------------------------
+
+const TYPED = {
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
+  f32: Float32Array,
+  f64: Float64Array,
+};
+const BIG = new Set(['u64', 's64']);
+const INT_RANGE = {
+  u8: [0, 0xff],
+  s8: [-0x80, 0x7f],
+  u16: [0, 0xffff],
+  s16: [-0x8000, 0x7fff],
+  u32: [0, 0xffffffff],
+  s32: [-0x80000000, 0x7fffffff],
+};
+
+const typedClass = (t) => (t === 'bytes' ? Uint8Array : t && typeof t === 'object' && t.typed ? TYPED[t.typed] : null);
+const describe = (v) =>
+  v === null ? 'null' : ArrayBuffer.isView(v) ? v.constructor.name : Array.isArray(v) ? 'an array' : typeof v;
+const norm = (s) => String(s).toLowerCase().replace(/[^a-z0-9]/g, '');
+const enumLookups = new WeakMap();
+
+function enumLookup(t) {
+  let m = enumLookups.get(t);
+  if (!m) {
+    // JavaScript names (ITK-Wasm's spellings), WIT names, and either without case or separators.
+    m = new Map();
+    t.cases.forEach((c, i) => {
+      for (const k of [t.names[i], c]) {
+        m.set(k, c);
+        if (!m.has(norm(k))) m.set(norm(k), c);
+      }
+    });
+    enumLookups.set(t, m);
+  }
+  return m;
+}
+
+function iterable(v) {
+  return v != null && typeof v !== 'string' && typeof v[Symbol.iterator] === 'function';
+}
+
+/** A caller's value as jco takes it; TypeError (naming `where`) if it does not fit `t`. */
+export function lower(t, v, where) {
+  if (typeof t === 'string') {
+    switch (t) {
+      case 'bool':
+        if (typeof v !== 'boolean') throw new TypeError(`${where}: expected a boolean, got ${describe(v)}`);
+        return v;
+      case 'string':
+        if (typeof v !== 'string') throw new TypeError(`${where}: expected a string, got ${describe(v)}`);
+        return v;
+      case 'bytes':
+        return asBytes(v, where);
+      case 'f32':
+      case 'f64':
+        if (typeof v !== 'number') throw new TypeError(`${where}: expected a number, got ${describe(v)}`);
+        return v;
+      case 'u64':
+      case 's64':
+        if (typeof v === 'bigint') return v;
+        if (!Number.isInteger(v)) throw new TypeError(`${where}: expected an integer, got ${describe(v)} ${v}`);
+        return BigInt(v);
+      default: {
+        const n = typeof v === 'bigint' ? Number(v) : v;
+        const [lo, hi] = INT_RANGE[t];
+        if (!Number.isInteger(n) || n < lo || n > hi) {
+          throw new TypeError(`${where}: expected an integer from ${lo} to ${hi} (${t}), got ${describe(v)} ${v}`);
+        }
+        return n;
+      }
+    }
+  }
+  if (t.typed) {
+    const C = TYPED[t.typed];
+    if (v instanceof C) return v;
+    if (!iterable(v) && !(v && typeof v.length === 'number')) {
+      throw new TypeError(`${where}: expected a ${C.name} or an array of numbers, got ${describe(v)}`);
+    }
+    // Small vectors (origin, spacing, size): converted; bulk data should come as the right TypedArray.
+    return C.from(v, BIG.has(t.typed) ? (x) => BigInt(x) : Number);
+  }
+  if (t.record) {
+    if (v === null || typeof v !== 'object') throw new TypeError(`${where}: expected a ${t.record} object, got ${describe(v)}`);
+    const out = {};
+    for (const [name, ft] of t.fields) {
+      const x = v[name];
+      if (x === undefined && !ft.option && !ft.map) throw new TypeError(`${where}: ${t.record} has no ${name}`);
+      out[name] = lower(ft, x, `${where}.${name}`);
+    }
+    return out;
+  }
+  if (t.enum) {
+    const c = typeof v === 'string' ? (enumLookup(t).get(v) ?? enumLookup(t).get(norm(v))) : undefined;
+    if (c === undefined) {
+      throw new TypeError(`${where}: expected a ${t.enum} (${t.names.map((n) => `'${n}'`).join(', ')}), got ${describe(v)} ${v}`);
+    }
+    return c;
+  }
+  if (t.variant) {
+    if (v && typeof v === 'object' && typeof v.tag === 'string' && !ArrayBuffer.isView(v)) {
+      const c = t.cases.find(([name]) => name === v.tag);
+      if (!c) throw new TypeError(`${where}: ${v.tag} is not a case of ${t.variant}`);
+      return c[1] === null ? { tag: c[0] } : { tag: c[0], val: lower(c[1], v.val, `${where}.val`) };
+    }
+    if (t.typedArray && ArrayBuffer.isView(v)) {
+      const view = v instanceof Uint8ClampedArray ? new Uint8Array(v.buffer, v.byteOffset, v.length) : v;
+      const c = t.cases.find(([, ct]) => view.constructor === typedClass(ct) || (ct === 'bytes' && view instanceof Uint8Array));
+      if (c) return { tag: c[0], val: view };
+    }
+    const typed = t.typedArray ? 'a TypedArray or ' : '';
+    throw new TypeError(`${where}: expected ${typed}{ tag, val } (${t.variant}), got ${describe(v)}`);
+  }
+  if ('option' in t) return v === null || v === undefined ? undefined : lower(t.option, v, where);
+  if (t.list) {
+    if (!iterable(v)) throw new TypeError(`${where}: expected an array, got ${describe(v)}`);
+    return Array.from(v, (x, i) => lower(t.list, x, `${where}[${i}]`));
+  }
+  if (t.tuple) {
+    const items = t.names && !Array.isArray(v) && v && typeof v === 'object' ? t.names.map((n) => v[n]) : v;
+    if (!Array.isArray(items) || items.length !== t.tuple.length) {
+      throw new TypeError(`${where}: expected ${t.tuple.length} values, got ${describe(v)}`);
+    }
+    return t.tuple.map((tt, i) => lower(tt, items[i], `${where}[${i}]`));
+  }
+  if (t.map) {
+    const entries =
+      v === undefined || v === null
+        ? []
+        : v instanceof Map || Array.isArray(v)
+          ? [...v]
+          : typeof v === 'object'
+            ? Object.entries(v)
+            : null;
+    if (!entries) throw new TypeError(`${where}: expected a Map, got ${describe(v)}`);
+    return entries.map(([k, x]) => [
+      String(k),
+      t.json ? (typeof x === 'string' ? x : JSON.stringify(x)) : lower(t.map, x, `${where}.get(${k})`),
+    ]);
+  }
+  throw new Error(`witk runtime: unknown type descriptor ${JSON.stringify(t)}`);
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** jco's value as callers get it. */
+export function lift(t, v) {
+  if (typeof t === 'string') {
+    if (t === 'u64' || t === 's64') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    return v;
+  }
+  if (t.typed) return t.array ? Array.from(v, Number) : v;
+  if (t.record) {
+    const out = {};
+    for (const [name, ft] of t.fields) out[name] = lift(ft, v[name]);
+    return out;
+  }
+  if (t.enum) return t.names[t.cases.indexOf(v)];
+  if (t.variant) {
+    if (t.typedArray) return v.val;
+    const c = t.cases.find(([name]) => name === v.tag);
+    return c[1] === null ? { tag: v.tag } : { tag: v.tag, val: lift(c[1], v.val) };
+  }
+  if ('option' in t) return v === undefined || v === null ? null : lift(t.option, v);
+  if (t.list) return v.map((x) => lift(t.list, x));
+  if (t.tuple) {
+    const items = t.tuple.map((tt, i) => lift(tt, v[i]));
+    return t.names ? Object.fromEntries(t.names.map((n, i) => [n, items[i]])) : items;
+  }
+  if (t.map) return new Map(v.map(([k, x]) => [k, t.json ? parseJson(x) : lift(t.map, x)]));
+  throw new Error(`witk runtime: unknown type descriptor ${JSON.stringify(t)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Files. A `binary-file` (or `text-file`) parameter takes a path (Node), a File or Blob
+// with a name, or { path, data }; the component only ever sees a name and bytes.
+// ---------------------------------------------------------------------------------------
+
+const baseName = (p) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+const dirName = (p) => p.slice(0, Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+const isPath = (v) => typeof v === 'string' || (typeof URL !== 'undefined' && v instanceof URL);
+const pathText = (v) => (typeof v === 'string' ? v : decodeURIComponent(v.pathname));
+
+function hasFiles(t) {
+  if (!t || typeof t !== 'object') return false;
+  if (t.file) return true;
+  if (t.list) return hasFiles(t.list);
+  if ('option' in t) return hasFiles(t.option);
+  if (t.tuple) return t.tuple.some(hasFiles);
+  if (t.record) return t.fields.some(([, ft]) => hasFiles(ft));
+  return false;
+}
+
+/** One file input as { path, data }: data a Uint8Array (binary) or a string (text). */
+export async function readFileInput(v, kind = 'binary', where = 'file') {
+  if (isPath(v)) {
+    if (!isNode) {
+      throw new TypeError(`${where}: a path needs Node; in browsers pass a File, a Blob with a name or { path, data }`);
+    }
+    const { readFile } = await import('node:fs/promises');
+    const buf = await readFile(v);
+    const data = kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    return { path: baseName(pathText(v)), data };
+  }
+  if (typeof Blob !== 'undefined' && v instanceof Blob) {
+    const data = kind === 'text' ? await v.text() : new Uint8Array(await v.arrayBuffer());
+    return { path: v.name ?? 'blob', data };
+  }
+  if (v && typeof v === 'object' && typeof v.path === 'string' && v.data !== undefined) {
+    if (kind === 'text') {
+      return { path: v.path, data: typeof v.data === 'string' ? v.data : new TextDecoder().decode(asBytes(v.data)) };
+    }
+    return { path: v.path, data: asBytes(v.data, `${where}.data`) };
+  }
+  const how = isNode ? 'a path, ' : '';
+  throw new TypeError(`${where}: expected ${how}a File, a Blob with a name or { path, data }, got ${describe(v)}`);
+}
+
+/**
+ * Read every file input inside a value of type `t`. The buffers of files read here (from
+ * a path or a Blob) belong to the call, not the caller: they are added to `owned`, and a
+ * worker call moves them instead of copying.
+ */
+async function readFiles(t, v, where, owned) {
+  if (!hasFiles(t) || v === undefined || v === null) return v;
+  if (t.file) {
+    const file = await readFileInput(v, t.file, where);
+    if (isPath(v) || (typeof Blob !== 'undefined' && v instanceof Blob)) transferables(file.data, owned);
+    return file;
+  }
+  if (t.list) return Promise.all(Array.from(v, (x, i) => readFiles(t.list, x, `${where}[${i}]`, owned)));
+  if ('option' in t) return readFiles(t.option, v, where, owned);
+  return v;
+}
+
+/** Call `fn(file)` for every file record inside jco's value `v` of type `t`. */
+function visitFiles(t, v, fn) {
+  if (!hasFiles(t) || v === undefined || v === null) return;
+  if (t.file) fn(v);
+  else if (t.list) v.forEach((x) => visitFiles(t.list, x, fn));
+  else if ('option' in t) visitFiles(t.option, v, fn);
+  else if (t.tuple) t.tuple.forEach((tt, i) => visitFiles(tt, v[i], fn));
+  else if (t.record) t.fields.forEach(([name, ft]) => visitFiles(ft, v[name], fn));
+}
+
+// ---------------------------------------------------------------------------------------
+// Components and calls.
+// ---------------------------------------------------------------------------------------
 
 const compiled = new Map();
 
@@ -59,7 +337,7 @@ export async function instantiate(jcoInstantiate, coreUrls) {
   return Object.values(root).find((v) => v && typeof v === 'object');
 }
 
-/** Run `api[fn](...args)`, mapping failures; returns [result] or throws WitkError. */
+/** Run `api[fn](...args)`, mapping failures; returns the result or throws WitkError. */
 function invoke(api, fn, args) {
   try {
     return api[fn](...args);
@@ -73,10 +351,29 @@ function invoke(api, fn, args) {
   }
 }
 
+/**
+ * The ArrayBuffers under the typed arrays in `v` that can move to another thread: those a
+ * view covers entirely (a partial view, e.g. a Node Buffer from the pool, is copied).
+ */
+export function transferables(v, out = new Set()) {
+  if (ArrayBuffer.isView(v)) {
+    const b = v.buffer;
+    if (b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength && b.byteLength > 0) out.add(b);
+  } else if (Array.isArray(v)) {
+    for (const x of v) transferables(x, out);
+  } else if (v instanceof Map) {
+    for (const x of v.values()) transferables(x, out);
+  } else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const x of Object.values(v)) transferables(x, out);
+  }
+  return out;
+}
+
 /** One pipeline package: direct calls on a warm instance, or calls in a worker pool. */
 export class Pipeline {
   #component;
   #worker;
+  #companionFiles;
   #instance = null;
   #pool = null;
   #workers = 0;
@@ -84,11 +381,13 @@ export class Pipeline {
   /**
    * `component`: { instantiate, coreUrls } of the jco output; `worker`: { url, spawn },
    * where `spawn()` creates the browser Worker with a literal `new Worker(new URL(...))`
-   * that bundlers recognise, and `url` is used with Node's worker_threads.
+   * that bundlers recognise, and `url` is used with Node's worker_threads;
+   * `companionFiles`: the function naming the companion files of a file (if any).
    */
-  constructor({ component, worker }) {
+  constructor({ component, worker, companionFiles = null }) {
     this.#component = component;
     this.#worker = worker;
+    this.#companionFiles = companionFiles;
   }
 
   /** `workers`: size of the worker pool (default: hardware threads, at most 4). */
@@ -107,10 +406,16 @@ export class Pipeline {
     this.#pool = null;
   }
 
-  async call(fn, args, { worker = false, transfer = false } = {}) {
+  /**
+   * Call jco's `fn` with jco values, on this thread or in the worker pool; with `transfer`
+   * the arguments' buffers move to the worker, and the `owned` ones (the call's own) always do.
+   */
+  async call(fn, args, { worker = false, transfer = false, owned = null } = {}) {
     if (worker) {
       this.#pool ??= new WorkerPool(this.#worker, this.#workers || defaultWorkers());
-      return this.#pool.run(fn, args, transfer);
+      const moving = transferables(args);
+      const list = transfer ? [...moving] : owned ? [...moving].filter((b) => owned.has(b)) : [];
+      return this.#pool.run(fn, args, list);
     }
     const api = await (this.#instance ??= instantiate(this.#component.instantiate, this.#component.coreUrls));
     try {
@@ -120,7 +425,105 @@ export class Pipeline {
       throw e;
     }
   }
+
+  /**
+   * Call a function described by its generated signature:
+   * `{ name, params: [{ name, type, default?, companionsOf?, output? }], result }`.
+   * `positional` are the parameters without a default, in order; `options` holds the
+   * others (by name) and how to run: `worker`, `transfer`, `writeFiles`.
+   */
+  async run(sig, positional, options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`${sig.name}: options must be an object, got ${describe(options)}`);
+    }
+    const { worker = false, transfer = false, writeFiles = false, ...named } = options;
+    for (const k of Object.keys(named)) {
+      if (!sig.params.some((p) => p.name === k && 'default' in p)) {
+        throw new TypeError(`${sig.name}: unknown option ${k}`);
+      }
+    }
+    const given = {};
+    let i = 0;
+    for (const p of sig.params) {
+      given[p.name] = 'default' in p ? (named[p.name] !== undefined ? named[p.name] : p.default) : positional[i++];
+    }
+    const output = sig.params.find((p) => p.output);
+    if (writeFiles && !isNode) throw new TypeError(`${sig.name}: writeFiles needs Node`);
+    if (writeFiles && !output) throw new TypeError(`${sig.name}: writes no files`);
+
+    const values = {};
+    const owned = new Set();
+    for (const p of sig.params) {
+      values[p.name] = await readFiles(p.type, given[p.name], `${sig.name}: ${p.name}`, owned);
+    }
+    for (const p of sig.params) {
+      if (p.companionsOf && named[p.name] === undefined) {
+        values[p.name] = await this.#companions(given[p.companionsOf], values[p.companionsOf], worker, owned);
+      }
+    }
+    const args = sig.params.map((p) => {
+      const v = p.output ? baseName(lower('string', values[p.name], `${sig.name}: ${p.name}`)) : values[p.name];
+      return lower(p.type, v, `${sig.name}: ${p.name}`);
+    });
+
+    const raw = await this.call(sig.name, args, { worker, transfer, owned });
+
+    if (output) {
+      // Files come back named relative to the first: put them where the caller named it.
+      const target = given[output.name];
+      let n = 0;
+      const files = [];
+      visitFiles(sig.result, raw, (f) => {
+        f.path = n++ === 0 ? target : dirName(target) + baseName(f.path);
+        files.push(f);
+      });
+      if (writeFiles) {
+        const { writeFile } = await import('node:fs/promises');
+        for (const f of files) await writeFile(f.path, f.data);
+      }
+    }
+    return lift(sig.result, raw);
+  }
+
+  /**
+   * The companion files of `file` (read from the path `source`), read beside it (Node).
+   * Companion files are named in a file's header, so `companionFiles` gets the first MiB
+   * of a larger file (the whole file if that fails): a large volume is not copied twice.
+   */
+  async #companions(source, file, worker, owned) {
+    if (!this.#companionFiles || !isNode || !isPath(source)) return [];
+    const ask = (data) => this.call(this.#companionFiles, [{ path: file.path, data }], { worker });
+    let names;
+    try {
+      names = await (file.data.length > HEADER_BYTES
+        ? ask(file.data.slice(0, HEADER_BYTES)).catch(() => ask(file.data))
+        : ask(file.data));
+    } catch {
+      return []; // not a file it can name companions for: the call itself reports why
+    }
+    const folder = dirName(pathText(source));
+    const { readFile } = await import('node:fs/promises');
+    return Promise.all(
+      names.map(async (name) => {
+        const target = folder + name;
+        try {
+          const buf = await readFile(target);
+          const data = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+          transferables(data, owned);
+          return { path: baseName(name), data };
+        } catch (e) {
+          throw Object.assign(new Error(`${pathText(source)} needs ${name}, which is not at ${target}`), {
+            code: e.code,
+            cause: e,
+          });
+        }
+      }),
+    );
+  }
 }
+
+/** What `companionFiles` is given of a large file: headers name companions, pixels do not. */
+const HEADER_BYTES = 1 << 20;
 
 function defaultWorkers() {
   const n = globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -171,7 +574,7 @@ class WorkerPool {
     else p.resolve(ok);
   }
 
-  async run(fn, args, transfer) {
+  async run(fn, args, transferList) {
     const slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     const id = this.#next++;
@@ -179,8 +582,7 @@ class WorkerPool {
     w.hold(true);
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      const buffers = transfer ? args.filter((a) => a instanceof Uint8Array).map((a) => a.buffer) : [];
-      w.post({ id, fn, args }, buffers);
+      w.post({ id, fn, args }, transferList);
     });
   }
 
@@ -203,8 +605,8 @@ export async function serveWorker({ instantiate: jcoInstantiate, coreUrls }) {
     try {
       const api = await (instance ??= instantiate(jcoInstantiate, coreUrls));
       const out = invoke(api, fn, args);
-      // The result is fresh memory owned by this worker: hand it over without a copy.
-      port.post({ id, ok: out }, out instanceof Uint8Array ? [out.buffer] : []);
+      // The result is fresh memory owned by this worker: hand its buffers over without a copy.
+      port.post({ id, ok: out }, [...transferables(out)]);
     } catch (e) {
       if (e.trapped) instance = null;
       port.post({ id, error: { code: e.code ?? 'trap', message: e.detail ?? String(e), fn, trapped: !!e.trapped } });

@@ -3,6 +3,7 @@
 //  - the npm package from a plain <script type="module">, main thread and worker mode,
 //    byte-identical to the Rust host on every conformance vector;
 //  - a 64 MiB call in worker mode leaves the main thread responsive;
+//  - @witk/image-io reads a File and writes and reads back a detached header (worker too);
 //  - Pyodide (npm `pyodide`) installs our wheels with micropip from this server and
 //    `await compress_stringify_async(...)` gives the host's bytes;
 //  - a page that imports the package by name, bundled by Vite, works (main thread + worker);
@@ -148,6 +149,46 @@ test('a 64 MiB call in worker mode leaves the main thread responsive', async () 
   assert.ok(r.worker.size > 0 && r.worker.size === r.main.size);
   assert.ok(r.worker.maxGap < 150, `main thread stalled ${r.worker.maxGap.toFixed(0)} ms during the worker call`);
   assert.ok(r.worker.ticks >= Math.floor(r.worker.elapsed / 10 / 3), `only ${r.worker.ticks} timer ticks arrived`);
+  await page.close();
+});
+
+test('@witk/image-io in Chromium: a File read, written as .nhdr + .raw.gz, read back (main thread and worker)', async () => {
+  const { page, errors } = await openPage('/bindings/js/test/browser/page.html');
+  const r = await page.evaluate(async () => {
+    const io = window.io;
+    const bytes = new Uint8Array(await (await fetch('/data/phantom.nrrd')).arrayBuffer());
+    const image = await io.readImage(new File([bytes], 'phantom.nrrd'));
+    const files = await io.writeImage(image, 'phantom.nhdr', { useCompression: true, worker: true });
+    const back = await io.readImage(files[0], { companions: [files[1]], worker: true, transfer: true });
+    const failure = await io.readImage(new File([bytes.subarray(0, 500)], 'cut.nrrd')).catch((e) => e);
+    const path = await io.readImage('phantom.nrrd').catch((e) => e);
+    return {
+      type: image.imageType,
+      size: back.size,
+      spacing: back.spacing,
+      origin: back.origin,
+      data: back.data.constructor.name,
+      same: back.data.length === image.data.length && back.data.every((v, i) => v === image.data[i]),
+      paths: files.map((f) => f.path),
+      detached: files[0].data.byteLength,
+      failure: [failure.name, failure.code, failure.message],
+      path: [path.name, path.message],
+    };
+  });
+  assert.deepEqual(r.type, { dimension: 3, componentType: 'uint8', pixelType: 'Scalar', components: 1 });
+  assert.deepEqual(r.size, [64, 64, 64]);
+  assert.deepEqual(r.spacing, [3, 3, 3]);
+  assert.deepEqual(r.origin, [-94.5, -94.5, -94.5]);
+  assert.equal(r.data, 'Uint8Array');
+  assert.ok(r.same, 'pixels survive the round trip');
+  assert.deepEqual(r.paths, ['phantom.nhdr', 'phantom.raw.gz']);
+  assert.equal(r.detached, 0, 'the header was transferred to the worker');
+  assert.equal(r.failure[0], 'WitkError');
+  assert.equal(r.failure[1], 'invalid-data');
+  assert.match(r.failure[2], /cut\.nrrd/);
+  assert.equal(r.path[0], 'TypeError');
+  assert.match(r.path[1], /a path needs Node/);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
