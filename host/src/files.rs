@@ -7,6 +7,9 @@ use crate::pipelines::image_io::ImageIo;
 use crate::pipelines::types::witk::types::spatial::{BinaryFile, ComponentType, Image, PixelType};
 use std::path::Path;
 
+/// Enough of a file for companion-files to parse any header witk reads.
+const HEADER_BYTES: usize = 1 << 20;
+
 fn io(path: &Path, source: std::io::Error) -> Error {
     Error::Io { path: path.display().to_string(), source }
 }
@@ -40,11 +43,14 @@ impl ImageIo {
     ) -> Result<Image> {
         let main = read_binary_file(path)?;
         let folder = path.parent().unwrap_or(Path::new(""));
-        let companions = self
-            .companion_files(&main)?
-            .iter()
-            .map(|name| read_binary_file(&folder.join(name)))
-            .collect::<Result<Vec<_>>>()?;
+        // A header is all companion-files needs; the pixels need not cross into the guest twice.
+        let header =
+            BinaryFile { path: main.path.clone(), data: main.data[..main.data.len().min(HEADER_BYTES)].to_vec() };
+        let names = match self.companion_files(&header) {
+            Err(Error::Pipeline { .. }) if header.data.len() < main.data.len() => self.companion_files(&main)?,
+            other => other?,
+        };
+        let companions = names.iter().map(|name| read_binary_file(&folder.join(name))).collect::<Result<Vec<_>>>()?;
         self.read_image(&main, &companions, information_only, pixel_type, component_type)
     }
 

@@ -70,6 +70,24 @@ def test_vector_images_and_compression(tmp_path: Path, ext: str) -> None:
         np.testing.assert_array_equal(witk.array_from_image(back), witk.array_from_image(image))
 
 
+@pytest.mark.parametrize("ext", [".nrrd", ".mha", ".nii", ".nii.gz"])
+@pytest.mark.parametrize("shape", [(4, 5), (2, 4, 5)])
+def test_vector_images_with_simpleitk_both_ways(tmp_path: Path, ext: str, shape: tuple[int, ...]) -> None:
+    # NIfTI keeps components in dim[5] with padding axes of size 1; the dimension must
+    # still come back as written, as ITK reads it.
+    image = sample("float32", shape, components=3)
+    ours = tmp_path / f"ours{ext}"
+    write_image(image, ours)
+    s = sitk.ReadImage(str(ours))
+    assert (s.GetDimension(), s.GetNumberOfComponentsPerPixel()) == (len(shape), 3)
+    np.testing.assert_array_equal(sitk.GetArrayFromImage(s), witk.array_from_image(image))
+    theirs = tmp_path / f"sitk{ext}"
+    sitk.WriteImage(s, str(theirs))
+    back = read_image(theirs)
+    assert (back.imageType.dimension, back.imageType.components) == (len(shape), 3)
+    np.testing.assert_array_equal(witk.array_from_image(back), witk.array_from_image(image))
+
+
 def sitk_geometry(s: sitk.Image) -> tuple:
     return s.GetOrigin(), s.GetSpacing(), s.GetDirection()
 

@@ -114,8 +114,15 @@ fn nifti_every_type() {
     let back = round_trip("rgb.nii", &rgb, false);
     assert_eq!(back.pixel, Pixel::Rgb);
     assert_same("rgb", &rgb, &back, 1e-5);
-    let vec3 = sample(Ctype::F32, vec![4, 3, 2], 3);
-    assert_same("vector nifti", &vec3, &round_trip("v.nii.gz", &vec3, false), 1e-5);
+    for size in [vec![4, 3], vec![4, 3, 2], vec![4, 3, 2, 5]] {
+        let mut vector = sample(Ctype::F32, size.clone(), 3);
+        vector.pixel = Pixel::Vector;
+        if size.len() == 4 {
+            vector.origin[3] = 0.0;
+        }
+        // Components live in dim[5]; padding axes of size 1 must not add dimensions.
+        assert_same(&format!("vector nifti {size:?}"), &vector, &round_trip("v.nii.gz", &vector, false), 1e-5);
+    }
 }
 
 #[test]

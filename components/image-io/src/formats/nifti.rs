@@ -166,8 +166,16 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
         }
     }
     let (ct, channels, pixel) = datatype(f.datatype, what)?;
-    // A 4th axis of size 1 (as in 5-D vector images) is not a dimension of the image.
-    let spatial = if ndim >= 4 && f.dim[4] == 1 { 3 } else { (ndim as usize).min(4) };
+    // A 4th axis of size 1 is not a dimension of the image; in a vector image (dim[0] 5,
+    // components in dim[5]) no trailing axis of size 1 is, as ITK reads it: a 2-D vector
+    // image is stored as x, y, 1, 1, components.
+    let spatial = if ndim >= 5 {
+        (1..=4).rev().find(|&i| f.dim[i] > 1).unwrap_or(1)
+    } else if ndim == 4 && f.dim[4] == 1 {
+        3
+    } else {
+        ndim as usize
+    };
     let vector = if ndim >= 5 { f.dim[5] as usize } else { 1 };
     if ndim > 5 && f.dim[6..=ndim as usize].iter().any(|&d| d > 1) {
         return Err(Failure::new(Code::Unsupported, format!("{what}: NIfTI dimensions 6 and 7 are not supported")));
