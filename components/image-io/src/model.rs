@@ -83,6 +83,36 @@ pub enum Pixel {
     VariableSizeMatrix,
 }
 
+impl Pixel {
+    /// ITK-Wasm's name ("Scalar", "RGB", "VariableLengthVector", ...).
+    pub fn name(self) -> &'static str {
+        PIXEL_NAMES.iter().find(|(q, _)| *q == self).map(|(_, n)| *n).expect("every pixel type is named")
+    }
+
+    pub fn from_name(name: &str) -> Option<Pixel> {
+        PIXEL_NAMES.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
+    }
+}
+
+const PIXEL_NAMES: &[(Pixel, &str)] = &[
+    (Pixel::Unknown, "Unknown"),
+    (Pixel::Scalar, "Scalar"),
+    (Pixel::Rgb, "RGB"),
+    (Pixel::Rgba, "RGBA"),
+    (Pixel::Offset, "Offset"),
+    (Pixel::Vector, "Vector"),
+    (Pixel::Point, "Point"),
+    (Pixel::CovariantVector, "CovariantVector"),
+    (Pixel::SymmetricSecondRankTensor, "SymmetricSecondRankTensor"),
+    (Pixel::DiffusionTensor3D, "DiffusionTensor3D"),
+    (Pixel::Complex, "Complex"),
+    (Pixel::FixedArray, "FixedArray"),
+    (Pixel::Array, "Array"),
+    (Pixel::Matrix, "Matrix"),
+    (Pixel::VariableLengthVector, "VariableLengthVector"),
+    (Pixel::VariableSizeMatrix, "VariableSizeMatrix"),
+];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     pub ctype: Ctype,

@@ -340,11 +340,9 @@ pub fn write(
         "NRRD0004\n# Complete NRRD file format specification at:\n# http://teem.sourceforge.net/nrrd/format.html\n",
     );
     let comp = image.components > 1;
-    h += &format!(
-        "type: {}\ndimension: {}\nspace: left-posterior-superior\n",
-        type_name(image.ctype),
-        d + comp as usize
-    );
+    // As ITK writes it: a named space is 3-D, so other dimensions give just their count.
+    let space = if d == 3 { "space: left-posterior-superior".to_string() } else { format!("space dimension: {d}") };
+    h += &format!("type: {}\ndimension: {}\n{space}\n", type_name(image.ctype), d + comp as usize);
     let mut sizes: Vec<String> = image.size.iter().map(u64::to_string).collect();
     let mut dirs: Vec<String> = (0..d)
         .map(|j| {

@@ -33,29 +33,6 @@ struct Header {
     data: String,
 }
 
-pub fn pixel_name(p: Pixel) -> &'static str {
-    PIXELS.iter().find(|(q, _)| *q == p).map(|(_, n)| *n).unwrap()
-}
-
-const PIXELS: &[(Pixel, &str)] = &[
-    (Pixel::Unknown, "Unknown"),
-    (Pixel::Scalar, "Scalar"),
-    (Pixel::Rgb, "RGB"),
-    (Pixel::Rgba, "RGBA"),
-    (Pixel::Offset, "Offset"),
-    (Pixel::Vector, "Vector"),
-    (Pixel::Point, "Point"),
-    (Pixel::CovariantVector, "CovariantVector"),
-    (Pixel::SymmetricSecondRankTensor, "SymmetricSecondRankTensor"),
-    (Pixel::DiffusionTensor3D, "DiffusionTensor3D"),
-    (Pixel::Complex, "Complex"),
-    (Pixel::FixedArray, "FixedArray"),
-    (Pixel::Array, "Array"),
-    (Pixel::Matrix, "Matrix"),
-    (Pixel::VariableLengthVector, "VariableLengthVector"),
-    (Pixel::VariableSizeMatrix, "VariableSizeMatrix"),
-];
-
 pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure> {
     let bad = |m: &str| Failure::new(Code::InvalidData, format!("{what}: {m}"));
     let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("not a witk image (no WITKIMG magic)"))?;
@@ -64,10 +41,7 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
     let h: Header = serde_json::from_slice(json).map_err(|e| bad(&format!("bad header: {e}")))?;
     let ctype = Ctype::from_name(&h.image_type.component_type)
         .ok_or_else(|| bad(&format!("unknown component type {}", h.image_type.component_type)))?;
-    let pixel = PIXELS
-        .iter()
-        .find(|(_, n)| *n == h.image_type.pixel_type)
-        .map(|(p, _)| *p)
+    let pixel = Pixel::from_name(&h.image_type.pixel_type)
         .ok_or_else(|| bad(&format!("unknown pixel type {}", h.image_type.pixel_type)))?;
     let mut image = Image {
         ctype,
@@ -106,7 +80,7 @@ pub fn write(image: &Image, info_only: bool, compress: bool) -> Result<Vec<u8>, 
         image_type: ImageType {
             dimension: image.dimension(),
             component_type: image.ctype.name().into(),
-            pixel_type: pixel_name(image.pixel).into(),
+            pixel_type: image.pixel.name().into(),
             components: image.components,
         },
         name: image.name.clone(),
