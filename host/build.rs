@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 /// Pipelines whose components `scripts/build-components.sh` writes as `<name>.wasm`.
-const COMPONENTS: &[&str] = &["compress-stringify", "image-io"];
+const COMPONENTS: &[&str] = &["compare-images", "compress-stringify", "downsample", "image-io"];
 
 fn main() {
     for name in COMPONENTS {

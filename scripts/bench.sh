@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All benchmarks (not tests): witk vs native zstd from Rust, and from Python vs PyPI
 # zstandard and ITK-Wasm's itkwasm-compress-stringify, image-io vs SimpleITK and
-# itkwasm-image-io, each peer measured in the same run.
+# itkwasm-image-io, downsample vs itkwasm-downsample and native ITK, each peer measured
+# in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --browser
@@ -18,6 +19,8 @@ echo
 echo "== Python"
 .venv/bin/python bench/python/bench_compress_stringify.py
 .venv/bin/python bench/python/bench_image_io.py
+.venv/bin/python bench/python/bench_downsample.py
+.venv/bin/python bench/python/bench_compare_images.py
 echo
 echo "== JavaScript (Node, Chromium, Pyodide)"
 node bench/js/bench.mjs

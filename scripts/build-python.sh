@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build every Python wheel into dist/python/: the `witk` core (maturin, abi3 native
 # extension over the host crate) and the generated per-pipeline packages, with each
-# component copied into its -wasi package and its jco output into its -emscripten
-# package; and the pure-Python `witk` for Pyodide into dist/pyodide/.
+# component copied into its -wasi package and its npm package (wrapper, witk's JS runtime,
+# jco output) into its -emscripten package; and the pure-Python `witk` for Pyodide into
+# dist/pyodide/.
 # Needs scripts/build-components.sh and scripts/build-js.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +20,20 @@ for pkg in bindings/python/packages/*-wasi; do
   cp "components/target/witk/$name.wasm" "$module/wasm_modules/$name.wasm"
 done
 
+# An -emscripten package runs the pipeline's npm package in Pyodide (witk.pyodide imports
+# it from js/): its modules (index.js, component.js, worker.js, witk-runtime.js) and jco's
+# output, laid out as in the npm package.
 for pkg in bindings/python/packages/*-emscripten; do
   name=$(basename "$pkg"); name=${name#witk-}; name=${name%-emscripten}
   module=$(ls -d "$pkg"/witk_*_emscripten)
-  rm -rf "$module/js" && mkdir -p "$module/js"
-  cp "bindings/js/packages/$name/jco/$name.js" "bindings/js/packages/$name/jco/$name.core.wasm" "$module/js/"
+  npm=bindings/js/packages/$name
+  if [ ! -f "$npm/jco/$name.js" ]; then
+    echo "build-python.sh: $npm/jco is missing: run scripts/build-js.sh first" >&2
+    exit 1
+  fi
+  rm -rf "$module/js" && mkdir -p "$module/js/jco"
+  cp "$npm"/*.js "$module/js/"
+  cp "$npm"/jco/*.js "$npm"/jco/*.wasm "$module/js/jco/"
 done
 
 .venv/bin/maturin build --release --locked --quiet -m bindings/python/witk/Cargo.toml -o "$out"

@@ -1,10 +1,13 @@
 //! The `witk` command: run witk pipelines on files.
 
+mod downsample_cli;
+
 use clap::{Args, Parser, Subcommand};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use witk::pipelines::compare_images::{self, CompareImages};
 use witk::pipelines::compress_stringify::{self, CompressStringify};
 use witk::pipelines::image_io::ImageIo;
 use witk::pipelines::types::witk::types::spatial::ComponentType;
@@ -44,6 +47,9 @@ struct RuntimeArgs {
 
 #[derive(Subcommand)]
 enum Pipeline {
+    /// compare-images: compare a test image with baseline images (regression testing);
+    /// print the metrics as JSON, exit 0 if almost equal and 1 if not
+    CompareImages(CompareImagesArgs),
     /// compress-stringify: Zstandard-compress a file, optionally as a base64 data URL
     CompressStringify {
         /// Output a base64 data URL instead of the binary frame
@@ -60,6 +66,12 @@ enum Pipeline {
         /// Where to write the result, or - for stdout
         output: PathBuf,
     },
+    /// downsample: Gaussian anti-aliasing, then subsampling (ITK-Wasm's downsample)
+    Downsample(downsample_cli::DownsampleArgs),
+    /// downsample-bin-shrink: subsample by averaging shrink-factor blocks
+    DownsampleBinShrink(downsample_cli::BinShrinkArgs),
+    /// downsample-label-image: subsample a label image by voting of local labels
+    DownsampleLabelImage(downsample_cli::DownsampleArgs),
     /// image-io: convert between image formats, or print an image's header
     #[command(subcommand)]
     ImageIo(ImageIoCommand),
@@ -75,10 +87,40 @@ enum Pipeline {
     },
 }
 
+#[derive(Args)]
+struct CompareImagesArgs {
+    /// Intensity difference for pixels to be considered different
+    #[arg(long, short = 'd', value_name = "D", default_value_t = compare_images::DEFAULT_DIFFERENCE_THRESHOLD)]
+    difference_threshold: f64,
+    /// Radius of the neighborhood around a pixel to search for similar intensity values
+    #[arg(long, short = 'r', value_name = "PIXELS", default_value_t = compare_images::DEFAULT_RADIUS_TOLERANCE)]
+    radius_tolerance: u32,
+    /// Number of pixels that can be different before the test fails
+    #[arg(long, short = 'n', value_name = "N", default_value_t = compare_images::DEFAULT_NUMBER_OF_PIXELS_TOLERANCE)]
+    number_of_pixels_tolerance: u64,
+    /// Ignore pixels within the radius of the image edge
+    #[arg(long, short = 'i')]
+    ignore_boundary_pixels: bool,
+    /// Tolerance for origin and spacing (times the first spacing) and direction
+    #[arg(long, value_name = "T", default_value_t = compare_images::DEFAULT_SPATIAL_TOLERANCE)]
+    spatial_tolerance: f64,
+    /// Write the absolute difference image (float64) to this file
+    #[arg(long, value_name = "FILE")]
+    difference_image: Option<PathBuf>,
+    /// Write the 8-bit rendering of the difference's middle slice to this file (.png, ...)
+    #[arg(long, value_name = "FILE")]
+    difference_uchar_image: Option<PathBuf>,
+    /// The image to test (any format image-io reads)
+    test_image: PathBuf,
+    /// The baseline images; the metrics are for the closest
+    #[arg(required = true)]
+    baseline_images: Vec<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum ImageIoCommand {
-    /// Read INPUT and write OUTPUT in the format OUTPUT's extension names
-    /// (.nrrd .nhdr .mha .mhd .nii .nii.gz .witk)
+    /// Read INPUT and write OUTPUT in the format OUTPUT's extension names (.nrrd .nhdr
+    /// .mha .mhd .nii .nii.gz .vtk .png .tif .bmp .witk .iwi.cbor .iwi.cbor.zst)
     Convert {
         /// Compress the output's pixel data (gzip, zlib) where the format allows
         #[arg(long)]
@@ -123,27 +165,33 @@ fn runtime(args: &RuntimeArgs) -> Result<Runtime, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let rt = runtime(&cli.runtime)?;
-    if let Pipeline::ImageIo(command) = cli.pipeline {
-        let pipeline = match &cli.runtime.component {
-            Some(path) => ImageIo::from_loaded(&rt, &rt.load_file(path)?)?,
-            None => ImageIo::builtin(&rt)?,
+    let component = cli.runtime.component.as_ref();
+    // `--component FILE` replaces the subcommand's own pipeline; image-io stays built in.
+    macro_rules! pipeline {
+        ($ty:ty) => {
+            match component {
+                Some(path) => <$ty>::from_loaded(&rt, &rt.load_file(path)?)?,
+                None => <$ty>::builtin(&rt)?,
+            }
         };
-        return image_io(&pipeline, command);
     }
-    let pipeline = match &cli.runtime.component {
-        Some(path) => CompressStringify::from_loaded(&rt, &rt.load_file(path)?)?,
-        None => CompressStringify::builtin(&rt)?,
-    };
     match cli.pipeline {
+        Pipeline::CompareImages(args) => compare(&pipeline!(CompareImages), &ImageIo::builtin(&rt)?, args),
+        Pipeline::Downsample(a) => downsample_cli::run(&rt, component, downsample_cli::Command::Downsample(a)),
+        Pipeline::DownsampleBinShrink(a) => downsample_cli::run(&rt, component, downsample_cli::Command::BinShrink(a)),
+        Pipeline::DownsampleLabelImage(a) => {
+            downsample_cli::run(&rt, component, downsample_cli::Command::LabelImage(a))
+        }
+        Pipeline::ImageIo(command) => image_io(&pipeline!(ImageIo), command),
         Pipeline::CompressStringify { stringify, level, data_url_prefix, input, output } => {
             let data = read_input(&input)?;
-            write_output(&output, &pipeline.compress_stringify(&data, stringify, level, &data_url_prefix)?)
+            let out = pipeline!(CompressStringify).compress_stringify(&data, stringify, level, &data_url_prefix)?;
+            write_output(&output, &out)
         }
         Pipeline::ParseStringDecompress { parse_string, input, output } => {
             let data = read_input(&input)?;
-            write_output(&output, &pipeline.parse_string_decompress(&data, parse_string)?)
+            write_output(&output, &pipeline!(CompressStringify).parse_string_decompress(&data, parse_string)?)
         }
-        Pipeline::ImageIo(_) => unreachable!("handled above"),
     }
 }
 
@@ -202,6 +250,48 @@ fn image_io(pipeline: &ImageIo, command: ImageIoCommand) -> Result<(), Error> {
             write_output(&PathBuf::from("-"), json.as_bytes())
         }
     }
+}
+
+/// compare-images on files read (and written) by image-io. Prints ITK-Wasm's metrics
+/// JSON; when the images are not almost equal, exits with status 1 after printing.
+fn compare(pipeline: &CompareImages, io: &ImageIo, a: CompareImagesArgs) -> Result<(), Error> {
+    let test = io.read_path(&a.test_image, false, None, None)?;
+    let baselines =
+        a.baseline_images.iter().map(|p| io.read_path(p, false, None, None)).collect::<Result<Vec<_>, _>>()?;
+    let (m, difference, uchar) = pipeline.compare_images(
+        &test,
+        &baselines,
+        a.difference_threshold,
+        a.radius_tolerance,
+        a.number_of_pixels_tolerance,
+        a.ignore_boundary_pixels,
+        a.spatial_tolerance,
+    )?;
+    if let Some(path) = &a.difference_image {
+        io.write_path(&difference, path, false, false)?;
+    }
+    if let Some(path) = &a.difference_uchar_image {
+        io.write_path(&uchar, path, false, false)?;
+    }
+    // JSON numbers; an infinite difference (a NaN pixel against a number) is null.
+    let num = |v: f64| if v.is_finite() { format!("{v:?}") } else { "null".into() };
+    let json = format!(
+        "{{\n  \"almostEqual\": {},\n  \"numberOfPixelsWithDifferences\": {},\n  \"minimumDifference\": {},\n  \
+         \"maximumDifference\": {},\n  \"totalDifference\": {},\n  \"meanDifference\": {},\n  \
+         \"bestBaselineIndex\": {}\n}}\n",
+        m.almost_equal,
+        m.number_of_pixels_with_differences,
+        num(m.minimum_difference),
+        num(m.maximum_difference),
+        num(m.total_difference),
+        num(m.mean_difference),
+        m.best_baseline_index
+    );
+    write_output(&PathBuf::from("-"), json.as_bytes())?;
+    if !m.almost_equal {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 fn io_error(path: &std::path::Path, source: std::io::Error) -> Error {

@@ -4,13 +4,15 @@
 //    byte-identical to the Rust host on every conformance vector;
 //  - a 64 MiB call in worker mode leaves the main thread responsive;
 //  - @witk/image-io reads a File and writes and reads back a detached header (worker too);
-//  - Pyodide (npm `pyodide`) installs our wheels with micropip from this server and
-//    `await compress_stringify_async(...)` gives the host's bytes;
+//  - Pyodide (npm `pyodide`) installs our wheels with micropip from this server;
+//    `await compress_stringify_async(...)` gives the host's bytes, and the image pipelines
+//    (image-io, compare-images, downsample) run on witk.Image objects and files in
+//    Pyodide's file system through their npm packages (one Pyodide page for all three);
 //  - a page that imports the package by name, bundled by Vite, works (main thread + worker);
 //  - the demo page works and is screenshotted (build/artifacts/demo.png).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { serve } from './browser/server.js';
@@ -46,6 +48,7 @@ before(async () => {
 });
 
 after(async () => {
+  await pyodide?.then(({ page }) => page.close()).catch(() => {});
   await browser?.close();
   server?.close();
 });
@@ -192,11 +195,35 @@ test('@witk/image-io in Chromium: a File read, written as .nhdr + .raw.gz, read 
   await page.close();
 });
 
+/** One Pyodide page with our wheels installed, shared by the Pyodide tests (it takes seconds to start). */
+let pyodide;
+function pyodidePage() {
+  pyodide ??= (async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const version = await startPyodideWithWitk(page, base, root);
+    return { page, errors, version };
+  })();
+  return pyodide;
+}
+
+/** Run Python in the shared Pyodide page; it returns JSON text, parsed here. */
+async function runPython(code, globals = {}) {
+  const { page } = await pyodidePage();
+  return JSON.parse(
+    await page.evaluate(
+      async ({ code, globals }) => {
+        for (const [k, v] of Object.entries(globals)) window.pyodide.globals.set(k, v);
+        return window.pyodide.runPythonAsync(code);
+      },
+      { code, globals },
+    ),
+  );
+}
+
 test('Pyodide: micropip installs our wheels; compress_stringify_async matches the host', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const version = await startPyodideWithWitk(page, base, root);
+  const { page, errors, version } = await pyodidePage();
   const results = await page.evaluate(async (vectors) => {
     window.pyodide.globals.set('vectors_json', JSON.stringify(vectors));
     return JSON.parse(
@@ -220,7 +247,156 @@ json.dumps(out)
   console.log(`Pyodide ${version}: ${results.length} vectors`);
   assertSameAsHost(results);
   assert.deepEqual(errors, []);
-  await page.close();
+});
+
+// ITK-Wasm's compare_images metrics, and ours (bestBaselineIndex) after them.
+const METRIC_KEYS = [
+  'almostEqual',
+  'numberOfPixelsWithDifferences',
+  'minimumDifference',
+  'maximumDifference',
+  'totalDifference',
+  'meanDifference',
+  'bestBaselineIndex',
+];
+
+test('Pyodide: image-io and compare-images on witk.Image and files in Pyodide\'s file system', async () => {
+  const started = performance.now();
+  const { errors } = await pyodidePage();
+  const r = await runPython(`
+import array, json, os
+import witk
+from witk_compare_images import compare_images_async
+from witk_image_io import nrrd_read_image_async, read_image_async, write_image_async
+
+# No NumPy in this Pyodide (it is not on npm): pixels are typed buffers, and come back as
+# shaped memoryviews (NumPy arrays where NumPy is installed).
+pixels = array.array("H", [(37 * i) % 1000 for i in range(5 * 4 * 3)])
+image = witk.Image(
+    imageType=witk.ImageType(dimension=3, componentType="uint16"),
+    size=[5, 4, 3],
+    origin=[1.0, -2.0, 3.5],
+    spacing=[0.5, 1.0, 2.0],
+    direction=[0.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0],
+    data=pixels,
+)
+out = {}
+await write_image_async(image, "/tmp/x.nrrd")
+back = await read_image_async("/tmp/x.nrrd")
+out["read"] = {
+    "type": [back.imageType.dimension, back.imageType.componentType.value, back.imageType.pixelType.value],
+    "size": back.size, "origin": back.origin, "spacing": back.spacing, "direction": list(back.direction),
+    "shape": list(back.data.shape), "format": back.data.format, "same": bytes(back.data) == pixels.tobytes(),
+}
+could, nrrd = await nrrd_read_image_async("/tmp/x.nrrd")
+out["nrrd"] = [could, nrrd.size, bytes(nrrd.data) == pixels.tobytes()]
+await write_image_async(image, "/tmp/x.mha")
+out["not nrrd"] = list(await nrrd_read_image_async("/tmp/x.mha"))
+
+os.makedirs("/tmp/detached", exist_ok=True)
+await write_image_async(image, "/tmp/detached/x.nhdr", use_compression=True)
+detached = await read_image_async("/tmp/detached/x.nhdr")
+out["detached"] = [sorted(os.listdir("/tmp/detached")), bytes(detached.data) == pixels.tobytes()]
+
+metrics, difference, rendering = await compare_images_async(back, [image])
+out["equal"] = [list(metrics), metrics["almostEqual"], metrics["numberOfPixelsWithDifferences"]]
+changed = array.array("H", pixels)
+changed[7] += 100
+other = witk.Image(**{**image.__dict__, "data": changed})
+metrics, difference, rendering = await compare_images_async(other, [image])
+out["different"] = [metrics, difference.imageType.componentType.value, difference.size, rendering.size]
+
+errors = {}
+with open("/tmp/x.nrrd", "rb") as f:
+    head = f.read(60)
+with open("/tmp/bad.nrrd", "wb") as f:
+    f.write(head)
+for name, path in [("truncated", "/tmp/bad.nrrd"), ("missing", "/tmp/none.nrrd")]:
+    try:
+        await read_image_async(path)
+        errors[name] = "no error"
+    except Exception as e:
+        errors[name] = [type(e).__name__, isinstance(e, witk.PipelineError), str(e)]
+os.remove("/tmp/detached/x.raw.gz")
+try:
+    await read_image_async("/tmp/detached/x.nhdr")
+except FileNotFoundError as e:
+    errors["companion"] = str(e)
+out["errors"] = errors
+json.dumps(out)
+`);
+  assert.deepEqual(r.read.type, [3, 'uint16', 'Scalar']);
+  assert.deepEqual(r.read.size, [5, 4, 3]);
+  assert.deepEqual(r.read.origin, [1, -2, 3.5]);
+  assert.deepEqual(r.read.spacing, [0.5, 1, 2]);
+  assert.deepEqual(r.read.direction, [0, -1, 0, 1, 0, 0, 0, 0, 1]);
+  assert.deepEqual(r.read.shape, [3, 4, 5]);
+  assert.equal(r.read.format, 'H');
+  assert.ok(r.read.same, 'pixels survive the NRRD round trip');
+  assert.deepEqual(r.nrrd, [true, [5, 4, 3], true]);
+  assert.deepEqual(r['not nrrd'], [false, null]);
+  assert.deepEqual(r.detached, [['x.nhdr', 'x.raw.gz'], true]);
+  assert.deepEqual(r.equal, [METRIC_KEYS, true, 0]);
+  const [metrics, differenceType, differenceSize, renderingSize] = r.different;
+  assert.deepEqual(Object.keys(metrics), METRIC_KEYS);
+  assert.equal(metrics.almostEqual, false);
+  assert.equal(metrics.numberOfPixelsWithDifferences, 1);
+  assert.equal(metrics.maximumDifference, 100);
+  assert.equal(metrics.meanDifference, 100);
+  assert.equal(differenceType, 'float64');
+  assert.deepEqual(differenceSize, [5, 4, 3]);
+  assert.deepEqual(renderingSize, [5, 4]);
+  assert.deepEqual(r.errors.truncated.slice(0, 2), ['InvalidDataError', true]);
+  assert.match(r.errors.truncated[2], /^read-image: bad\.nrrd: /);
+  assert.deepEqual(r.errors.missing.slice(0, 2), ['FileNotFoundError', false]);
+  assert.match(r.errors.companion, /x\.nhdr needs x\.raw\.gz/);
+  assert.deepEqual(errors, []);
+  console.log(`Pyodide image-io + compare-images: ${(performance.now() - started).toFixed(0)} ms`);
+});
+
+test('Pyodide: downsample on a witk.Image', async (t) => {
+  const wheel = readdirSync(`${root}dist/python`).find((f) => f.startsWith('witk_downsample_emscripten-'));
+  if (!wheel) {
+    t.skip('witk-downsample-emscripten is not built (no downsample component yet): run scripts/build-python.sh');
+    return;
+  }
+  const r = await runPython(`
+import array, json
+import witk
+from witk_downsample import downsample_bin_shrink_async, downsample_sigma_async
+
+size = [6, 4, 2]
+pixels = array.array("f", [float((13 * i) % 50) for i in range(6 * 4 * 2)])
+image = witk.Image(
+    imageType=witk.ImageType(dimension=3, componentType="float32"),
+    size=size, origin=[1.0, -2.0, 3.5], spacing=[0.5, 1.0, 2.0], data=pixels,
+)
+small = await downsample_bin_shrink_async(image, [2, 2, 1])
+# Each output pixel is the mean of a 2 x 2 x 1 block.
+expected = [
+    sum(pixels[(z * 4 + 2 * y + dy) * 6 + 2 * x + dx] for dy in (0, 1) for dx in (0, 1)) / 4
+    for z in range(2) for y in range(2) for x in range(3)
+]
+try:
+    await downsample_bin_shrink_async(image, [0, 1, 1])
+    error = "no error"
+except witk.PipelineError as e:
+    error = type(e).__name__
+json.dumps({
+    "size": small.size, "spacing": small.spacing, "origin": small.origin, "shape": list(small.data.shape),
+    "max error": max(abs(a - b) for a, b in zip(small.data.cast("B").cast("f"), expected)),
+    "sigma": await downsample_sigma_async([1, 2]), "error": error,
+})
+`);
+  assert.deepEqual(r.size, [3, 2, 2]);
+  assert.deepEqual(r.spacing, [1, 2, 2]);
+  assert.deepEqual(r.origin, [1.25, -1.5, 3.5]);
+  assert.deepEqual(r.shape, [2, 2, 3]);
+  assert.ok(r['max error'] < 1e-5, `bin shrink means differ by ${r['max error']}`);
+  assert.equal(r.sigma.length, 2);
+  assert.equal(r.sigma[0], 0);
+  assert.ok(r.sigma[1] > 0);
+  assert.equal(r.error, 'InvalidArgumentError');
 });
 
 test('demo page: drop a file, compress, show sizes and the data URL (screenshot kept)', async () => {

@@ -167,6 +167,9 @@ impl ImageIo {
     /// Names of the other files that reading an image file needs.
     /// A detached header (`.nhdr`, `.mhd`) names the file that holds its pixels; the
     /// binding reads those, relative to the header, and passes them to read-image.
+    ///
+    /// Only the header is needed: bindings pass the first MiB of a large file, and the
+    /// whole file only if that is not enough.
     pub fn companion_files(&self, serialized_image: &spatial::BinaryFile) -> Result<Vec<String>> {
         if let Some(f) = self.runtime.overrides().get::<CompanionFilesFn>(PACKAGE, "companion-files") {
             return f(serialized_image);

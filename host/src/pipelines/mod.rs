@@ -1,6 +1,9 @@
 //! Typed pipeline APIs: one module per WIT package, over `bindgen!`-generated glue.
 
+pub mod compare_images;
 pub mod compress_stringify;
+pub mod downsample;
+pub mod downsample_parallel;
 pub mod image_io;
 
 use crate::error::{Error, ErrorCode};

@@ -11,6 +11,17 @@ pub struct Package {
     /// First paragraph of the package's doc comment.
     pub summary: String,
     pub functions: Vec<Function>,
+    /// Records the package defines itself (not `witk:types`'), e.g. compare-images'
+    /// `metrics`: bindings give them as plain objects keyed by ITK-Wasm's camelCase names.
+    pub records: Vec<Record>,
+}
+
+/// A package-local record.
+pub struct Record {
+    /// Kebab-case WIT name (`metrics`).
+    pub name: String,
+    /// Fields: (kebab-case name, type).
+    pub fields: Vec<(String, Ty)>,
 }
 
 pub struct Function {
@@ -46,7 +57,8 @@ pub enum Ty {
     Bytes,
     /// `result<T, error>`: the value, or an exception carrying the error.
     Fallible(Box<Ty>),
-    /// A `witk:types/spatial` record (`image`, `binary-file`), by its WIT name.
+    /// A `witk:types/spatial` record (`image`, `binary-file`) or one the package defines
+    /// (listed in `Package::records`), by its WIT name.
     Record(String),
     /// A `witk:types/spatial` enum (`pixel-type`, `component-type`), by its WIT name.
     Enum(String),
@@ -76,10 +88,17 @@ impl Package {
         let name = pkg.name.name.clone();
         let world_id = *pkg.worlds.get(&name).ok_or_else(|| format!("{}: no world named {name}", dir.display()))?;
         let mut functions = Vec::new();
+        let mut records = Vec::new();
         for item in resolve.worlds[world_id].exports.values() {
             let WorldItem::Interface { id, .. } = item else { continue };
             for f in resolve.interfaces[*id].functions.values() {
                 functions.push(Function::from_wit(&resolve, f)?);
+            }
+            for &t in resolve.interfaces[*id].types.values() {
+                if let (TypeDefKind::Record(r), Some(name)) = (&resolve.types[t].kind, &resolve.types[t].name) {
+                    let fields = r.fields.iter().map(|f| Ok((f.name.clone(), ty(&resolve, &f.ty)?)));
+                    records.push(Record { name: name.clone(), fields: fields.collect::<Result<_, String>>()? });
+                }
             }
         }
         Ok(Package {
@@ -87,12 +106,18 @@ impl Package {
             version: pkg.name.version.as_ref().map_or("0.1.0".into(), |v| v.to_string()),
             summary: first_paragraph(pkg.docs.contents.as_deref().unwrap_or("")),
             functions,
+            records,
         })
     }
 
     /// `compress_stringify`
     pub fn snake(&self) -> String {
         snake(&self.name)
+    }
+
+    /// Whether `record` is one of the package's own records.
+    pub fn is_local(&self, record: &str) -> bool {
+        self.records.iter().any(|r| r.name == record)
     }
 }
 
@@ -182,6 +207,9 @@ fn ty(resolve: &Resolve, t: &Type) -> Result<Ty, String> {
                     Ty::Record(name)
                 }
             }
+            TypeDefKind::Record(_) if !is_shared(resolve, *id) => {
+                Ty::Record(resolve.types[*id].name.clone().unwrap_or_default())
+            }
             TypeDefKind::Option(inner) => Ty::Option(Box::new(ty(resolve, inner)?)),
             TypeDefKind::List(inner) => Ty::List(Box::new(ty(resolve, inner)?)),
             TypeDefKind::Tuple(t) => Ty::Tuple(t.types.iter().map(|t| ty(resolve, t)).collect::<Result<_, _>>()?),
@@ -196,6 +224,16 @@ fn is_spatial(resolve: &Resolve, id: wit_parser::TypeId) -> bool {
     match resolve.types[id].owner {
         wit_parser::TypeOwner::Interface(i) => resolve.interfaces[i].name.as_deref() == Some("spatial"),
         _ => false,
+    }
+}
+
+/// Whether a type comes from `witk:types` rather than the pipeline package itself.
+fn is_shared(resolve: &Resolve, id: wit_parser::TypeId) -> bool {
+    match resolve.types[id].owner {
+        wit_parser::TypeOwner::Interface(i) => {
+            resolve.interfaces[i].package.is_some_and(|p| resolve.packages[p].name.name == "types")
+        }
+        _ => true,
     }
 }
 

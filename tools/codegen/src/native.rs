@@ -16,6 +16,7 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
          use pyo3::prelude::*;\n\
          use pyo3::types::PyTuple;\n\n\
          /// A loaded pipeline of one of the packages this build knows.\n\
+         #[allow(clippy::large_enum_variant)] // one per loaded component: its size does not matter\n\
          pub enum Adapter {\n",
     );
     for p in pkgs {
@@ -61,12 +62,16 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
                     Ty::Bool => (format!("let {var}: bool = arg(args, {i}, \"{var}\")?;"), var.clone()),
                     Ty::Int(t) | Ty::Float(t) => (format!("let {var}: {t} = arg(args, {i}, \"{var}\")?;"), var.clone()),
                     Ty::Record(_) | Ty::List(_) => (
-                        format!("let {var}: {} = extract(args, {i}, \"{var}\")?;", rust_owned(&param.ty)),
+                        format!("let {var}: {} = extract(args, {i}, \"{var}\")?;", rust_owned(p, &param.ty)),
                         format!("&{var}"),
                     ),
-                    Ty::Enum(_) | Ty::Option(_) => {
-                        (format!("let {var}: {} = extract(args, {i}, \"{var}\")?;", rust_owned(&param.ty)), var.clone())
-                    }
+                    Ty::Enum(_) | Ty::Option(_) => (
+                        format!("let {var}: {} = extract(args, {i}, \"{var}\")?;", rust_owned(p, &param.ty)),
+                        match &param.ty {
+                            Ty::Option(inner) if matches!(**inner, Ty::List(_)) => format!("{var}.as_deref()"),
+                            _ => var.clone(),
+                        },
+                    ),
                     Ty::Fallible(_) | Ty::Tuple(_) => unreachable!("results are not parameters"),
                 };
                 let _ = writeln!(s, "                {decl}");
@@ -87,20 +92,45 @@ pub fn generate(pkgs: &[Package], out: &mut Output) {
         }
     }
     s.push_str("            _ => Err(unknown_function(function)),\n        }\n    }\n}\n");
+    // A package's own records become dicts keyed by ITK-Wasm's camelCase names (the JSON
+    // ITK-Wasm's Python packages return).
+    for p in pkgs {
+        for r in &p.records {
+            let _ = write!(
+                s,
+                "\nimpl crate::convert::IntoPy for witk::pipelines::{}::{} {{\n    \
+                 fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {{\n        \
+                 let d = pyo3::types::PyDict::new(py);\n",
+                p.snake(),
+                camel(&r.name)
+            );
+            for (field, _) in &r.fields {
+                let key = camel(field);
+                let key = key[..1].to_lowercase() + &key[1..];
+                let _ = writeln!(
+                    s,
+                    "        d.set_item(\"{key}\", crate::convert::IntoPy::into_py(self.{}, py)?)?;",
+                    field.replace('-', "_")
+                );
+            }
+            s.push_str("        Ok(d.into_any().unbind())\n    }\n}\n");
+        }
+    }
     out.add("bindings/python/witk/src/generated.rs".into(), crate::rustfmt(s));
 }
 
-/// The owned Rust type of a shared WIT type, as the host's bindings name it.
-fn rust_owned(t: &Ty) -> String {
+/// The owned Rust type of a WIT type, as the host's bindings name it.
+fn rust_owned(p: &Package, t: &Ty) -> String {
     match t {
+        Ty::Record(n) if p.is_local(n) => format!("witk::pipelines::{}::{}", p.snake(), camel(n)),
         Ty::Record(n) | Ty::Enum(n) => format!("spatial::{}", camel(n)),
-        Ty::Option(inner) => format!("Option<{}>", rust_owned(inner)),
-        Ty::List(inner) => format!("Vec<{}>", rust_owned(inner)),
-        Ty::Tuple(items) => format!("({})", items.iter().map(rust_owned).collect::<Vec<_>>().join(", ")),
+        Ty::Option(inner) => format!("Option<{}>", rust_owned(p, inner)),
+        Ty::List(inner) => format!("Vec<{}>", rust_owned(p, inner)),
+        Ty::Tuple(items) => format!("({})", items.iter().map(|t| rust_owned(p, t)).collect::<Vec<_>>().join(", ")),
         Ty::Bytes => "Vec<u8>".into(),
         Ty::String => "String".into(),
         Ty::Bool => "bool".into(),
         Ty::Int(n) | Ty::Float(n) => (*n).into(),
-        Ty::Fallible(inner) => rust_owned(inner),
+        Ty::Fallible(inner) => rust_owned(p, inner),
     }
 }

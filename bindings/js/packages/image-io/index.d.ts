@@ -69,7 +69,10 @@ export function terminate(): void;
  * A detached header (`.nhdr`, `.mhd`) names the file that holds its pixels; the
  * binding reads those, relative to the header, and passes them to read-image.
  *
- * @param serializedImage The image file (its name and bytes)
+ * Only the header is needed: bindings pass the first MiB of a large file, and the
+ * whole file only if that is not enough.
+ *
+ * @param serializedImage The image file (its name and bytes, or the first of them)
  * @param options
  * @returns Relative paths of the companion files; empty for single-file formats
  */

@@ -3,9 +3,10 @@
 //! Every call that returns a big result makes wasmtime lift it into a fresh `Vec<u8>`,
 //! which glibc serves from a new mapping above 32 MiB: tens of thousands of page faults
 //! per call, then an unmap, just to hold the bytes until they are copied into a Python
-//! `bytes`. Keeping one freed block of at least [`MIN`] bytes and handing it to the next
-//! allocation of a similar size turns that into a warm memcpy. At most one block is
-//! kept (at most 1 GiB); everything else goes straight to the system allocator.
+//! `bytes`. Keeping freed blocks of at least [`MIN`] bytes and handing them to the next
+//! allocations of a similar size turns that into a warm memcpy. At most [`SLOTS`] blocks
+//! are kept (a call's input and its result, so neither evicts the other; each at most
+//! 1 GiB); everything else goes straight to the system allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
@@ -14,27 +15,25 @@ use std::sync::Mutex;
 const MIN: usize = 8 << 20;
 /// ...up to this size: a rare huge result is not kept alive.
 const MAX: usize = 1 << 30;
+/// Blocks kept, most recently freed last.
+const SLOTS: usize = 2;
 
 pub struct ReuseLargeBlocks {
-    cached: Mutex<Option<(usize, usize)>>, // (address, size)
+    cached: Mutex<[Option<(usize, usize)>; SLOTS]>, // (address, size)
 }
 
 impl ReuseLargeBlocks {
     pub const fn new() -> Self {
-        ReuseLargeBlocks { cached: Mutex::new(None) }
+        ReuseLargeBlocks { cached: Mutex::new([None; SLOTS]) }
     }
 
     fn take(&self, layout: Layout) -> Option<*mut u8> {
         let mut cached = self.cached.lock().ok()?;
-        match *cached {
-            // Reuse a block that fits without wasting more than half of it; malloc's
-            // alignment (16) covers every layout this path sees.
-            Some((addr, size)) if size >= layout.size() && size / 2 <= layout.size() && layout.align() <= 16 => {
-                *cached = None;
-                Some(addr as *mut u8)
-            }
-            _ => None,
-        }
+        // Reuse a block that fits without wasting more than half of it; malloc's
+        // alignment (16) covers every layout this path sees.
+        let fits = |slot: &Option<(usize, usize)>| matches!(*slot, Some((_, size)) if size >= layout.size() && size / 2 <= layout.size() && layout.align() <= 16);
+        let slot = cached.iter_mut().rev().find(|s| fits(s))?;
+        slot.take().map(|(addr, _)| addr as *mut u8)
     }
 }
 
@@ -53,7 +52,11 @@ unsafe impl GlobalAlloc for ReuseLargeBlocks {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if (MIN..=MAX).contains(&layout.size()) && layout.align() <= 16 {
             if let Ok(mut cached) = self.cached.lock() {
-                let previous = cached.replace((ptr as usize, layout.size()));
+                // Evict the oldest block (an empty slot if there is one).
+                let oldest = cached.iter().position(Option::is_none).unwrap_or(0);
+                let previous = cached[oldest].take();
+                cached.copy_within(oldest + 1.., oldest);
+                cached[SLOTS - 1] = Some((ptr as usize, layout.size()));
                 drop(cached);
                 if let Some((addr, size)) = previous {
                     unsafe { System.dealloc(addr as *mut u8, Layout::from_size_align_unchecked(size, 16)) };

@@ -169,6 +169,37 @@ impl<A: IntoPy, B: IntoPy> IntoPy for (A, B) {
     }
 }
 
+impl<A: IntoPy, B: IntoPy, C: IntoPy> IntoPy for (A, B, C) {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items = [self.0.into_py(py)?, self.1.into_py(py)?, self.2.into_py(py)?];
+        Ok(PyTuple::new(py, items)?.into_any().unbind())
+    }
+}
+
+macro_rules! into_py_numbers {
+    ($($t:ty),*) => {$(
+        /// A Python int or float (fields of a package's own records).
+        impl IntoPy for $t {
+            fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                Ok(self.into_pyobject(py)?.into_any().unbind())
+            }
+        }
+    )*};
+}
+into_py_numbers!(i8, i16, u16, i32, u32, i64, u64, f32, f64);
+
+macro_rules! into_py_number_lists {
+    ($($t:ty),*) => {$(
+        /// A Python list of ints or floats (downsample's sigmas and radii).
+        impl IntoPy for Vec<$t> {
+            fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                Ok(pyo3::types::PyList::new(py, self)?.into_any().unbind())
+            }
+        }
+    )*};
+}
+into_py_number_lists!(u64, f64);
+
 impl<T: FromPy> FromPy for Option<T> {
     fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         if obj.is_none() {
@@ -192,6 +223,12 @@ impl FromPy for f64 {
 }
 
 impl FromPy for u64 {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.extract()
+    }
+}
+
+impl FromPy for u32 {
     fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         obj.extract()
     }

@@ -8,21 +8,28 @@ use pyo3::types::PyTuple;
 use witk::pipelines::types::witk::types::spatial;
 
 /// A loaded pipeline of one of the packages this build knows.
+#[allow(clippy::large_enum_variant)] // one per loaded component: its size does not matter
 pub enum Adapter {
+    CompareImages(witk::pipelines::compare_images::CompareImages),
     CompressStringify(witk::pipelines::compress_stringify::CompressStringify),
+    Downsample(witk::pipelines::downsample::Downsample),
     ImageIo(witk::pipelines::image_io::ImageIo),
 }
 
 impl Adapter {
     /// Package names with an adapter.
-    pub const PACKAGES: &'static [&'static str] = &["compress-stringify", "image-io"];
+    pub const PACKAGES: &'static [&'static str] = &["compare-images", "compress-stringify", "downsample", "image-io"];
 
     /// The adapter for `package` over `loaded`, or `None` for an unknown package.
     pub fn new(package: &str, runtime: &witk::Runtime, loaded: &witk::Loaded) -> witk::Result<Option<Self>> {
         Ok(Some(match package {
+            "compare-images" => {
+                Adapter::CompareImages(witk::pipelines::compare_images::CompareImages::from_loaded(runtime, loaded)?)
+            }
             "compress-stringify" => Adapter::CompressStringify(
                 witk::pipelines::compress_stringify::CompressStringify::from_loaded(runtime, loaded)?,
             ),
+            "downsample" => Adapter::Downsample(witk::pipelines::downsample::Downsample::from_loaded(runtime, loaded)?),
             "image-io" => Adapter::ImageIo(witk::pipelines::image_io::ImageIo::from_loaded(runtime, loaded)?),
             _ => return Ok(None),
         }))
@@ -31,6 +38,61 @@ impl Adapter {
     /// Call `function` (its WIT name) with positional `args`.
     pub fn call(&self, py: Python<'_>, function: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         match (self, function) {
+            (Adapter::CompareImages(pipeline), "compare-images") => {
+                arity(function, args, 7)?;
+                let test_image: spatial::Image = extract(args, 0, "test_image")?;
+                let baseline_images: Vec<spatial::Image> = extract(args, 1, "baseline_images")?;
+                let difference_threshold: f64 = arg(args, 2, "difference_threshold")?;
+                let radius_tolerance: u32 = arg(args, 3, "radius_tolerance")?;
+                let number_of_pixels_tolerance: u64 = arg(args, 4, "number_of_pixels_tolerance")?;
+                let ignore_boundary_pixels: bool = arg(args, 5, "ignore_boundary_pixels")?;
+                let spatial_tolerance: f64 = arg(args, 6, "spatial_tolerance")?;
+                let result = py.detach(|| {
+                    pipeline.compare_images(
+                        &test_image,
+                        &baseline_images,
+                        difference_threshold,
+                        radius_tolerance,
+                        number_of_pixels_tolerance,
+                        ignore_boundary_pixels,
+                        spatial_tolerance,
+                    )
+                });
+                drop(test_image);
+                drop(baseline_images);
+                output(py, result)
+            }
+            (Adapter::CompareImages(pipeline), "compare-double-images") => {
+                arity(function, args, 7)?;
+                let test_image: spatial::Image = extract(args, 0, "test_image")?;
+                let baseline_images: Vec<spatial::Image> = extract(args, 1, "baseline_images")?;
+                let difference_threshold: f64 = arg(args, 2, "difference_threshold")?;
+                let spatial_tolerance: f64 = arg(args, 3, "spatial_tolerance")?;
+                let radius_tolerance: u32 = arg(args, 4, "radius_tolerance")?;
+                let number_of_pixels_tolerance: u64 = arg(args, 5, "number_of_pixels_tolerance")?;
+                let ignore_boundary_pixels: bool = arg(args, 6, "ignore_boundary_pixels")?;
+                let result = py.detach(|| {
+                    pipeline.compare_double_images(
+                        &test_image,
+                        &baseline_images,
+                        difference_threshold,
+                        spatial_tolerance,
+                        radius_tolerance,
+                        number_of_pixels_tolerance,
+                        ignore_boundary_pixels,
+                    )
+                });
+                drop(test_image);
+                drop(baseline_images);
+                output(py, result)
+            }
+            (Adapter::CompareImages(pipeline), "vector-magnitude") => {
+                arity(function, args, 1)?;
+                let vector_image: spatial::Image = extract(args, 0, "vector_image")?;
+                let result = py.detach(|| pipeline.vector_magnitude(&vector_image));
+                drop(vector_image);
+                output(py, result)
+            }
             (Adapter::CompressStringify(pipeline), "compress-stringify") => {
                 arity(function, args, 4)?;
                 let input = ByteArg::extract(&args.get_item(0)?, "input")?;
@@ -50,6 +112,115 @@ impl Adapter {
                 let parse_string: bool = arg(args, 1, "parse_string")?;
                 let result = py.detach(|| pipeline.parse_string_decompress(input.as_slice(), parse_string));
                 drop(input);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample") => {
+                arity(function, args, 3)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let shrink_factors: Vec<u32> = extract(args, 1, "shrink_factors")?;
+                let crop_radius: Option<Vec<u32>> = extract(args, 2, "crop_radius")?;
+                let result = py.detach(|| pipeline.downsample(&input, &shrink_factors, crop_radius.as_deref()));
+                drop(input);
+                drop(shrink_factors);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample-bin-shrink") => {
+                arity(function, args, 3)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let shrink_factors: Vec<u32> = extract(args, 1, "shrink_factors")?;
+                let information_only: bool = arg(args, 2, "information_only")?;
+                let result = py.detach(|| pipeline.downsample_bin_shrink(&input, &shrink_factors, information_only));
+                drop(input);
+                drop(shrink_factors);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample-label-image") => {
+                arity(function, args, 3)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let shrink_factors: Vec<u32> = extract(args, 1, "shrink_factors")?;
+                let crop_radius: Option<Vec<u32>> = extract(args, 2, "crop_radius")?;
+                let result =
+                    py.detach(|| pipeline.downsample_label_image(&input, &shrink_factors, crop_radius.as_deref()));
+                drop(input);
+                drop(shrink_factors);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample-sigma") => {
+                arity(function, args, 1)?;
+                let shrink_factors: Vec<u32> = extract(args, 0, "shrink_factors")?;
+                let result = py.detach(|| pipeline.downsample_sigma(&shrink_factors));
+                drop(shrink_factors);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "gaussian-kernel-radius") => {
+                arity(function, args, 4)?;
+                let size: Vec<u64> = extract(args, 0, "size")?;
+                let sigma: Vec<f64> = extract(args, 1, "sigma")?;
+                let max_kernel_width: u64 = arg(args, 2, "max_kernel_width")?;
+                let max_kernel_error: f64 = arg(args, 3, "max_kernel_error")?;
+                let result =
+                    py.detach(|| pipeline.gaussian_kernel_radius(&size, &sigma, max_kernel_width, max_kernel_error));
+                drop(size);
+                drop(sigma);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample-region") => {
+                arity(function, args, 5)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let shrink_factors: Vec<u32> = extract(args, 1, "shrink_factors")?;
+                let output_index: Vec<u64> = extract(args, 2, "output_index")?;
+                let output_size: Vec<u64> = extract(args, 3, "output_size")?;
+                let crop_radius: Option<Vec<u32>> = extract(args, 4, "crop_radius")?;
+                let result = py.detach(|| {
+                    pipeline.downsample_region(
+                        &input,
+                        &shrink_factors,
+                        &output_index,
+                        &output_size,
+                        crop_radius.as_deref(),
+                    )
+                });
+                drop(input);
+                drop(shrink_factors);
+                drop(output_index);
+                drop(output_size);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample-bin-shrink-region") => {
+                arity(function, args, 4)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let shrink_factors: Vec<u32> = extract(args, 1, "shrink_factors")?;
+                let output_index: Vec<u64> = extract(args, 2, "output_index")?;
+                let output_size: Vec<u64> = extract(args, 3, "output_size")?;
+                let result = py.detach(|| {
+                    pipeline.downsample_bin_shrink_region(&input, &shrink_factors, &output_index, &output_size)
+                });
+                drop(input);
+                drop(shrink_factors);
+                drop(output_index);
+                drop(output_size);
+                output(py, result)
+            }
+            (Adapter::Downsample(pipeline), "downsample-label-image-region") => {
+                arity(function, args, 5)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let shrink_factors: Vec<u32> = extract(args, 1, "shrink_factors")?;
+                let output_index: Vec<u64> = extract(args, 2, "output_index")?;
+                let output_size: Vec<u64> = extract(args, 3, "output_size")?;
+                let crop_radius: Option<Vec<u32>> = extract(args, 4, "crop_radius")?;
+                let result = py.detach(|| {
+                    pipeline.downsample_label_image_region(
+                        &input,
+                        &shrink_factors,
+                        &output_index,
+                        &output_size,
+                        crop_radius.as_deref(),
+                    )
+                });
+                drop(input);
+                drop(shrink_factors);
+                drop(output_index);
+                drop(output_size);
                 output(py, result)
             }
             (Adapter::ImageIo(pipeline), "companion-files") => {
@@ -332,5 +503,22 @@ impl Adapter {
             }
             _ => Err(unknown_function(function)),
         }
+    }
+}
+
+impl crate::convert::IntoPy for witk::pipelines::compare_images::Metrics {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("almostEqual", crate::convert::IntoPy::into_py(self.almost_equal, py)?)?;
+        d.set_item(
+            "numberOfPixelsWithDifferences",
+            crate::convert::IntoPy::into_py(self.number_of_pixels_with_differences, py)?,
+        )?;
+        d.set_item("minimumDifference", crate::convert::IntoPy::into_py(self.minimum_difference, py)?)?;
+        d.set_item("maximumDifference", crate::convert::IntoPy::into_py(self.maximum_difference, py)?)?;
+        d.set_item("totalDifference", crate::convert::IntoPy::into_py(self.total_difference, py)?)?;
+        d.set_item("meanDifference", crate::convert::IntoPy::into_py(self.mean_difference, py)?)?;
+        d.set_item("bestBaselineIndex", crate::convert::IntoPy::into_py(self.best_baseline_index, py)?)?;
+        Ok(d.into_any().unbind())
     }
 }

@@ -100,7 +100,13 @@ impl Pipeline {
         let rt = runtime()?;
         let loaded = py.detach(|| rt.load_file(&path)).map_err(|e| to_py_err(py, e))?;
         match generated::Adapter::new(package, &rt, &loaded).map_err(|e| to_py_err(py, e))? {
-            Some(adapter) => Ok(Pipeline { package: package.to_string(), adapter }),
+            Some(adapter) => {
+                // Large images downsample in slabs on every core (witk::pipelines::downsample_parallel).
+                if let generated::Adapter::Downsample(p) = &adapter {
+                    witk::pipelines::downsample_parallel::ParallelDownsample::new(p.clone()).install(&rt);
+                }
+                Ok(Pipeline { package: package.to_string(), adapter })
+            }
             None => Err(PyValueError::new_err(format!(
                 "unknown witk package {package:?}; this build knows {}",
                 generated::Adapter::PACKAGES.join(", ")

@@ -91,10 +91,15 @@ macro_rules! typed_buffers {
                     if n * std::mem::size_of::<$t>() != bytes.len() {
                         return Err(PyValueError::new_err("pixel buffer length is not a whole number of components"));
                     }
-                    let mut v: Vec<$t> = vec![Default::default(); n];
-                    // SAFETY: plain numbers: any byte pattern is valid, no padding.
-                    unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), bytes.len()) }
-                        .copy_from_slice(bytes);
+                    // Not `vec![0; n]`: calloc maps fresh pages every call, while an
+                    // uninitialized allocation reuses the last large block (see alloc.rs).
+                    let mut v: Vec<$t> = Vec::with_capacity(n);
+                    // SAFETY: plain numbers: any byte pattern is valid, no padding; the copy
+                    // initializes all `n` values before the length is set.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(bytes.as_ptr(), v.as_mut_ptr().cast::<u8>(), bytes.len());
+                        v.set_len(n);
+                    }
                     Buffer::$ct(v)
                 })*
             })
@@ -116,8 +121,16 @@ macro_rules! typed_buffers {
 compile_error!("pixel buffers are passed as little-endian bytes");
 
 typed_buffers!(
-    Int8(i8), Uint8(u8), Int16(i16), Uint16(u16), Int32(i32), Uint32(u32), Int64(i64), Uint64(u64),
-    Float32(f32), Float64(f64),
+    Int8(i8),
+    Uint8(u8),
+    Int16(i16),
+    Uint16(u16),
+    Int32(i32),
+    Uint32(u32),
+    Int64(i64),
+    Uint64(u64),
+    Float32(f32),
+    Float64(f64),
 );
 
 /// The dict `witk.convert.image_to_native` makes.

@@ -2,7 +2,7 @@
 """Zstandard compression and base64 data URLs, interchangeable with ITK-Wasm's
 `itkwasm-compress-stringify` 3.5.
 
-Pyodide implementation over the jco-transpiled component.
+Pyodide implementation over the npm package @witk/compress-stringify.
 """
 
 from .compress_stringify_async import compress_stringify_async

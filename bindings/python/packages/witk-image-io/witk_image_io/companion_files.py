@@ -14,11 +14,14 @@ def companion_files(
     A detached header (`.nhdr`, `.mhd`) names the file that holds its pixels; the
     binding reads those, relative to the header, and passes them to read-image.
 
+    Only the header is needed: bindings pass the first MiB of a large file, and the
+    whole file only if that is not enough.
+
     Parameters
     ----------
 
     serialized_image: str | os.PathLike[str]
-        The image file (its name and bytes)
+        The image file (its name and bytes, or the first of them)
 
     Returns
     -------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from typing import Any
 
 from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
@@ -38,6 +39,78 @@ def component_type_of(dtype: Any) -> ComponentType:
         if dt == np.dtype(code):
             return IntTypes(name) if name[0] in "iu" else FloatTypes(name)
     raise TypeError(f"dtype {dt} has no witk component type; use one of {', '.join(_DTYPES)} (little-endian)")
+
+
+# memoryview / array.array formats of the component types (native sizes), for pixel
+# buffers where NumPy is not installed (Pyodide without NumPy).
+BUFFER_FORMATS = {
+    "int8": "b",
+    "uint8": "B",
+    "int16": "h",
+    "uint16": "H",
+    "int32": "i",
+    "uint32": "I",
+    "int64": "q",
+    "uint64": "Q",
+    "float32": "f",
+    "float64": "d",
+}
+
+
+def numpy_if_installed() -> Any:
+    """NumPy, or None where it is not installed (Pyodide before `micropip.install("numpy")`)."""
+    try:
+        import numpy
+
+        return numpy
+    except ImportError:
+        return None
+
+
+def pixel_bytes(data: Any, ctype: Any) -> memoryview:
+    """Pixel data of component type ``ctype`` as a flat memoryview of its bytes in C
+    order, a view when the data is C-contiguous: a NumPy array of that dtype (or raw
+    ``uint8``), any buffer with that item size (``array.array``, memoryview), raw bytes,
+    or a list of numbers. ``TypeError`` for data of another type."""
+    ctype = component_type(ctype).value
+    fmt = BUFFER_FORMATS[ctype]
+    np = numpy_if_installed()
+    if np is not None and isinstance(data, np.ndarray):
+        dtype = dtype_of(ctype)
+        raw_bytes = data.dtype == np.uint8 and data.ndim == 1 and data.nbytes % dtype.itemsize == 0
+        if data.dtype != dtype and not raw_bytes:
+            raise TypeError(f"image data is {data.dtype} but its imageType says {ctype}")
+    elif isinstance(data, (list, tuple)):
+        import array
+
+        data = array.array(fmt, data)
+    view = memoryview(data)
+    raw = view.format.lstrip("<=@") in ("B", "b", "c")
+    itemsize = struct.calcsize(fmt)
+    if (raw and view.nbytes % itemsize) or (not raw and view.itemsize != itemsize):
+        raise TypeError(f"image data has {view.itemsize}-byte items ({view.format!r}) but its imageType says {ctype}")
+    if not view.c_contiguous:
+        view = memoryview(view.tobytes())
+    return view if view.ndim == 1 and view.format == "B" else view.cast("B")
+
+
+def pixels_from_bytes(buffer: Any, ctype: Any, shape: tuple[int, ...], use_numpy: bool | None = None) -> Any:
+    """Pixels held in ``buffer`` (a bytes-like object, viewed, not copied) as a NumPy
+    array of component type ``ctype`` shaped ``shape``, or, without NumPy (or with
+    ``use_numpy=False``), a memoryview of the component type with that shape."""
+    ctype = component_type(ctype).value
+    fmt = BUFFER_FORMATS[ctype]
+    flat = memoryview(buffer).cast("B")
+    count = 1
+    for n in shape:
+        count *= n
+    if count * struct.calcsize(fmt) != flat.nbytes:
+        raise ValueError(f"pixel buffer holds {flat.nbytes} bytes; shape {list(shape)} of {ctype} needs more or fewer")
+    np = numpy_if_installed() if use_numpy is not False else None
+    if np is not None:
+        return np.frombuffer(flat, dtype=dtype_of(ctype)).reshape(shape)
+    # memoryview cannot take a shape with a zero in it: an empty image stays flat.
+    return flat.cast(fmt, list(shape)) if count and len(shape) > 1 else flat.cast(fmt)
 
 
 def image_from_array(arr: Any, is_vector: bool = False, image_type: ImageType | None = None) -> Image:

@@ -142,11 +142,13 @@ def image_from_native(d: dict[str, Any]) -> Image:
         components=int(d["components"]),
     )
     size = [int(v) for v in d["size"]]
+    region = d.get("buffered_region")
     data = None
     if d["data"] is not None:
-        shape = tuple(size[::-1]) + ((itype.components,) if itype.components > 1 else ())
+        # The pixels are the buffered region's (a part of the image, for *-region functions).
+        held = [int(v) for v in region[1]] if region else size
+        shape = tuple(held[::-1]) + ((itype.components,) if itype.components > 1 else ())
         data = np.frombuffer(d["data"], dtype=dtype_of(itype.componentType)).reshape(shape)
-    region = d.get("buffered_region")
     return Image(
         imageType=itype,
         name=d["name"],

@@ -1,0 +1,406 @@
+"""witk in Pyodide: run a pipeline's npm package (``@witk/<pkg>``) from Python.
+
+Used by the generated ``witk_<pkg>_emscripten`` packages, and imported only under
+Pyodide (``sys.platform == "emscripten"``). Each such package ships its npm package in
+``js/``: the generated ``index.js`` (async camelCase functions, WIT type descriptors),
+witk's JavaScript runtime (``witk-runtime.js``: lowering and lifting of every WIT type,
+errors, trapped instances replaced) and jco's output. :class:`NpmPackage` imports it once
+per interpreter; the functions here convert between witk's Python objects and the
+JavaScript ones the npm package takes and returns (ITK-Wasm's shapes):
+
+- :class:`witk.Image` <-> ``{imageType, name, origin, spacing, direction: Float64Array,
+  size, metadata: Map, data: TypedArray, bufferedRegion}``; pixel buffers are copied once
+  each way (Pyodide's memory is not the component's), never element by element. Pixels
+  come back as NumPy arrays when NumPy is importable (``await micropip.install("numpy")``
+  or ``pyodide.loadPackage("numpy")`` first), else as typed, shaped ``memoryview`` s.
+- Files: parameters are paths in Pyodide's file system. The binding reads them (and the
+  companion files a detached header names) and writes the files a function returns,
+  as the system-Python (``-wasi``) packages do; bytes go between the file system and
+  JavaScript directly, not through Python objects.
+- Errors: the npm package's ``WitkError`` (``code``, message) becomes the matching
+  :mod:`witk.errors` exception; a JavaScript ``TypeError`` (a value of the wrong type)
+  becomes a Python ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import json
+import os
+import posixpath
+import re
+import struct
+from importlib.resources import files
+from typing import Any, Callable
+
+import js  # type: ignore[import-not-found]
+import pyodide_js  # type: ignore[import-not-found]
+from pyodide.ffi import JsBuffer, JsException, JsMap, JsProxy, jsnull, to_js  # type: ignore[import-not-found]
+
+from .arrays import BUFFER_FORMATS, numpy_if_installed, pixel_bytes, pixels_from_bytes
+from .component_types import component_type, pixel_type
+from .errors import BY_CODE, LoadError, PipelineError
+from .spatial import Image, ImageRegion, ImageType, coerce
+
+# ---------------------------------------------------------------------------------------
+# The npm package.
+# ---------------------------------------------------------------------------------------
+
+# Relative module specifiers and asset URLs in the npm package's files ('./jco/x.js').
+_SPECIFIER = re.compile(r"""(['"])(\.\.?/[^'"\s]+)\1""")
+_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm"}
+
+
+def _blob_url(data: Any, mime: str) -> str:
+    blob = js.Blob.new(to_js([data]), to_js({"type": mime}, dict_converter=js.Object.fromEntries))
+    return str(js.URL.createObjectURL(blob))
+
+
+def _package_files(folder: Any, prefix: str = "") -> dict[str, Any]:
+    """Every module and WebAssembly file under ``folder``, by relative path."""
+    found: dict[str, Any] = {}
+    for entry in folder.iterdir():
+        rel = prefix + entry.name
+        if entry.is_dir():
+            found.update(_package_files(entry, rel + "/"))
+        elif posixpath.splitext(rel)[1] in _TYPES:
+            found[rel] = entry
+    return found
+
+
+async def import_npm_package(folder: Any, entry: str = "index.js") -> Any:
+    """Import the ES module ``entry`` of the npm package in ``folder`` (a directory or an
+    ``importlib.resources`` traversable) and return its JavaScript module namespace.
+
+    Files in Pyodide's file system have no URL a browser can import, so each becomes a
+    blob URL; relative specifiers (``'./component.js'``, ``new URL('./jco/x.core.wasm',
+    import.meta.url)``) are rewritten to the blob URLs of their targets, dependencies
+    first.
+    """
+    found = _package_files(folder)
+    urls = {rel: _blob_url(to_js(f.read_bytes()), _TYPES[".wasm"]) for rel, f in found.items() if rel.endswith(".wasm")}
+    pending = {rel: f.read_text(encoding="utf-8") for rel, f in found.items() if rel not in urls}
+
+    def target(rel: str, spec: str) -> str:
+        return posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+
+    def imports(rel: str, text: str) -> set[str]:
+        return {target(rel, m.group(2)) for m in _SPECIFIER.finditer(text)} & set(found)
+
+    while pending:
+        ready = [rel for rel, text in pending.items() if imports(rel, text) <= set(urls)]
+        if not ready:
+            raise ImportError(f"{folder}: the modules {sorted(pending)} import each other in a cycle")
+        for rel in ready:
+            text = pending.pop(rel)
+
+            def link(m: re.Match[str], rel: str = rel) -> str:
+                url = urls.get(target(rel, m.group(2)))
+                return m.group(0) if url is None else f"{m.group(1)}{url}{m.group(1)}"
+
+            urls[rel] = _blob_url(_SPECIFIER.sub(link, text), _TYPES[".js"])
+    if entry not in urls:
+        raise ImportError(f"{folder}: no {entry}")
+    return await _importer()(urls[entry])
+
+
+_import_function: Any = None
+
+
+def _importer() -> Any:
+    global _import_function
+    if _import_function is None:
+        _import_function = js.Function.new("url", "return import(url)")
+    return _import_function
+
+
+def _kebab(js_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", js_name).lower()
+
+
+def error_from_js(e: Exception, function: str) -> Exception:
+    """The Python exception for a failed call of the npm package's ``function``."""
+    err = getattr(e, "js_error", e)
+    code = getattr(err, "code", None)
+    if getattr(err, "name", None) == "WitkError" and isinstance(code, str):
+        message = getattr(err, "detail", None)
+        return BY_CODE.get(code, PipelineError)(_kebab(function), str(message if message is not None else err.message))
+    if getattr(err, "name", None) == "TypeError":
+        return TypeError(str(getattr(err, "message", err)))
+    return PipelineError(_kebab(function), str(e))
+
+
+class NpmPackage:
+    """A pipeline's npm package shipped in ``<package>/js/``, imported on first use."""
+
+    def __init__(self, package: str, name: str) -> None:
+        self.package = package
+        self.name = name
+        self._module: Any = None
+        self._lock: asyncio.Lock | None = None
+
+    async def module(self) -> Any:
+        """The imported ``index.js`` (its exported functions), once per interpreter."""
+        if self._module is None:
+            self._lock = self._lock or asyncio.Lock()
+            async with self._lock:
+                if self._module is None:
+                    self._module = await import_npm_package(files(self.package).joinpath("js"))
+        return self._module
+
+    async def call(self, function: str, positional: list[Any], options: dict[str, Any]) -> Any:
+        """``await function(...positional, options)`` of the npm package: arguments already
+        converted (or plain Python values, converted here); failures raise witk's errors."""
+        try:
+            module = await self.module()
+        except JsException as e:
+            raise LoadError(f"@witk/{self.name}", str(e)) from None
+        args = [_to_js(a) for a in positional]
+        args.append(_to_js({k: v for k, v in options.items() if v is not None}))
+        try:
+            return await getattr(module, function)(*args)
+        except JsException as e:
+            raise error_from_js(e, function) from None
+
+
+def _to_js(value: Any) -> Any:
+    return to_js(value, dict_converter=js.Object.fromEntries, create_pyproxies=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Values.
+# ---------------------------------------------------------------------------------------
+
+# The TypedArray class of each component type.
+_TYPED_ARRAYS = {
+    "int8": "Int8Array",
+    "uint8": "Uint8Array",
+    "int16": "Int16Array",
+    "uint16": "Uint16Array",
+    "int32": "Int32Array",
+    "uint32": "Uint32Array",
+    "int64": "BigInt64Array",
+    "uint64": "BigUint64Array",
+    "float32": "Float32Array",
+    "float64": "Float64Array",
+}
+
+
+def is_null(value: Any) -> bool:
+    """Whether a JavaScript value is ``null`` or ``undefined``."""
+    return value is None or value is jsnull
+
+
+def bytes_to_js(data: Any) -> Any:
+    """Any buffer (bytes, bytearray, memoryview, NumPy array, ...) or a string as a
+    ``Uint8Array`` of its bytes: one copy."""
+    if isinstance(data, JsProxy):
+        return data
+    if isinstance(data, str):
+        data = data.encode()
+    view = memoryview(data)
+    if not view.c_contiguous:
+        view = memoryview(view.tobytes())
+    if view.ndim != 1 or view.format != "B":
+        view = view.cast("B")
+    out = js.Uint8Array.new(view.nbytes)
+    out.assign(view)
+    return out
+
+
+def _typed_array(data: Any, ctype: str) -> Any:
+    """Pixel data (see :func:`witk.arrays.pixel_bytes`) as the component type's
+    TypedArray: one copy."""
+    raw = bytes_to_js(pixel_bytes(data, ctype))
+    cls = _TYPED_ARRAYS[ctype]
+    if cls == "Uint8Array":
+        return raw
+    return getattr(js, cls).new(raw.buffer, 0, raw.byteLength // struct.calcsize(BUFFER_FORMATS[ctype]))
+
+
+def _pixels(data: Any, ctype: str, shape: tuple[int, ...]) -> Any:
+    """A TypedArray's pixels as a writable NumPy array shaped ``shape`` (without NumPy, a
+    memoryview of the component type with that shape): one copy, into the result."""
+    np = numpy_if_installed()
+    nbytes = int(data.byteLength)
+    out = np.empty(nbytes, dtype=np.uint8) if np is not None else bytearray(nbytes)
+    js.Uint8Array.new(data.buffer, data.byteOffset, nbytes).assign_to(out)
+    return pixels_from_bytes(out, ctype, shape)
+
+
+def image_to_js(image: Any) -> Any:
+    """An Image (witk's, itkwasm's or a dict of its fields) as the npm package's image."""
+    image = coerce(Image, image)
+    itype = image.imageType
+    assert isinstance(itype, ImageType)
+    ctype = component_type(itype.componentType).value
+    direction = _flat_floats(image.direction)
+    flat_direction = js.Float64Array.new(len(direction))
+    flat_direction.assign(array.array("d", direction))
+    metadata = js.Map.new()
+    for k, v in dict(image.metadata).items():
+        metadata.set(str(k), v if isinstance(v, str) else json.dumps(v))
+    region = image.bufferedRegion
+    fields = {
+        "imageType": {
+            "dimension": int(itype.dimension),
+            "componentType": ctype,
+            "pixelType": pixel_type(itype.pixelType).value,
+            "components": int(itype.components),
+        },
+        "name": str(image.name),
+        "origin": [float(v) for v in image.origin],
+        "spacing": [float(v) for v in image.spacing],
+        "direction": flat_direction,
+        "size": [int(v) for v in image.size],
+        "metadata": metadata,
+        "data": None if image.data is None else _typed_array(image.data, ctype),
+        "bufferedRegion": None
+        if not isinstance(region, ImageRegion)
+        else {"index": [int(v) for v in region.index], "size": [int(v) for v in region.size]},
+    }
+    return _to_js(fields)
+
+
+def _flat_floats(values: Any) -> list[float]:
+    """A matrix (NumPy array, nested lists, memoryview) as a flat, row-major list."""
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    if isinstance(values, (list, tuple)):
+        return [x for v in values for x in _flat_floats(v)]
+    return [float(values)]
+
+
+def image_from_js(value: Any) -> Image | None:
+    """The npm package's image as a :class:`witk.Image` (``None`` for null)."""
+    if is_null(value):
+        return None
+    t = value.imageType
+    dim = int(t.dimension)
+    itype = ImageType(
+        dimension=dim,
+        componentType=component_type(t.componentType),
+        pixelType=pixel_type(t.pixelType),
+        components=int(t.components),
+    )
+    size = [int(v) for v in value.size]
+    region = None if is_null(value.bufferedRegion) else value.bufferedRegion
+    held = size if region is None else [int(v) for v in region.size]
+    data = None
+    if not is_null(value.data):
+        # The pixels are the buffered region's (a part of the image, for *-region functions).
+        shape = tuple(held[::-1]) + ((itype.components,) if itype.components > 1 else ())
+        data = _pixels(value.data, itype.componentType.value, shape)
+    direction: Any = value_from_js(value.direction)
+    np = numpy_if_installed()
+    if np is not None:
+        direction = np.asarray(direction, dtype=np.float64).reshape(dim, dim)
+    return Image(
+        imageType=itype,
+        name=str(value.name),
+        origin=[float(v) for v in value.origin],
+        spacing=[float(v) for v in value.spacing],
+        direction=direction,
+        size=size,
+        metadata=value_from_js(value.metadata),
+        data=data,
+        bufferedRegion=None if region is None else ImageRegion(index=[int(v) for v in region.index], size=held),
+    )
+
+
+def value_from_js(value: Any) -> Any:
+    """A JavaScript value as plain Python: ``Uint8Array`` -> bytes, other typed arrays and
+    arrays -> lists, ``Map`` and objects -> dicts (images -> :class:`witk.Image`),
+    null -> None."""
+    if is_null(value):
+        return None
+    if not isinstance(value, JsProxy):
+        return value
+    if isinstance(value, JsBuffer):
+        if value.constructor.name == "Uint8Array":
+            return value.to_bytes()
+        return value.to_py().tolist()
+    if js.Array.isArray(value):
+        return [value_from_js(v) for v in value]
+    if isinstance(value, JsMap):
+        return {value_from_js(k): value_from_js(v) for k, v in value.entries()}
+    if hasattr(value, "imageType"):
+        return image_from_js(value)
+    return {str(k): value_from_js(v) for k, v in js.Object.entries(value)}
+
+
+def record_from_js(value: Any, fields: dict[str, Callable[[Any], Any]]) -> dict[str, Any] | None:
+    """A package's own record (an object with ITK-Wasm's camelCase keys) as a dict, each
+    field converted by ``fields[name]`` (``float`` keeps 0 a float, as in Python)."""
+    if is_null(value):
+        return None
+    return {name: convert(getattr(value, name)) for name, convert in fields.items()}
+
+
+def items(value: Any) -> list[Any]:
+    """A tuple result's values in order (jco's array, or the npm package's named object)."""
+    if js.Array.isArray(value):
+        return list(value)
+    return list(js.Object.values(value))
+
+
+def numbers(values: Any) -> list[Any] | None:
+    """A list of numbers (a list, tuple, NumPy array or buffer) as plain Python numbers."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"expected a list of numbers, got {type(values).__name__} {values!r}")
+    items = values.tolist() if hasattr(values, "tolist") else [v.item() if hasattr(v, "item") else v for v in values]
+    for v in items:
+        if not isinstance(v, (int, float)):
+            raise TypeError(f"expected a list of numbers, got {v!r} in it")
+    return items
+
+
+# ---------------------------------------------------------------------------------------
+# Files in Pyodide's file system.
+# ---------------------------------------------------------------------------------------
+
+# Enough of a file for companion-files to parse any header witk reads.
+_HEADER_BYTES = 1 << 20
+
+
+def read_binary_file(path: str | os.PathLike[str]) -> Any:
+    """An input file as the npm package's ``{path, data}``: its name and its bytes, read
+    from the file system straight into a ``Uint8Array``."""
+    p = os.path.abspath(os.fspath(path))
+    if not os.path.isfile(p):
+        raise FileNotFoundError(f"{os.fspath(path)}: no such file")
+    data = pyodide_js.FS.readFile(p)
+    return _to_js({"path": os.path.basename(p), "data": data})
+
+
+async def read_companions(package: NpmPackage, main: Any, path: str | os.PathLike[str]) -> list[Any]:
+    """The companion files that ``main`` (read from ``path``) names, read beside it.
+    ``companionFiles`` is given the first MiB (headers name companions, pixels do not), then
+    the whole file if that was too little, as :func:`witk.convert.read_companions` does."""
+    folder = os.path.dirname(os.fspath(path))
+    head = main.data.subarray(0, _HEADER_BYTES)
+    try:
+        names = await package.call("companionFiles", [_to_js({"path": main.path, "data": head})], {})
+    except PipelineError:
+        if main.data.length <= _HEADER_BYTES:
+            raise
+        names = await package.call("companionFiles", [main], {})  # a header longer than the prefix
+    found = []
+    for name in value_from_js(names):
+        target = os.path.join(folder, name)
+        if not os.path.isfile(target):
+            raise FileNotFoundError(f"{os.fspath(path)} needs {name}, which is not at {target}")
+        found.append(read_binary_file(target))
+    return found
+
+
+def write_binary_files(path: str | os.PathLike[str], output: Any) -> None:
+    """Write a function's output files (``{path, data}``): the first to ``path``, the
+    rest beside it."""
+    folder = os.path.dirname(os.fspath(path))
+    for i, f in enumerate(output):
+        target = os.fspath(path) if i == 0 else os.path.join(folder, posixpath.basename(str(f.path)))
+        pyodide_js.FS.writeFile(os.path.abspath(target), f.data)

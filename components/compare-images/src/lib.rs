@@ -1,0 +1,214 @@
+//! The compare-images pipeline as a component: the comparison in `compare`, the input
+//! images in `model`, and this file adapting them to the WIT exports.
+
+pub mod compare;
+pub mod model;
+
+use compare::{Comparison, Options};
+use model::{Image, Scalar};
+
+/// A failure with the WIT error code it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+/// Mirror of `witk:types/errors.error-code`, so the logic compiles without bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    InvalidArgument,
+    InvalidData,
+    LimitExceeded,
+    Unsupported,
+}
+
+impl Failure {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Failure { code, message: message.into() }
+    }
+}
+
+/// compare-images: any images, compared as float64 scalars (vector magnitudes).
+pub fn compare_images(test: Image, baselines: Vec<Image>, o: &Options) -> Result<Comparison, Failure> {
+    let test = test.into_scalar()?;
+    let baselines = baselines.into_iter().map(Image::into_scalar).collect::<Result<Vec<_>, _>>()?;
+    compare::compare(test, baselines, o)
+}
+
+/// compare-double-images: scalar float64 images only.
+pub fn compare_double_images(test: Image, baselines: Vec<Image>, o: &Options) -> Result<Comparison, Failure> {
+    let test = test.into_double()?;
+    let baselines = baselines.into_iter().map(Image::into_double).collect::<Result<Vec<_>, _>>()?;
+    compare::compare(test, baselines, o)
+}
+
+/// vector-magnitude: the norm of each pixel's components, as float64.
+pub fn vector_magnitude(image: Image) -> Result<Scalar, Failure> {
+    image.into_magnitude()
+}
+
+#[cfg(target_arch = "wasm32")]
+mod component {
+    use super::compare::{Comparison, Metrics, Options, Uchar2d};
+    use super::model::{self, Geometry, Pixels, Scalar};
+    use super::{Code, Failure};
+
+    wit_bindgen::generate!({
+        path: "../../wit/compare-images",
+        world: "witk:compare-images/compare-images",
+        generate_all,
+    });
+
+    use exports::witk::compare_images::api::{self as api, Guest};
+    use witk::types::errors::{Error, ErrorCode};
+    use witk::types::spatial::{self as wit, Buffer, ComponentType, PixelType};
+
+    impl From<Failure> for Error {
+        fn from(f: Failure) -> Self {
+            let code = match f.code {
+                Code::InvalidArgument => ErrorCode::InvalidArgument,
+                Code::InvalidData => ErrorCode::InvalidData,
+                Code::LimitExceeded => ErrorCode::LimitExceeded,
+                Code::Unsupported => ErrorCode::Unsupported,
+            };
+            Error { code, message: f.message }
+        }
+    }
+
+    macro_rules! buffer_map {
+        ($($wit:ident => $model:ident),* $(,)?) => {
+            /// A move: the typed vectors are the same on both sides.
+            fn pixels_from(b: Buffer) -> Pixels {
+                match b { $(Buffer::$wit(v) => Pixels::$model(v)),* }
+            }
+        };
+    }
+    buffer_map!(
+        Int8 => I8, Uint8 => U8, Int16 => I16, Uint16 => U16, Int32 => I32, Uint32 => U32,
+        Int64 => I64, Uint64 => U64, Float32 => F32, Float64 => F64,
+    );
+
+    fn to_model(what: String, i: wit::Image) -> model::Image {
+        let whole = match &i.buffered_region {
+            None => true,
+            Some(r) => r.index.iter().all(|&x| x == 0) && r.size == i.size,
+        };
+        model::Image {
+            what,
+            dimension: i.image_type.dimension as usize,
+            components: i.image_type.components as usize,
+            scalar: i.image_type.pixel_type == PixelType::Scalar,
+            geometry: Geometry { origin: i.origin, spacing: i.spacing, direction: i.direction, size: i.size },
+            pixels: i.data.map(pixels_from),
+            whole,
+        }
+    }
+
+    fn models(test: wit::Image, baselines: Vec<wit::Image>) -> (model::Image, Vec<model::Image>) {
+        let test = to_model("test-image".into(), test);
+        let baselines =
+            baselines.into_iter().enumerate().map(|(i, b)| to_model(format!("baseline-images[{i}]"), b)).collect();
+        (test, baselines)
+    }
+
+    /// A scalar image for the bindings: ITK-Wasm names its outputs "" and keeps no metadata.
+    fn image(geometry: Geometry, component_type: ComponentType, data: Buffer) -> wit::Image {
+        let d = geometry.dimension();
+        wit::Image {
+            image_type: wit::ImageType {
+                dimension: d as u32,
+                component_type,
+                pixel_type: PixelType::Scalar,
+                components: 1,
+            },
+            name: String::new(),
+            origin: geometry.origin,
+            spacing: geometry.spacing,
+            direction: geometry.direction,
+            buffered_region: Some(wit::ImageRegion { index: vec![0; d], size: geometry.size.clone() }),
+            size: geometry.size,
+            metadata: Vec::new(),
+            data: Some(data),
+        }
+    }
+
+    fn float64(s: Scalar) -> wit::Image {
+        image(s.geometry, ComponentType::Float64, Buffer::Float64(s.pixels))
+    }
+
+    fn uint8(u: Uchar2d) -> wit::Image {
+        image(u.geometry, ComponentType::Uint8, Buffer::Uint8(u.pixels))
+    }
+
+    fn metrics(m: Metrics) -> api::Metrics {
+        api::Metrics {
+            almost_equal: m.almost_equal,
+            number_of_pixels_with_differences: m.number_of_pixels_with_differences,
+            minimum_difference: m.minimum_difference,
+            maximum_difference: m.maximum_difference,
+            total_difference: m.total_difference,
+            mean_difference: m.mean_difference,
+            best_baseline_index: m.best_baseline_index,
+        }
+    }
+
+    type Outputs = (api::Metrics, wit::Image, wit::Image);
+
+    fn outputs(c: Comparison) -> Outputs {
+        (metrics(c.metrics), float64(c.difference), uint8(c.difference_uchar))
+    }
+
+    struct Pipeline;
+
+    impl Guest for Pipeline {
+        fn compare_images(
+            test_image: wit::Image,
+            baseline_images: Vec<wit::Image>,
+            difference_threshold: f64,
+            radius_tolerance: u32,
+            number_of_pixels_tolerance: u64,
+            ignore_boundary_pixels: bool,
+            spatial_tolerance: f64,
+        ) -> Result<Outputs, Error> {
+            let o = Options {
+                difference_threshold,
+                radius_tolerance,
+                number_of_pixels_tolerance,
+                ignore_boundary_pixels,
+                spatial_tolerance,
+            };
+            let (test, baselines) = models(test_image, baseline_images);
+            Ok(outputs(super::compare_images(test, baselines, &o)?))
+        }
+
+        fn compare_double_images(
+            test_image: wit::Image,
+            baseline_images: Vec<wit::Image>,
+            difference_threshold: f64,
+            spatial_tolerance: f64,
+            radius_tolerance: u32,
+            number_of_pixels_tolerance: u64,
+            ignore_boundary_pixels: bool,
+        ) -> Result<Outputs, Error> {
+            let o = Options {
+                difference_threshold,
+                radius_tolerance,
+                number_of_pixels_tolerance,
+                ignore_boundary_pixels,
+                spatial_tolerance,
+            };
+            let (test, baselines) = models(test_image, baseline_images);
+            Ok(outputs(super::compare_double_images(test, baselines, &o)?))
+        }
+
+        fn vector_magnitude(vector_image: wit::Image) -> Result<wit::Image, Error> {
+            Ok(float64(super::vector_magnitude(to_model("vector-image".into(), vector_image))?))
+        }
+    }
+
+    export!(Pipeline);
+}
+
+#[cfg(test)]
+mod tests;

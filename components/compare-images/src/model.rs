@@ -1,0 +1,284 @@
+//! The images the comparison sees: geometry plus float64 pixels. Inputs of any
+//! component type become float64 here (a move for float64 scalars, which
+//! compare-double-images takes); several components per pixel become their magnitude.
+
+use crate::{Code, Failure};
+
+/// Physical-space metadata of an image, ITK's conventions (LPS, direction row-major).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Geometry {
+    pub origin: Vec<f64>,
+    pub spacing: Vec<f64>,
+    /// `dimension x dimension`, row-major.
+    pub direction: Vec<f64>,
+    pub size: Vec<u64>,
+}
+
+impl Geometry {
+    pub fn dimension(&self) -> usize {
+        self.size.len()
+    }
+
+    /// Unit spacing, zero origin, identity direction.
+    pub fn identity(size: Vec<u64>) -> Geometry {
+        let d = size.len();
+        Geometry { origin: vec![0.0; d], spacing: vec![1.0; d], direction: identity(d), size }
+    }
+
+    /// The sizes as `usize`.
+    pub fn dims(&self) -> Vec<usize> {
+        self.size.iter().map(|&s| s as usize).collect()
+    }
+}
+
+pub fn identity(d: usize) -> Vec<f64> {
+    (0..d * d).map(|i| if i % (d + 1) == 0 { 1.0 } else { 0.0 }).collect()
+}
+
+/// A pixel component type: read as float64 (`as f64`: 64-bit integers round to the
+/// nearest float64, as NumPy's `astype` does), and found in its `Pixels` case.
+pub trait Component: Copy {
+    fn to_f64(self) -> f64;
+    fn of(p: &Pixels) -> Option<&[Self]>;
+}
+
+macro_rules! pixels {
+    ($($ct:ident($t:ty) = $name:literal),* $(,)?) => {
+        /// Pixel storage, typed like the WIT `buffer` it moves out of without a copy.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Pixels {
+            $($ct(Vec<$t>),)*
+            F64(Vec<f64>),
+        }
+
+        $(impl Component for $t {
+            #[inline]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn of(p: &Pixels) -> Option<&[Self]> {
+                match p {
+                    Pixels::$ct(v) => Some(v),
+                    _ => None,
+                }
+            }
+        })*
+
+        impl Component for f64 {
+            #[inline]
+            fn to_f64(self) -> f64 {
+                self
+            }
+            fn of(p: &Pixels) -> Option<&[Self]> {
+                match p {
+                    Pixels::F64(v) => Some(v),
+                    _ => None,
+                }
+            }
+        }
+
+        impl Pixels {
+            /// Number of values (pixels x components).
+            pub fn len(&self) -> usize {
+                match self {
+                    $(Pixels::$ct(v) => v.len(),)*
+                    Pixels::F64(v) => v.len(),
+                }
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// The WIT name of the component type.
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $(Pixels::$ct(_) => $name,)*
+                    Pixels::F64(_) => "float64",
+                }
+            }
+
+            /// float64 values: a move for float64, else one conversion per value.
+            pub fn into_f64(self) -> Vec<f64> {
+                match self {
+                    $(Pixels::$ct(v) => v.into_iter().map(Component::to_f64).collect(),)*
+                    Pixels::F64(v) => v,
+                }
+            }
+
+            /// The Euclidean norm of each run of `components` values, as float64 (ITK's
+            /// VariableLengthVector::GetNorm: the squares summed in order, then sqrt).
+            fn magnitudes(&self, components: usize) -> Vec<f64> {
+                match self {
+                    $(Pixels::$ct(v) => norms(v, components),)*
+                    Pixels::F64(v) => norms(v, components),
+                }
+            }
+        }
+    };
+}
+
+pixels!(
+    I8(i8) = "int8",
+    U8(u8) = "uint8",
+    I16(i16) = "int16",
+    U16(u16) = "uint16",
+    I32(i32) = "int32",
+    U32(u32) = "uint32",
+    I64(i64) = "int64",
+    U64(u64) = "uint64",
+    F32(f32) = "float32",
+);
+
+fn norms<T: Component>(v: &[T], components: usize) -> Vec<f64> {
+    v.chunks_exact(components)
+        .map(|c| {
+            c.iter()
+                .map(|&x| {
+                    let x = x.to_f64();
+                    x * x
+                })
+                .sum::<f64>()
+                .sqrt()
+        })
+        .collect()
+}
+
+/// An input image as the component receives it, before any conversion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// What the image is called in messages (`test-image`, `baseline-images[2]`).
+    pub what: String,
+    /// `image-type.dimension`, checked against the geometry.
+    pub dimension: usize,
+    pub geometry: Geometry,
+    pub components: usize,
+    /// Whether `image-type.pixel-type` is `scalar`.
+    pub scalar: bool,
+    pub pixels: Option<Pixels>,
+    /// Whether the pixels cover the whole image (no partial `buffered-region`).
+    pub whole: bool,
+}
+
+/// A scalar float64 image: what the comparison and vector-magnitude return.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub geometry: Geometry,
+    pub pixels: Vec<f64>,
+}
+
+/// A scalar image of any component type: what the comparison reads, each value as
+/// float64 (so inputs are never copied to float64 arrays, which would double or
+/// quadruple the component's memory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typed {
+    pub geometry: Geometry,
+    pub pixels: Pixels,
+}
+
+impl Image {
+    fn fail(&self, code: Code, message: String) -> Failure {
+        Failure::new(code, format!("{}: {message}", self.what))
+    }
+
+    /// Check the type, geometry and pixel count agree; the number of pixels.
+    pub fn validate(&self) -> Result<usize, Failure> {
+        let g = &self.geometry;
+        let d = g.dimension();
+        if d == 0 {
+            return Err(self.fail(Code::InvalidArgument, "the image has no dimensions (empty size)".into()));
+        }
+        if self.dimension != d {
+            return Err(self.fail(
+                Code::InvalidArgument,
+                format!("image-type says {}-D but the size has {d} values", self.dimension),
+            ));
+        }
+        if g.origin.len() != d || g.spacing.len() != d || g.direction.len() != d * d {
+            return Err(self.fail(
+                Code::InvalidArgument,
+                format!(
+                    "a {d}-D image needs {d} origin and spacing values and {} direction values; got {}, {}, {}",
+                    d * d,
+                    g.origin.len(),
+                    g.spacing.len(),
+                    g.direction.len()
+                ),
+            ));
+        }
+        if g.size.contains(&0) {
+            return Err(self.fail(Code::InvalidArgument, format!("size {:?} has no pixels", g.size)));
+        }
+        if self.components == 0 {
+            return Err(self.fail(Code::InvalidArgument, "an image needs at least one component per pixel".into()));
+        }
+        if !self.whole {
+            return Err(self.fail(
+                Code::Unsupported,
+                "the pixel data covers only part of the image (buffered-region); give the whole image".into(),
+            ));
+        }
+        let pixels = g.size.iter().try_fold(1u64, |n, &s| n.checked_mul(s));
+        let values = pixels.and_then(|n| n.checked_mul(self.components as u64));
+        let (Some(pixels), Some(values)) = (pixels, values) else {
+            return Err(self.fail(Code::LimitExceeded, format!("size {:?} is too large", g.size)));
+        };
+        let Some(data) = &self.pixels else {
+            return Err(self.fail(
+                Code::InvalidArgument,
+                "the image has no pixel data (was it read with information-only?)".into(),
+            ));
+        };
+        if data.len() as u64 != values {
+            return Err(self.fail(
+                Code::InvalidData,
+                format!(
+                    "the pixel buffer holds {} values; size {:?} x {} components needs {values}",
+                    data.len(),
+                    g.size,
+                    self.components
+                ),
+            ));
+        }
+        usize::try_from(pixels).map_err(|_| self.fail(Code::LimitExceeded, format!("size {:?} is too large", g.size)))
+    }
+
+    /// Scalars, as ITK-Wasm's compare_images prepares its inputs: the values (read as
+    /// float64), or the magnitude of each pixel's vector unless the pixel type is
+    /// `scalar` with one component.
+    pub fn into_scalar(self) -> Result<Typed, Failure> {
+        self.validate()?;
+        let pixels = self.pixels.expect("validated");
+        let pixels =
+            if self.scalar && self.components == 1 { pixels } else { Pixels::F64(pixels.magnitudes(self.components)) };
+        Ok(Typed { geometry: self.geometry, pixels })
+    }
+
+    /// The Euclidean norm of each pixel's components, as float64 (ITK's
+    /// VectorMagnitudeImageFilter; absolute values for one component).
+    pub fn into_magnitude(self) -> Result<Scalar, Failure> {
+        self.validate()?;
+        let pixels = self.pixels.as_ref().expect("validated").magnitudes(self.components);
+        Ok(Scalar { geometry: self.geometry, pixels })
+    }
+
+    /// The float64 scalars of an image that must already be float64 with one component
+    /// per pixel (compare-double-images); moved, not copied.
+    pub fn into_double(self) -> Result<Typed, Failure> {
+        self.validate()?;
+        match self.pixels {
+            Some(pixels @ Pixels::F64(_)) if self.components == 1 => Ok(Typed { geometry: self.geometry, pixels }),
+            Some(other) => Err(Failure::new(
+                Code::InvalidArgument,
+                format!(
+                    "{}: compare-double-images takes scalar float64 images; this one has {} {} component(s) per \
+                     pixel (compare-images converts any image)",
+                    self.what,
+                    self.components,
+                    other.type_name()
+                ),
+            )),
+            None => unreachable!("validated"),
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! The downsample pipeline as a component: ITK-Wasm's `itkwasm-downsample` functions.
+//!
+//! The logic is plain Rust (`kernel`: ITK's Gaussian kernel and sigma; `plan`: geometry
+//! and checks; `filters`: the generic filters), unit tested natively; the `component`
+//! module only adapts it to the WIT exports.
+
+pub mod filters;
+pub mod kernel;
+pub mod plan;
+pub mod sample;
+
+pub use plan::{Grid, Method, Region};
+pub use sample::Pixels;
+
+/// A failure with the WIT error code it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+/// Mirror of `witk:types/errors.error-code`, so the logic compiles without bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    InvalidArgument,
+    InvalidData,
+    LimitExceeded,
+    Unsupported,
+}
+
+impl Failure {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Failure { code, message: message.into() }
+    }
+}
+
+/// An input image as the filters see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub grid: &'a Grid,
+    pub components: usize,
+    /// The part of the image `pixels` holds; `None` for the whole image.
+    pub buffered: Option<&'a Region>,
+    /// `None` when only the header is known.
+    pub pixels: Option<&'a Pixels>,
+}
+
+/// A result: the whole output's grid, and the pixels of the region computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub grid: Grid,
+    pub region: Region,
+    /// `None` for information-only calls.
+    pub pixels: Option<Pixels>,
+}
+
+/// Downsample `input` with `method`, computing `region` of the output (default: all of it).
+pub fn downsample(
+    method: Method,
+    input: Input<'_>,
+    shrink_factors: &[u32],
+    crop_radius: Option<&[u32]>,
+    region: Option<&Region>,
+    information_only: bool,
+) -> Result<Output, Failure> {
+    let grid = input.grid;
+    let whole = Region::whole(&grid.size);
+    let buffered = input.buffered.unwrap_or(&whole);
+    plan::check_image(grid, input.components, buffered, input.pixels.map(Pixels::len))?;
+    if method == Method::Label && input.components != 1 {
+        return Err(Failure::new(
+            Code::Unsupported,
+            format!(
+                "downsample-label-image takes single-component label images; this one has {} components",
+                input.components
+            ),
+        ));
+    }
+    if information_only {
+        let output = plan::output_grid(grid, shrink_factors, crop_radius)?;
+        return Ok(Output { region: Region::whole(&output.size), grid: output, pixels: None });
+    }
+    let pixels = input.pixels.ok_or_else(|| {
+        Failure::new(Code::InvalidArgument, "the input image has no pixel data (only its header was read)")
+    })?;
+    let plan = plan::plan(method, grid, input.components, buffered, shrink_factors, crop_radius, region)?;
+    let pixels = map_pixels!(pixels, v => filters::run(&plan, v));
+    Ok(Output { grid: plan.output, region: plan.region, pixels: Some(pixels) })
+}
+
+/// ITK-Wasm's `downsample_sigma`: the Gaussian sigma, in pixels, for each shrink factor.
+pub fn downsample_sigma(shrink_factors: &[u32]) -> Result<Vec<f64>, Failure> {
+    kernel::check_shrink_factors(shrink_factors, None)?;
+    Ok(shrink_factors.iter().map(|&k| kernel::downsample_sigma(k)).collect())
+}
+
+/// ITK-Wasm's `gaussian_kernel_radius`: the radius of ITK's Gaussian kernel for each
+/// sigma, its width at most `max_kernel_width` and the size along that axis.
+pub fn gaussian_kernel_radius(
+    size: &[u64],
+    sigma: &[f64],
+    max_kernel_width: u64,
+    max_kernel_error: f64,
+) -> Result<Vec<u64>, Failure> {
+    kernel::check_kernel_parameters(size, sigma, max_kernel_error)?;
+    Ok(size
+        .iter()
+        .zip(sigma)
+        .map(|(&n, &s)| kernel::kernel_radius(s * s, max_kernel_error, max_kernel_width.min(n)))
+        .collect())
+}
+
+#[cfg(target_arch = "wasm32")]
+mod component {
+    use super::{Code, Failure, Grid, Input, Method, Pixels, Region};
+
+    wit_bindgen::generate!({
+        path: "../../wit/downsample",
+        world: "witk:downsample/downsample",
+        generate_all,
+    });
+
+    use exports::witk::downsample::api::Guest;
+    use witk::types::errors::{Error, ErrorCode};
+    use witk::types::spatial::{Buffer, ComponentType, Image, ImageRegion};
+
+    impl From<Failure> for Error {
+        fn from(f: Failure) -> Self {
+            let code = match f.code {
+                Code::InvalidArgument => ErrorCode::InvalidArgument,
+                Code::InvalidData => ErrorCode::InvalidData,
+                Code::LimitExceeded => ErrorCode::LimitExceeded,
+                Code::Unsupported => ErrorCode::Unsupported,
+            };
+            Error { code, message: f.message }
+        }
+    }
+
+    macro_rules! buffer_map {
+        ($($wit:ident <=> $model:ident),* $(,)?) => {
+            /// A move: the typed vectors are the same on both sides.
+            fn pixels_from(b: Buffer) -> Pixels { match b { $(Buffer::$wit(v) => Pixels::$model(v)),* } }
+            fn pixels_to(p: Pixels) -> Buffer { match p { $(Pixels::$model(v) => Buffer::$wit(v)),* } }
+        };
+    }
+    buffer_map!(
+        Int8 <=> I8, Uint8 <=> U8, Int16 <=> I16, Uint16 <=> U16, Int32 <=> I32, Uint32 <=> U32,
+        Int64 <=> I64, Uint64 <=> U64, Float32 <=> F32, Float64 <=> F64,
+    );
+
+    /// Run `method` on a WIT image, returning the WIT image of the result: the input's
+    /// type, name, direction and metadata with the output's grid and pixels.
+    fn run(
+        method: Method,
+        mut input: Image,
+        shrink_factors: &[u32],
+        crop_radius: Option<&[u32]>,
+        region: Option<Region>,
+        information_only: bool,
+    ) -> Result<Image, Error> {
+        let d = input.image_type.dimension as usize;
+        if d != input.size.len() {
+            return Err(Failure::new(
+                Code::InvalidData,
+                format!("image-type dimension {d} but {} sizes", input.size.len()),
+            )
+            .into());
+        }
+        let grid = Grid {
+            size: std::mem::take(&mut input.size),
+            spacing: std::mem::take(&mut input.spacing),
+            origin: std::mem::take(&mut input.origin),
+            direction: std::mem::take(&mut input.direction),
+        };
+        let buffered = input.buffered_region.take().map(|r| Region { index: r.index, size: r.size });
+        let pixels = input.data.take().map(pixels_from);
+        if let Some(p) = &pixels {
+            let declared = ctype_name(input.image_type.component_type);
+            if declared != p.type_name() {
+                return Err(Failure::new(
+                    Code::InvalidData,
+                    format!("image-type says {declared} components but the buffer holds {}", p.type_name()),
+                )
+                .into());
+            }
+        }
+        let components = input.image_type.components as usize;
+        let source = Input { grid: &grid, components, buffered: buffered.as_ref(), pixels: pixels.as_ref() };
+        let output = super::downsample(method, source, shrink_factors, crop_radius, region.as_ref(), information_only)?;
+        drop(pixels);
+        Ok(Image {
+            image_type: input.image_type,
+            name: input.name,
+            origin: output.grid.origin,
+            spacing: output.grid.spacing,
+            direction: output.grid.direction,
+            size: output.grid.size,
+            metadata: input.metadata,
+            data: output.pixels.map(pixels_to),
+            buffered_region: Some(ImageRegion { index: output.region.index, size: output.region.size }),
+        })
+    }
+
+    fn ctype_name(c: ComponentType) -> &'static str {
+        match c {
+            ComponentType::Int8 => "int8",
+            ComponentType::Uint8 => "uint8",
+            ComponentType::Int16 => "int16",
+            ComponentType::Uint16 => "uint16",
+            ComponentType::Int32 => "int32",
+            ComponentType::Uint32 => "uint32",
+            ComponentType::Int64 => "int64",
+            ComponentType::Uint64 => "uint64",
+            ComponentType::Float32 => "float32",
+            ComponentType::Float64 => "float64",
+        }
+    }
+
+    fn region(index: Vec<u64>, size: Vec<u64>) -> Option<Region> {
+        Some(Region { index, size })
+    }
+
+    struct Pipeline;
+
+    impl Guest for Pipeline {
+        fn downsample(input: Image, shrink_factors: Vec<u32>, crop_radius: Option<Vec<u32>>) -> Result<Image, Error> {
+            run(Method::Gaussian, input, &shrink_factors, crop_radius.as_deref(), None, false)
+        }
+
+        fn downsample_bin_shrink(
+            input: Image,
+            shrink_factors: Vec<u32>,
+            information_only: bool,
+        ) -> Result<Image, Error> {
+            run(Method::BinShrink, input, &shrink_factors, None, None, information_only)
+        }
+
+        fn downsample_label_image(
+            input: Image,
+            shrink_factors: Vec<u32>,
+            crop_radius: Option<Vec<u32>>,
+        ) -> Result<Image, Error> {
+            run(Method::Label, input, &shrink_factors, crop_radius.as_deref(), None, false)
+        }
+
+        fn downsample_sigma(shrink_factors: Vec<u32>) -> Result<Vec<f64>, Error> {
+            Ok(super::downsample_sigma(&shrink_factors)?)
+        }
+
+        fn gaussian_kernel_radius(
+            size: Vec<u64>,
+            sigma: Vec<f64>,
+            max_kernel_width: u64,
+            max_kernel_error: f64,
+        ) -> Result<Vec<u64>, Error> {
+            Ok(super::gaussian_kernel_radius(&size, &sigma, max_kernel_width, max_kernel_error)?)
+        }
+
+        fn downsample_region(
+            input: Image,
+            shrink_factors: Vec<u32>,
+            output_index: Vec<u64>,
+            output_size: Vec<u64>,
+            crop_radius: Option<Vec<u32>>,
+        ) -> Result<Image, Error> {
+            let r = region(output_index, output_size);
+            run(Method::Gaussian, input, &shrink_factors, crop_radius.as_deref(), r, false)
+        }
+
+        fn downsample_bin_shrink_region(
+            input: Image,
+            shrink_factors: Vec<u32>,
+            output_index: Vec<u64>,
+            output_size: Vec<u64>,
+        ) -> Result<Image, Error> {
+            run(Method::BinShrink, input, &shrink_factors, None, region(output_index, output_size), false)
+        }
+
+        fn downsample_label_image_region(
+            input: Image,
+            shrink_factors: Vec<u32>,
+            output_index: Vec<u64>,
+            output_size: Vec<u64>,
+            crop_radius: Option<Vec<u32>>,
+        ) -> Result<Image, Error> {
+            let r = region(output_index, output_size);
+            run(Method::Label, input, &shrink_factors, crop_radius.as_deref(), r, false)
+        }
+    }
+
+    export!(Pipeline);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,190 @@
+//! compare-images through the Rust API and the CLI: known answers and typed errors.
+
+mod common;
+use common::runtime_with;
+use std::process::Command;
+use witk::pipelines::compare_images::{self as ci, CompareImages};
+use witk::pipelines::image_io::ImageIo;
+use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
+use witk::{Error, ErrorCode};
+
+fn image(size: Vec<u64>, data: Buffer, components: u32) -> Image {
+    let d = size.len();
+    let component_type = match &data {
+        Buffer::Uint8(_) => ComponentType::Uint8,
+        Buffer::Float32(_) => ComponentType::Float32,
+        Buffer::Float64(_) => ComponentType::Float64,
+        _ => unimplemented!("not used here"),
+    };
+    Image {
+        image_type: ImageType {
+            dimension: d as u32,
+            component_type,
+            pixel_type: if components == 1 { PixelType::Scalar } else { PixelType::Rgb },
+            components,
+        },
+        name: "Image".into(),
+        origin: vec![0.0; d],
+        spacing: vec![1.0; d],
+        direction: (0..d * d).map(|i| if i % (d + 1) == 0 { 1.0 } else { 0.0 }).collect(),
+        size,
+        metadata: vec![],
+        data: Some(data),
+        buffered_region: None,
+    }
+}
+
+fn pixels(i: &Image) -> &[f64] {
+    match &i.data {
+        Some(Buffer::Float64(v)) => v,
+        other => panic!("expected float64 pixels, got {:?}", other.as_ref().map(|_| "another type")),
+    }
+}
+
+fn compare(p: &CompareImages, test: &Image, baselines: &[Image]) -> witk::Result<(ci::Metrics, Image, Image)> {
+    p.compare_images(
+        test,
+        baselines,
+        ci::DEFAULT_DIFFERENCE_THRESHOLD,
+        ci::DEFAULT_RADIUS_TOLERANCE,
+        ci::DEFAULT_NUMBER_OF_PIXELS_TOLERANCE,
+        ci::DEFAULT_IGNORE_BOUNDARY_PIXELS,
+        ci::DEFAULT_SPATIAL_TOLERANCE,
+    )
+}
+
+#[test]
+fn known_answers_through_the_component() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let p = CompareImages::builtin(&rt).unwrap();
+    let base = image(vec![4, 3], Buffer::Float32(vec![1.0; 12]), 1);
+    let mut changed = base.clone();
+    changed.data = Some(Buffer::Float32((0..12).map(|i| if i == 5 { 4.0 } else { 1.0 }).collect()));
+
+    let (m, diff, uchar) = compare(&p, &base, std::slice::from_ref(&base)).unwrap();
+    assert!(m.almost_equal);
+    assert_eq!((m.number_of_pixels_with_differences, m.minimum_difference), (0, f64::MAX));
+    assert_eq!(pixels(&diff), [0.0; 12]);
+    assert_eq!(uchar.data, Some(Buffer::Uint8(vec![0; 12])));
+
+    let (m, diff, uchar) = compare(&p, &changed, &[base.clone(), changed.clone(), base.clone()]).unwrap();
+    assert_eq!((m.almost_equal, m.best_baseline_index, m.number_of_pixels_with_differences), (true, 1, 0));
+    assert_eq!(diff.image_type.component_type, ComponentType::Float64);
+    assert_eq!(uchar.image_type.component_type, ComponentType::Uint8);
+
+    let (m, diff, uchar) = compare(&p, &changed, std::slice::from_ref(&base)).unwrap();
+    assert!(!m.almost_equal);
+    assert_eq!(m.number_of_pixels_with_differences, 1);
+    assert_eq!([m.minimum_difference, m.maximum_difference, m.total_difference, m.mean_difference], [3.0; 4]);
+    assert_eq!(pixels(&diff)[5], 3.0);
+    let Some(Buffer::Uint8(u)) = &uchar.data else { panic!("uint8 rendering") };
+    assert_eq!((u[5], u.iter().map(|&x| x as u32).sum::<u32>()), (255, 255));
+    assert_eq!((uchar.size.as_slice(), diff.size.as_slice()), (&[4, 3][..], &[4, 3][..]));
+
+    // The pixels tolerance and the double-only variant.
+    let (m, ..) = p.compare_images(&changed, std::slice::from_ref(&base), 0.0, 0, 1, false, 1e-8).unwrap();
+    assert!(m.almost_equal);
+    let as_double = |i: &Image| {
+        let Some(Buffer::Float32(v)) = &i.data else { unreachable!() };
+        let mut d = image(i.size.clone(), Buffer::Float64(v.iter().map(|&x| x as f64).collect()), 1);
+        d.origin.clone_from(&i.origin);
+        d
+    };
+    let (m, ..) = p.compare_double_images(&as_double(&changed), &[as_double(&base)], 2.5, 1e-8, 0, 0, false).unwrap();
+    assert_eq!(m.number_of_pixels_with_differences, 1);
+    let (m, ..) = p.compare_double_images(&as_double(&changed), &[as_double(&base)], 3.0, 1e-8, 0, 0, false).unwrap();
+    assert_eq!(m.number_of_pixels_with_differences, 0);
+
+    // RGB compares by magnitude; vector-magnitude gives it.
+    let rgb = image(vec![2], Buffer::Uint8(vec![3, 4, 0, 0, 0, 1]), 3);
+    let magnitude = p.vector_magnitude(&rgb).unwrap();
+    assert_eq!(pixels(&magnitude), [5.0, 1.0]);
+    let other = image(vec![2], Buffer::Uint8(vec![0, 0, 5, 0, 1, 0]), 3);
+    assert!(compare(&p, &rgb, &[other]).unwrap().0.almost_equal);
+}
+
+fn expect_invalid(r: witk::Result<(ci::Metrics, Image, Image)>, needle: &str) {
+    match r {
+        Err(Error::Pipeline { code: ErrorCode::InvalidArgument, message, pipeline }) => {
+            assert!(pipeline.starts_with("compare-"), "{pipeline}");
+            assert!(message.contains(needle), "{message:?} should say {needle:?}");
+        }
+        Err(e) => panic!("expected an invalid-argument error, got {e}"),
+        Ok(_) => panic!("expected an invalid-argument error"),
+    }
+}
+
+#[test]
+fn bad_inputs_are_typed_errors_and_the_next_call_works() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let p = CompareImages::builtin(&rt).unwrap();
+    let a = image(vec![3, 2], Buffer::Float64(vec![0.0; 6]), 1);
+    expect_invalid(compare(&p, &a, &[]), "baseline-images is empty");
+    expect_invalid(compare(&p, &a, &[image(vec![2, 3], Buffer::Float64(vec![0.0; 6]), 1)]), "has size [2, 3]");
+    expect_invalid(
+        compare(&p, &a, &[image(vec![6], Buffer::Float64(vec![0.0; 6]), 1)]),
+        "is 1-D but test-image is 2-D",
+    );
+    let mut moved = a.clone();
+    moved.origin[1] = 0.5;
+    expect_invalid(compare(&p, &a, &[moved]), "same physical space");
+    let bytes = image(vec![3, 2], Buffer::Uint8(vec![0; 6]), 1);
+    expect_invalid(p.compare_double_images(&bytes, std::slice::from_ref(&a), 0.0, 1e-8, 0, 0, false), "scalar float64");
+    // compare-images takes the same uint8 image.
+    assert!(compare(&p, &bytes, std::slice::from_ref(&a)).unwrap().0.almost_equal);
+}
+
+#[test]
+fn cli_prints_metrics_and_exits_by_almost_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rt, _d) = runtime_with(Default::default());
+    let io = ImageIo::builtin(&rt).unwrap();
+    let base = image(vec![5, 4, 3], Buffer::Float32(vec![2.0; 60]), 1);
+    let mut test = base.clone();
+    test.data = Some(Buffer::Float32((0..60).map(|i| if i == 27 { 2.75 } else { 2.0 }).collect()));
+    let path = |n: &str| dir.path().join(n);
+    io.write_path(&base, &path("base.nrrd"), false, false).unwrap();
+    io.write_path(&test, &path("test.nii.gz"), false, true).unwrap();
+    let witk = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_witk"))
+            .arg("compare-images")
+            .args(args)
+            .env("WITK_CACHE_DIR", dir.path().join("cache"))
+            .output()
+            .unwrap()
+    };
+    let p = |n: &str| path(n).display().to_string();
+
+    let out = witk(&[&p("base.nrrd"), &p("base.nrrd")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"almostEqual\": true") && text.contains("\"numberOfPixelsWithDifferences\": 0"), "{text}");
+
+    let out = witk(&[&p("test.nii.gz"), &p("base.nrrd"), "--difference-image", &p("d.mha")]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for field in ["\"almostEqual\": false", "\"numberOfPixelsWithDifferences\": 1", "\"maximumDifference\": 0.75"] {
+        assert!(text.contains(field), "{text}");
+    }
+    let diff = io.read_path(&path("d.mha"), false, None, None).unwrap();
+    assert_eq!(pixels(&diff)[27], 0.75);
+
+    let out = witk(&[&p("test.nii.gz"), &p("base.nrrd"), "-n", "1", "--difference-uchar-image", &p("d.png")]);
+    assert_eq!(out.status.code(), Some(0));
+    let png = io.read_path(&path("d.png"), false, None, None).unwrap();
+    assert_eq!(png.size, [5, 4]);
+    let Some(Buffer::Uint8(u)) = png.data else { panic!("8-bit png") };
+    assert_eq!(u[7], 255); // pixel 27 = (2, 1, 1): in the middle slice z = 1, at 2 + 5 * 1
+
+    let out = witk(&[&p("test.nii.gz"), &p("base.nrrd"), "--difference-threshold", "0.75"]);
+    assert_eq!(out.status.code(), Some(0));
+
+    // A rejected input is an error message and exit status 1, with nothing on stdout.
+    io.write_path(&image(vec![5, 4], Buffer::Float32(vec![0.0; 20]), 1), &path("flat.nrrd"), false, false).unwrap();
+    let out = witk(&[&p("test.nii.gz"), &p("flat.nrrd")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is 2-D but test-image is 3-D"));
+    let out = witk(&[&p("test.nii.gz"), &p("missing.nrrd")]);
+    assert_eq!(out.status.code(), Some(2));
+}
