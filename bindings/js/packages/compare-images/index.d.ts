@@ -105,9 +105,9 @@ export function terminate(): void;
  * @param options.numberOfPixelsTolerance Number of pixels that can be different before the test fails. (default: 0)
  * @param options.ignoreBoundaryPixels Ignore boundary pixels. Useful when resampling may have introduced difference pixel values along the image edge. (default: false)
  * @param options.spatialTolerance Tolerance for comparing spatial overlap (origin and spacing, relative to the first spacing; direction matrix). Not in ITK-Wasm's compare_images. (default: 1e-08)
- * @returns Metrics for the baseline with the fewest number of pixels outside the tolerances; Absolute difference image (float64); Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
+ * @returns metrics: Metrics for the baseline with the fewest number of pixels outside the tolerances; difference-image: Absolute difference image (float64); difference-uchar2d-image: Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
  */
-export function compareImages(testImage: Image, baselineImages: Array<Image>, options?: { differenceThreshold?: number; radiusTolerance?: number; numberOfPixelsTolerance?: number; ignoreBoundaryPixels?: boolean; spatialTolerance?: number } & CallOptions): Promise<[Metrics, Image, Image]>;
+export function compareImages(testImage: Image, baselineImages: Array<Image>, options?: { differenceThreshold?: number; radiusTolerance?: number; numberOfPixelsTolerance?: number; ignoreBoundaryPixels?: boolean; spatialTolerance?: number } & CallOptions): Promise<{ metrics: Metrics; differenceImage: Image; differenceUchar2dImage: Image }>;
 
 /**
  * Compare double pixel type images with a tolerance for regression testing.
@@ -122,9 +122,9 @@ export function compareImages(testImage: Image, baselineImages: Array<Image>, op
  * @param options.radiusTolerance Radius of the neighborhood around a pixel to search for similar intensity values. (default: 0)
  * @param options.numberOfPixelsTolerance Number of pixels that can be different before the test fails. (default: 0)
  * @param options.ignoreBoundaryPixels Ignore boundary pixels. Useful when resampling may have introduced difference pixel values along the image edge. (default: false)
- * @returns Metrics for the baseline with the fewest number of pixels outside the tolerances; Absolute difference image; Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
+ * @returns metrics: Metrics for the baseline with the fewest number of pixels outside the tolerances; difference-image: Absolute difference image; difference-uchar2d-image: Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
  */
-export function compareDoubleImages(testImage: Image, baselineImages: Array<Image>, options?: { differenceThreshold?: number; spatialTolerance?: number; radiusTolerance?: number; numberOfPixelsTolerance?: number; ignoreBoundaryPixels?: boolean } & CallOptions): Promise<[Metrics, Image, Image]>;
+export function compareDoubleImages(testImage: Image, baselineImages: Array<Image>, options?: { differenceThreshold?: number; spatialTolerance?: number; radiusTolerance?: number; numberOfPixelsTolerance?: number; ignoreBoundaryPixels?: boolean } & CallOptions): Promise<{ metrics: Metrics; differenceImage: Image; differenceUchar2dImage: Image }>;
 
 /**
  * Generate a scalar magnitude image based on the input vector's norm.

@@ -102,7 +102,7 @@ const signatures = {
       { name: 'ignoreBoundaryPixels', type: 'bool', default: false },
       { name: 'spatialTolerance', type: 'f64', default: 1e-08 },
     ],
-    result: { tuple: [T.Metrics, T.Image, T.Image] },
+    result: { tuple: [T.Metrics, T.Image, T.Image], names: ['metrics', 'differenceImage', 'differenceUchar2dImage'] },
   },
   compareDoubleImages: {
     name: 'compareDoubleImages',
@@ -115,7 +115,7 @@ const signatures = {
       { name: 'numberOfPixelsTolerance', type: 'u64', default: 0 },
       { name: 'ignoreBoundaryPixels', type: 'bool', default: false },
     ],
-    result: { tuple: [T.Metrics, T.Image, T.Image] },
+    result: { tuple: [T.Metrics, T.Image, T.Image], names: ['metrics', 'differenceImage', 'differenceUchar2dImage'] },
   },
   vectorMagnitude: {
     name: 'vectorMagnitude',
@@ -145,7 +145,7 @@ const signatures = {
  * @param options.numberOfPixelsTolerance Number of pixels that can be different before the test fails. (default: 0)
  * @param options.ignoreBoundaryPixels Ignore boundary pixels. Useful when resampling may have introduced difference pixel values along the image edge. (default: false)
  * @param options.spatialTolerance Tolerance for comparing spatial overlap (origin and spacing, relative to the first spacing; direction matrix). Not in ITK-Wasm's compare_images. (default: 1e-08)
- * @returns Metrics for the baseline with the fewest number of pixels outside the tolerances; Absolute difference image (float64); Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
+ * @returns metrics: Metrics for the baseline with the fewest number of pixels outside the tolerances; difference-image: Absolute difference image (float64); difference-uchar2d-image: Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
  */
 export async function compareImages(testImage, baselineImages, options = {}) {
   return pipeline.run(signatures.compareImages, [testImage, baselineImages], options);
@@ -164,7 +164,7 @@ export async function compareImages(testImage, baselineImages, options = {}) {
  * @param options.radiusTolerance Radius of the neighborhood around a pixel to search for similar intensity values. (default: 0)
  * @param options.numberOfPixelsTolerance Number of pixels that can be different before the test fails. (default: 0)
  * @param options.ignoreBoundaryPixels Ignore boundary pixels. Useful when resampling may have introduced difference pixel values along the image edge. (default: false)
- * @returns Metrics for the baseline with the fewest number of pixels outside the tolerances; Absolute difference image; Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
+ * @returns metrics: Metrics for the baseline with the fewest number of pixels outside the tolerances; difference-image: Absolute difference image; difference-uchar2d-image: Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255)
  */
 export async function compareDoubleImages(testImage, baselineImages, options = {}) {
   return pipeline.run(signatures.compareDoubleImages, [testImage, baselineImages], options);

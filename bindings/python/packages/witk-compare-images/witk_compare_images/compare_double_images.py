@@ -46,8 +46,9 @@ def compare_double_images(
     -------
 
     tuple[dict, Image, Image]
-        Metrics for the baseline with the fewest number of pixels outside the tolerances; Absolute difference image;
-        Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255).
+        metrics: Metrics for the baseline with the fewest number of pixels outside the tolerances; difference-image:
+        Absolute difference image; difference-uchar2d-image: Unsigned char, 2D difference image for rendering (the
+        middle slice, rescaled to 0-255).
 
     Raises
     ------

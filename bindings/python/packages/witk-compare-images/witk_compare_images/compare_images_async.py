@@ -53,8 +53,9 @@ async def compare_images_async(
     -------
 
     tuple[dict, Image, Image]
-        Metrics for the baseline with the fewest number of pixels outside the tolerances; Absolute difference image
-        (float64); Unsigned char, 2D difference image for rendering (the middle slice, rescaled to 0-255).
+        metrics: Metrics for the baseline with the fewest number of pixels outside the tolerances; difference-image:
+        Absolute difference image (float64); difference-uchar2d-image: Unsigned char, 2D difference image for rendering
+        (the middle slice, rescaled to 0-255).
 
     Raises
     ------
