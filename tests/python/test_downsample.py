@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import itkwasm
 import itkwasm_downsample as iwd
 import numpy as np
@@ -257,3 +259,18 @@ def test_other_bad_input() -> None:
         downsample_region(image, [2, 2], [1, 1], [2, 2])
     # The pipeline keeps working after errors.
     assert witk.array_from_image(downsample(image, [2, 2])).shape == (2, 2)
+
+
+def test_compare_images_is_the_regression_check() -> None:
+    """witk's own regression tool (witk-compare-images) signs off the comparison with ITK-Wasm."""
+    from witk_compare_images import compare_images
+
+    arr = sample("float32", (24, 32, 40))
+    ours = downsample(witk.image_from_array(arr), [2, 2, 2])
+    theirs = iwd.downsample(itkwasm.image_from_array(arr), shrink_factors=[2, 2, 2])
+    metrics, difference, _ = compare_images(ours, [theirs], difference_threshold=1e-4 * float(np.abs(arr).max()))
+    assert metrics["almostEqual"] and metrics["numberOfPixelsWithDifferences"] == 0, metrics
+    assert list(difference.size) == list(ours.size)
+    shifted = dataclasses.replace(ours, data=witk.array_from_image(ours) + np.float32(1))
+    metrics, _, _ = compare_images(shifted, [theirs])
+    assert not metrics["almostEqual"] and metrics["minimumDifference"] > 0.99

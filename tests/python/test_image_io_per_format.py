@@ -104,3 +104,18 @@ def test_malformed_files_of_the_format_still_raise(tmp_path: Path) -> None:
     path.write_bytes(b"NRRD0004\ntype: float\ndimension: 3\nsizes: 4 4 4\nencoding: raw\n\n\x00\x01")
     with pytest.raises(witk.InvalidDataError, match="bad.nrrd"):
         witk_image_io.nrrd_read_image(path)
+
+
+@pytest.mark.parametrize("prefix", ["nrrd", "meta", "nifti", "wasm_zstd", "witk"])
+def test_compare_images_signs_off_round_trips(tmp_path: Path, prefix: str) -> None:
+    """witk's regression tool (witk-compare-images) on what each format reads back."""
+    from witk_compare_images import compare_images
+
+    image = sample("float32", (6, 5, 4))
+    image.direction = np.eye(3)  # NIfTI keeps geometry in float32: compare on an exact grid
+    image.spacing, image.origin = [0.5, 1.25, 2.5], [1.5, -20.25, 7.0]
+    ext = {"wasm_zstd": ".iwi.cbor.zst"}.get(prefix, FORMATS.get(prefix, (".x",))[0])
+    path = tmp_path / f"out{ext}"
+    assert getattr(witk_image_io, f"{prefix}_write_image")(image, path, use_compression=True)
+    metrics, _, _ = compare_images(read_image(path), [image])
+    assert metrics["almostEqual"] and metrics["maximumDifference"] <= 0, (prefix, metrics)
