@@ -10,7 +10,7 @@
 //! boundary-faces calculator splits the image (the interior, then the low and high face
 //! of each axis), so the total difference is summed in the same order.
 
-use crate::model::{identity, Component, Geometry, Pixels, Scalar, Typed};
+use crate::model::{identity, into_f64, Component, Geometry, Pixels, Scalar, Typed};
 use crate::{Code, Failure};
 
 /// The parameters of compare-images and compare-double-images.
@@ -113,7 +113,7 @@ pub fn compare(test: Typed, baselines: Vec<Typed>, o: &Options) -> Result<Compar
             (test.pixels, baselines.into_iter().map(|b| b.pixels).collect())
         } else {
             // Mixed component types: read them all as float64 (exact, as ITK-Wasm's cast).
-            let f64s = |p: Pixels| Pixels::F64(p.into_f64());
+            let f64s = |p: Pixels| Pixels::F64(into_f64(p));
             (f64s(test.pixels), baselines.into_iter().map(|b| f64s(b.pixels)).collect())
         };
     macro_rules! by_type {

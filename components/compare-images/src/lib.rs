@@ -7,27 +7,7 @@ pub mod model;
 use compare::{Comparison, Options};
 use model::{Image, Scalar};
 
-/// A failure with the WIT error code it maps to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub code: Code,
-    pub message: String,
-}
-
-/// Mirror of `witk:types/errors.error-code`, so the logic compiles without bindings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
-    InvalidArgument,
-    InvalidData,
-    LimitExceeded,
-    Unsupported,
-}
-
-impl Failure {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Failure { code, message: message.into() }
-    }
-}
+pub use witk_guest::{Code, Failure};
 
 /// compare-images: any images, compared as float64 scalars (vector magnitudes).
 pub fn compare_images(test: Image, baselines: Vec<Image>, o: &Options) -> Result<Comparison, Failure> {
@@ -52,42 +32,19 @@ pub fn vector_magnitude(image: Image) -> Result<Scalar, Failure> {
 mod component {
     use super::compare::{Comparison, Metrics, Options, Uchar2d};
     use super::model::{self, Geometry, Pixels, Scalar};
-    use super::{Code, Failure};
 
     wit_bindgen::generate!({
         path: "../../wit/compare-images",
         world: "witk:compare-images/compare-images",
-        generate_all,
+        with: {
+            "witk:types/errors@0.1.0": witk_guest::wit::errors,
+            "witk:types/spatial@0.1.0": witk_guest::wit::spatial,
+        },
     });
 
     use exports::witk::compare_images::api::{self as api, Guest};
-    use witk::types::errors::{Error, ErrorCode};
-    use witk::types::spatial::{self as wit, Buffer, ComponentType, PixelType};
-
-    impl From<Failure> for Error {
-        fn from(f: Failure) -> Self {
-            let code = match f.code {
-                Code::InvalidArgument => ErrorCode::InvalidArgument,
-                Code::InvalidData => ErrorCode::InvalidData,
-                Code::LimitExceeded => ErrorCode::LimitExceeded,
-                Code::Unsupported => ErrorCode::Unsupported,
-            };
-            Error { code, message: f.message }
-        }
-    }
-
-    macro_rules! buffer_map {
-        ($($wit:ident => $model:ident),* $(,)?) => {
-            /// A move: the typed vectors are the same on both sides.
-            fn pixels_from(b: Buffer) -> Pixels {
-                match b { $(Buffer::$wit(v) => Pixels::$model(v)),* }
-            }
-        };
-    }
-    buffer_map!(
-        Int8 => I8, Uint8 => U8, Int16 => I16, Uint16 => U16, Int32 => I32, Uint32 => U32,
-        Int64 => I64, Uint64 => U64, Float32 => F32, Float64 => F64,
-    );
+    use witk_guest::wit::errors::Error;
+    use witk_guest::wit::spatial::{self as wit, Buffer, ComponentType, PixelType};
 
     fn to_model(what: String, i: wit::Image) -> model::Image {
         let whole = match &i.buffered_region {
@@ -100,7 +57,7 @@ mod component {
             components: i.image_type.components as usize,
             scalar: i.image_type.pixel_type == PixelType::Scalar,
             geometry: Geometry { origin: i.origin, spacing: i.spacing, direction: i.direction, size: i.size },
-            pixels: i.data.map(pixels_from),
+            pixels: i.data.map(Pixels::from),
             whole,
         }
     }

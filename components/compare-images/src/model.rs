@@ -42,16 +42,11 @@ pub trait Component: Copy {
     fn of(p: &Pixels) -> Option<&[Self]>;
 }
 
-macro_rules! pixels {
-    ($($ct:ident($t:ty) = $name:literal),* $(,)?) => {
-        /// Pixel storage, typed like the WIT `buffer` it moves out of without a copy.
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum Pixels {
-            $($ct(Vec<$t>),)*
-            F64(Vec<f64>),
-        }
+pub use witk_guest::Pixels;
 
-        $(impl Component for $t {
+macro_rules! component {
+    ($($ct:ident($t:ty)),* $(,)?) => {$(
+        impl Component for $t {
             #[inline]
             fn to_f64(self) -> f64 {
                 self as f64
@@ -62,73 +57,37 @@ macro_rules! pixels {
                     _ => None,
                 }
             }
-        })*
-
-        impl Component for f64 {
-            #[inline]
-            fn to_f64(self) -> f64 {
-                self
-            }
-            fn of(p: &Pixels) -> Option<&[Self]> {
-                match p {
-                    Pixels::F64(v) => Some(v),
-                    _ => None,
-                }
-            }
         }
+    )*};
+}
+component!(I8(i8), U8(u8), I16(i16), U16(u16), I32(i32), U32(u32), I64(i64), U64(u64), F32(f32));
 
-        impl Pixels {
-            /// Number of values (pixels x components).
-            pub fn len(&self) -> usize {
-                match self {
-                    $(Pixels::$ct(v) => v.len(),)*
-                    Pixels::F64(v) => v.len(),
-                }
-            }
-
-            pub fn is_empty(&self) -> bool {
-                self.len() == 0
-            }
-
-            /// The WIT name of the component type.
-            pub fn type_name(&self) -> &'static str {
-                match self {
-                    $(Pixels::$ct(_) => $name,)*
-                    Pixels::F64(_) => "float64",
-                }
-            }
-
-            /// float64 values: a move for float64, else one conversion per value.
-            pub fn into_f64(self) -> Vec<f64> {
-                match self {
-                    $(Pixels::$ct(v) => v.into_iter().map(Component::to_f64).collect(),)*
-                    Pixels::F64(v) => v,
-                }
-            }
-
-            /// The Euclidean norm of each run of `components` values, as float64 (ITK's
-            /// VariableLengthVector::GetNorm: the squares summed in order, then sqrt).
-            fn magnitudes(&self, components: usize) -> Vec<f64> {
-                match self {
-                    $(Pixels::$ct(v) => norms(v, components),)*
-                    Pixels::F64(v) => norms(v, components),
-                }
-            }
+impl Component for f64 {
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn of(p: &Pixels) -> Option<&[Self]> {
+        match p {
+            Pixels::F64(v) => Some(v),
+            _ => None,
         }
-    };
+    }
 }
 
-pixels!(
-    I8(i8) = "int8",
-    U8(u8) = "uint8",
-    I16(i16) = "int16",
-    U16(u16) = "uint16",
-    I32(i32) = "int32",
-    U32(u32) = "uint32",
-    I64(i64) = "int64",
-    U64(u64) = "uint64",
-    F32(f32) = "float32",
-);
+/// float64 values: a move for float64, else one conversion per value.
+pub fn into_f64(pixels: Pixels) -> Vec<f64> {
+    match pixels {
+        Pixels::F64(v) => v,
+        other => witk_guest::with_pixels!(other, v => v.into_iter().map(Component::to_f64).collect()),
+    }
+}
+
+/// The Euclidean norm of each run of `components` values, as float64 (ITK's
+/// VariableLengthVector::GetNorm: the squares summed in order, then sqrt).
+fn magnitudes(pixels: &Pixels, components: usize) -> Vec<f64> {
+    witk_guest::with_pixels!(pixels, v => norms(v, components))
+}
 
 fn norms<T: Component>(v: &[T], components: usize) -> Vec<f64> {
     v.chunks_exact(components)
@@ -229,12 +188,12 @@ impl Image {
                 "the image has no pixel data (was it read with information-only?)".into(),
             ));
         };
-        if data.len() as u64 != values {
+        if data.count() as u64 != values {
             return Err(self.fail(
                 Code::InvalidData,
                 format!(
                     "the pixel buffer holds {} values; size {:?} x {} components needs {values}",
-                    data.len(),
+                    data.count(),
                     g.size,
                     self.components
                 ),
@@ -249,8 +208,11 @@ impl Image {
     pub fn into_scalar(self) -> Result<Typed, Failure> {
         self.validate()?;
         let pixels = self.pixels.expect("validated");
-        let pixels =
-            if self.scalar && self.components == 1 { pixels } else { Pixels::F64(pixels.magnitudes(self.components)) };
+        let pixels = if self.scalar && self.components == 1 {
+            pixels
+        } else {
+            Pixels::F64(magnitudes(&pixels, self.components))
+        };
         Ok(Typed { geometry: self.geometry, pixels })
     }
 
@@ -258,7 +220,7 @@ impl Image {
     /// VectorMagnitudeImageFilter; absolute values for one component).
     pub fn into_magnitude(self) -> Result<Scalar, Failure> {
         self.validate()?;
-        let pixels = self.pixels.as_ref().expect("validated").magnitudes(self.components);
+        let pixels = magnitudes(self.pixels.as_ref().expect("validated"), self.components);
         Ok(Scalar { geometry: self.geometry, pixels })
     }
 
@@ -275,7 +237,7 @@ impl Image {
                      pixel (compare-images converts any image)",
                     self.what,
                     self.components,
-                    other.type_name()
+                    other.ctype().name()
                 ),
             )),
             None => unreachable!("validated"),

@@ -221,7 +221,7 @@ fn every_component_type_compares_as_float64() {
         Pixels::F64(vec![-3.0, 4.0]),
     ];
     for p in all {
-        let name = p.type_name();
+        let name = p.ctype().name();
         // Against a float64 baseline (mixed types) and against one of the same type.
         let c = compare_images(image(&[2], p.clone(), 1), vec![f64s(&[2], vec![0.0, 0.0])], &opts()).unwrap();
         assert_eq!(c.metrics.total_difference, 7.0, "{name}");

@@ -6,53 +6,22 @@
 pub mod codec;
 pub mod data_url;
 
-/// A failure with the WIT error code it maps to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub code: Code,
-    pub message: String,
-}
-
-/// Mirror of `witk:types/errors.error-code`, kept free of generated types so the
-/// logic modules compile without the bindings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
-    InvalidArgument,
-    InvalidData,
-    LimitExceeded,
-    Unsupported,
-}
-
-impl Failure {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Failure { code, message: message.into() }
-    }
-}
+pub use witk_guest::{Code, Failure};
 
 #[cfg(target_arch = "wasm32")]
 mod component {
-    use super::{codec, data_url, Code, Failure};
+    use super::{codec, data_url};
 
     wit_bindgen::generate!({
         path: "../../wit/compress-stringify",
         world: "witk:compress-stringify/compress-stringify",
-        generate_all,
+        with: {
+            "witk:types/errors@0.1.0": witk_guest::wit::errors,
+        },
     });
 
     use exports::witk::compress_stringify::api::Guest;
-    use witk::types::errors::{Error, ErrorCode};
-
-    impl From<Failure> for Error {
-        fn from(f: Failure) -> Self {
-            let code = match f.code {
-                Code::InvalidArgument => ErrorCode::InvalidArgument,
-                Code::InvalidData => ErrorCode::InvalidData,
-                Code::LimitExceeded => ErrorCode::LimitExceeded,
-                Code::Unsupported => ErrorCode::Unsupported,
-            };
-            Error { code, message: f.message }
-        }
-    }
+    use witk_guest::wit::errors::Error;
 
     struct Pipeline;
 

@@ -10,29 +10,9 @@ pub mod plan;
 pub mod sample;
 
 pub use plan::{Grid, Method, Region};
-pub use sample::Pixels;
+pub use witk_guest::Pixels;
 
-/// A failure with the WIT error code it maps to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub code: Code,
-    pub message: String,
-}
-
-/// Mirror of `witk:types/errors.error-code`, so the logic compiles without bindings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
-    InvalidArgument,
-    InvalidData,
-    LimitExceeded,
-    Unsupported,
-}
-
-impl Failure {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Failure { code, message: message.into() }
-    }
-}
+pub use witk_guest::{Code, Failure};
 
 /// An input image as the filters see it.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +46,7 @@ pub fn downsample(
     let grid = input.grid;
     let whole = Region::whole(&grid.size);
     let buffered = input.buffered.unwrap_or(&whole);
-    plan::check_image(grid, input.components, buffered, input.pixels.map(Pixels::len))?;
+    plan::check_image(grid, input.components, buffered, input.pixels.map(Pixels::count))?;
     if method == Method::Label && input.components != 1 {
         return Err(Failure::new(
             Code::Unsupported,
@@ -113,40 +93,20 @@ pub fn gaussian_kernel_radius(
 #[cfg(target_arch = "wasm32")]
 mod component {
     use super::{Code, Failure, Grid, Input, Method, Pixels, Region};
+    use witk_guest::Ctype;
 
     wit_bindgen::generate!({
         path: "../../wit/downsample",
         world: "witk:downsample/downsample",
-        generate_all,
+        with: {
+            "witk:types/errors@0.1.0": witk_guest::wit::errors,
+            "witk:types/spatial@0.1.0": witk_guest::wit::spatial,
+        },
     });
 
     use exports::witk::downsample::api::Guest;
-    use witk::types::errors::{Error, ErrorCode};
-    use witk::types::spatial::{Buffer, ComponentType, Image, ImageRegion};
-
-    impl From<Failure> for Error {
-        fn from(f: Failure) -> Self {
-            let code = match f.code {
-                Code::InvalidArgument => ErrorCode::InvalidArgument,
-                Code::InvalidData => ErrorCode::InvalidData,
-                Code::LimitExceeded => ErrorCode::LimitExceeded,
-                Code::Unsupported => ErrorCode::Unsupported,
-            };
-            Error { code, message: f.message }
-        }
-    }
-
-    macro_rules! buffer_map {
-        ($($wit:ident <=> $model:ident),* $(,)?) => {
-            /// A move: the typed vectors are the same on both sides.
-            fn pixels_from(b: Buffer) -> Pixels { match b { $(Buffer::$wit(v) => Pixels::$model(v)),* } }
-            fn pixels_to(p: Pixels) -> Buffer { match p { $(Pixels::$model(v) => Buffer::$wit(v)),* } }
-        };
-    }
-    buffer_map!(
-        Int8 <=> I8, Uint8 <=> U8, Int16 <=> I16, Uint16 <=> U16, Int32 <=> I32, Uint32 <=> U32,
-        Int64 <=> I64, Uint64 <=> U64, Float32 <=> F32, Float64 <=> F64,
-    );
+    use witk_guest::wit::errors::Error;
+    use witk_guest::wit::spatial::{Buffer, Image, ImageRegion};
 
     /// Run `method` on a WIT image, returning the WIT image of the result: the input's
     /// type, name, direction and metadata with the output's grid and pixels.
@@ -173,13 +133,13 @@ mod component {
             direction: std::mem::take(&mut input.direction),
         };
         let buffered = input.buffered_region.take().map(|r| Region { index: r.index, size: r.size });
-        let pixels = input.data.take().map(pixels_from);
+        let pixels = input.data.take().map(Pixels::from);
         if let Some(p) = &pixels {
-            let declared = ctype_name(input.image_type.component_type);
-            if declared != p.type_name() {
+            let declared = Ctype::from(input.image_type.component_type);
+            if declared != p.ctype() {
                 return Err(Failure::new(
                     Code::InvalidData,
-                    format!("image-type says {declared} components but the buffer holds {}", p.type_name()),
+                    format!("image-type says {} components but the buffer holds {}", declared.name(), p.ctype().name()),
                 )
                 .into());
             }
@@ -196,24 +156,9 @@ mod component {
             direction: output.grid.direction,
             size: output.grid.size,
             metadata: input.metadata,
-            data: output.pixels.map(pixels_to),
+            data: output.pixels.map(Buffer::from),
             buffered_region: Some(ImageRegion { index: output.region.index, size: output.region.size }),
         })
-    }
-
-    fn ctype_name(c: ComponentType) -> &'static str {
-        match c {
-            ComponentType::Int8 => "int8",
-            ComponentType::Uint8 => "uint8",
-            ComponentType::Int16 => "int16",
-            ComponentType::Uint16 => "uint16",
-            ComponentType::Int32 => "int32",
-            ComponentType::Uint32 => "uint32",
-            ComponentType::Int64 => "int64",
-            ComponentType::Uint64 => "uint64",
-            ComponentType::Float32 => "float32",
-            ComponentType::Float64 => "float64",
-        }
     }
 
     fn region(index: Vec<u64>, size: Vec<u64>) -> Option<Region> {

@@ -1,4 +1,5 @@
-//! Pixel component types: the typed buffers the filters run on, and the casts ITK uses.
+//! Pixel component types: the casts ITK uses, and running generic filters on the typed
+//! [`Pixels`](crate::Pixels) (shared with the other guests, see `witk-guest`).
 
 /// A pixel component type. Filters compute in `f64` (ITK's real type for every component
 /// type) and store with [`Sample::cast`] or [`Sample::round`].
@@ -69,27 +70,12 @@ macro_rules! float_sample {
 }
 float_sample!(f32, f64);
 
-/// Pixel components of one image, interleaved, x fastest (the WIT `buffer` variants).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pixels {
-    I8(Vec<i8>),
-    U8(Vec<u8>),
-    I16(Vec<i16>),
-    U16(Vec<u16>),
-    I32(Vec<i32>),
-    U32(Vec<u32>),
-    I64(Vec<i64>),
-    U64(Vec<u64>),
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-}
-
-/// Run a generic expression on the typed vector inside a [`Pixels`], rewrapping a `Vec`
-/// result in the same variant: `map_pixels!(pixels, v => filter(v))`.
+/// Run a generic expression on the typed vector inside a [`Pixels`](crate::Pixels), rewrapping
+/// a `Vec` result in the same variant: `map_pixels!(pixels, v => filter(v))`.
 #[macro_export]
 macro_rules! map_pixels {
     ($pixels:expr, $v:ident => $body:expr) => {{
-        use $crate::sample::Pixels as P;
+        use $crate::Pixels as P;
         match $pixels {
             P::I8($v) => P::I8($body?),
             P::U8($v) => P::U8($body?),
@@ -103,42 +89,4 @@ macro_rules! map_pixels {
             P::F64($v) => P::F64($body?),
         }
     }};
-}
-
-impl Pixels {
-    /// Number of components stored.
-    pub fn len(&self) -> usize {
-        match self {
-            Pixels::I8(v) => v.len(),
-            Pixels::U8(v) => v.len(),
-            Pixels::I16(v) => v.len(),
-            Pixels::U16(v) => v.len(),
-            Pixels::I32(v) => v.len(),
-            Pixels::U32(v) => v.len(),
-            Pixels::I64(v) => v.len(),
-            Pixels::U64(v) => v.len(),
-            Pixels::F32(v) => v.len(),
-            Pixels::F64(v) => v.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The component type's WIT name.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Pixels::I8(_) => "int8",
-            Pixels::U8(_) => "uint8",
-            Pixels::I16(_) => "int16",
-            Pixels::U16(_) => "uint16",
-            Pixels::I32(_) => "int32",
-            Pixels::U32(_) => "uint32",
-            Pixels::I64(_) => "int64",
-            Pixels::U64(_) => "uint64",
-            Pixels::F32(_) => "float32",
-            Pixels::F64(_) => "float64",
-        }
-    }
 }

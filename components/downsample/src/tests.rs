@@ -29,7 +29,7 @@ fn f64s(p: &Option<Pixels>) -> Vec<f64> {
         Pixels::U8(v) => v.iter().map(|&x| x as f64).collect(),
         Pixels::I16(v) => v.iter().map(|&x| x as f64).collect(),
         Pixels::U16(v) => v.iter().map(|&x| x as f64).collect(),
-        other => panic!("unexpected {}", other.type_name()),
+        other => panic!("unexpected {}", other.ctype().name()),
     }
 }
 
@@ -340,8 +340,8 @@ fn every_component_type_and_dimension() {
             for method in [Method::Gaussian, Method::BinShrink, Method::Label] {
                 let out = run(method, &g, px, &shrink, None);
                 let expect = size.iter().map(|s| s / 2).product::<u64>() as usize;
-                assert_eq!(out.pixels.as_ref().unwrap().len(), expect, "{d}-D {}", px.type_name());
-                assert_eq!(out.pixels.as_ref().unwrap().type_name(), px.type_name());
+                assert_eq!(out.pixels.as_ref().unwrap().count(), expect, "{d}-D {}", px.ctype().name());
+                assert_eq!(out.pixels.as_ref().unwrap().ctype(), px.ctype());
             }
         }
     }

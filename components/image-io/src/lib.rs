@@ -6,27 +6,7 @@ pub mod codec;
 pub mod formats;
 pub mod model;
 
-/// A failure with the WIT error code it maps to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub code: Code,
-    pub message: String,
-}
-
-/// Mirror of `witk:types/errors.error-code`, so the logic compiles without bindings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
-    InvalidArgument,
-    InvalidData,
-    LimitExceeded,
-    Unsupported,
-}
-
-impl Failure {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Failure { code, message: message.into() }
-    }
-}
+pub use witk_guest::{Code, Failure};
 
 /// Read `name` (with its companion file, if any) into the model, cast as asked.
 pub fn read(
@@ -49,87 +29,21 @@ pub fn read(
 
 #[cfg(target_arch = "wasm32")]
 mod component {
+    use super::model::{Ctype, Pixel, Pixels};
     use super::{formats, model, Code, Failure};
 
     wit_bindgen::generate!({
         path: "../../wit/image-io",
         world: "witk:image-io/image-io",
-        generate_all,
+        with: {
+            "witk:types/errors@0.1.0": witk_guest::wit::errors,
+            "witk:types/spatial@0.1.0": witk_guest::wit::spatial,
+        },
     });
 
     use exports::witk::image_io::api::Guest;
-    use witk::types::errors::{Error, ErrorCode};
-    use witk::types::spatial::{self as wit, BinaryFile, Buffer, ComponentType, PixelType};
-
-    impl From<Failure> for Error {
-        fn from(f: Failure) -> Self {
-            let code = match f.code {
-                Code::InvalidArgument => ErrorCode::InvalidArgument,
-                Code::InvalidData => ErrorCode::InvalidData,
-                Code::LimitExceeded => ErrorCode::LimitExceeded,
-                Code::Unsupported => ErrorCode::Unsupported,
-            };
-            Error { code, message: f.message }
-        }
-    }
-
-    fn ctype_from(c: ComponentType) -> model::Ctype {
-        use model::Ctype as C;
-        match c {
-            ComponentType::Int8 => C::I8,
-            ComponentType::Uint8 => C::U8,
-            ComponentType::Int16 => C::I16,
-            ComponentType::Uint16 => C::U16,
-            ComponentType::Int32 => C::I32,
-            ComponentType::Uint32 => C::U32,
-            ComponentType::Int64 => C::I64,
-            ComponentType::Uint64 => C::U64,
-            ComponentType::Float32 => C::F32,
-            ComponentType::Float64 => C::F64,
-        }
-    }
-
-    fn ctype_to(c: model::Ctype) -> ComponentType {
-        use model::Ctype as C;
-        match c {
-            C::I8 => ComponentType::Int8,
-            C::U8 => ComponentType::Uint8,
-            C::I16 => ComponentType::Int16,
-            C::U16 => ComponentType::Uint16,
-            C::I32 => ComponentType::Int32,
-            C::U32 => ComponentType::Uint32,
-            C::I64 => ComponentType::Int64,
-            C::U64 => ComponentType::Uint64,
-            C::F32 => ComponentType::Float32,
-            C::F64 => ComponentType::Float64,
-        }
-    }
-
-    macro_rules! pixel_map {
-        ($($wit:ident <=> $model:ident),* $(,)?) => {
-            fn pixel_from(p: PixelType) -> model::Pixel { match p { $(PixelType::$wit => model::Pixel::$model),* } }
-            fn pixel_to(p: model::Pixel) -> PixelType { match p { $(model::Pixel::$model => PixelType::$wit),* } }
-        };
-    }
-    pixel_map!(
-        Unknown <=> Unknown, Scalar <=> Scalar, Rgb <=> Rgb, Rgba <=> Rgba, Offset <=> Offset, Vector <=> Vector,
-        Point <=> Point, CovariantVector <=> CovariantVector,
-        SymmetricSecondRankTensor <=> SymmetricSecondRankTensor, DiffusionTensor3D <=> DiffusionTensor3D,
-        Complex <=> Complex, FixedArray <=> FixedArray, Array <=> Array, Matrix <=> Matrix,
-        VariableLengthVector <=> VariableLengthVector, VariableSizeMatrix <=> VariableSizeMatrix,
-    );
-
-    macro_rules! buffer_map {
-        ($($wit:ident <=> $model:ident),* $(,)?) => {
-            /// A move: the typed vectors are the same on both sides.
-            fn pixels_from(b: Buffer) -> model::Pixels { match b { $(Buffer::$wit(v) => model::Pixels::$model(v)),* } }
-            fn pixels_to(p: model::Pixels) -> Buffer { match p { $(model::Pixels::$model(v) => Buffer::$wit(v)),* } }
-        };
-    }
-    buffer_map!(
-        Int8 <=> I8, Uint8 <=> U8, Int16 <=> I16, Uint16 <=> U16, Int32 <=> I32, Uint32 <=> U32,
-        Int64 <=> I64, Uint64 <=> U64, Float32 <=> F32, Float64 <=> F64,
-    );
+    use witk_guest::wit::errors::Error;
+    use witk_guest::wit::spatial::{self as wit, BinaryFile, Buffer, ComponentType, PixelType};
 
     fn to_model(i: wit::Image) -> Result<model::Image, Failure> {
         if i.image_type.dimension as usize != i.size.len() {
@@ -139,8 +53,8 @@ mod component {
             ));
         }
         let image = model::Image {
-            ctype: ctype_from(i.image_type.component_type),
-            pixel: pixel_from(i.image_type.pixel_type),
+            ctype: i.image_type.component_type.into(),
+            pixel: i.image_type.pixel_type.into(),
             components: i.image_type.components as usize,
             name: i.name,
             origin: i.origin,
@@ -148,7 +62,7 @@ mod component {
             direction: i.direction,
             size: i.size,
             metadata: i.metadata,
-            data: i.data.map(pixels_from),
+            data: i.data.map(Pixels::from),
         };
         image.validate()?;
         Ok(image)
@@ -159,8 +73,8 @@ mod component {
         wit::Image {
             image_type: wit::ImageType {
                 dimension: d as u32,
-                component_type: ctype_to(m.ctype),
-                pixel_type: pixel_to(m.pixel),
+                component_type: m.ctype.into(),
+                pixel_type: m.pixel.into(),
                 components: m.components as u32,
             },
             name: m.name,
@@ -170,7 +84,7 @@ mod component {
             buffered_region: Some(wit::ImageRegion { index: vec![0; d], size: m.size.clone() }),
             size: m.size,
             metadata: m.metadata,
-            data: m.data.map(pixels_to),
+            data: m.data.map(Buffer::from),
         }
     }
 
@@ -229,8 +143,8 @@ mod component {
                 &serialized_image.data,
                 companions.first().map(|f| f.data.as_slice()),
                 information_only,
-                pixel_type.map(pixel_from),
-                component_type.map(ctype_from),
+                pixel_type.map(Pixel::from),
+                component_type.map(Ctype::from),
             )?;
             Ok(to_wit(image))
         }
