@@ -46,3 +46,19 @@ printf '  NRRD -> NIfTI (.nii.gz, %d bytes) -> MetaImage (.mha, zlib, %d bytes) 
 $witk image-io convert "$sample" "$work/a.witk"
 $witk image-io convert "$work/back.nrrd" "$work/b.witk"
 cmp -s "$work/a.witk" "$work/b.witk" && echo "  pixels, type and geometry after the round trip: identical"
+
+echo
+echo "witk demo: downsample and compare-images on the same volume"
+$witk downsample --shrink-factors 2 "$sample" "$work/half.nrrd"
+$witk downsample-bin-shrink --shrink-factors 2 "$sample" "$work/binned.nrrd"
+$witk downsample-label-image --shrink-factors 2 "$sample" "$work/labels.nrrd"
+printf '  Gaussian, bin-shrink and label downsampling by 2: %s\n' \
+  "$($witk image-io info "$work/half.nrrd" | tr -d '\n ' | sed 's/.*"spacing":\(\[[^]]*\]\).*"size":\(\[[^]]*\]\).*/spacing \1, size \2/')"
+$witk image-io convert "$work/half.nrrd" "$work/half.nii.gz"
+$witk compare-images "$work/half.nii.gz" "$work/half.nrrd" >/dev/null \
+  && echo "  compare-images: the NIfTI copy of the result equals it (exit 0)"
+if ! $witk compare-images "$work/binned.nrrd" "$work/half.nrrd" > "$work/metrics.json"; then
+  printf '  compare-images: bin-shrink vs Gaussian differ in %s pixels, at most %s (exit 1)\n' \
+    "$(sed -n 's/.*"numberOfPixelsWithDifferences": \([0-9]*\).*/\1/p' "$work/metrics.json")" \
+    "$(sed -n 's/.*"maximumDifference": \([0-9.e+-]*\).*/\1/p' "$work/metrics.json")"
+fi
