@@ -387,29 +387,8 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
             positional.push(arg);
         }
     }
-    let write = |files: &str| {
-        let path = out_path.as_deref().expect("functions returning files name them with a serialized-* string");
-        format!("    witk.pyodide.write_binary_files({path}, {files})\n")
-    };
-    let post = match result_ty(f) {
-        Ty::Tuple(items) => {
-            let names: Vec<String> = (0..items.len())
-                .map(|i| if is_file_list(&items[i]) { "files".into() } else { format!("r{i}") })
-                .collect();
-            let mut post = format!("    {} = witk.pyodide.items(result)\n", names.join(", "));
-            let mut shown = Vec::new();
-            for (t, n) in items.iter().zip(&names) {
-                if is_file_list(t) {
-                    post += &write(n);
-                } else {
-                    shown.push(from_js(pkg, t, n));
-                }
-            }
-            post + &format!("    return {}\n", shown.join(", "))
-        }
-        t if is_file_list(t) => write("result"),
-        t => format!("    return {}\n", from_js(pkg, t, "result")),
-    };
+    let post =
+        after_call(f, out_path.as_deref(), "witk.pyodide", "witk.pyodide.items(result)", |t, n| from_js(pkg, t, n));
     let positional = match positional.as_slice() {
         [] => "[]".to_string(),
         [one] => format!("[{one}]"),
@@ -523,29 +502,7 @@ fn implementation(f: &Function) -> String {
         };
         let _ = writeln!(args, "        {arg},");
     }
-    let write = |files: &str| {
-        let path = out_path.as_deref().expect("functions returning files name them with a serialized-* string");
-        format!("    witk.convert.write_binary_files({path}, {files})\n")
-    };
-    let post = match result_ty(f) {
-        Ty::Tuple(items) => {
-            let names: Vec<String> = (0..items.len())
-                .map(|i| if is_file_list(&items[i]) { "files".into() } else { format!("r{i}") })
-                .collect();
-            let mut post = format!("    {} = result\n", names.join(", "));
-            let mut shown = Vec::new();
-            for (t, n) in items.iter().zip(&names) {
-                if is_file_list(t) {
-                    post += &write(n);
-                } else {
-                    shown.push(from_native(t, n));
-                }
-            }
-            post + &format!("    return {}\n", shown.join(", "))
-        }
-        t if is_file_list(t) => write("result"),
-        t => format!("    return {}\n", from_native(t, "result")),
-    };
+    let post = after_call(f, out_path.as_deref(), "witk.convert", "result", from_native);
     let call = format!("pipeline().call(\n        \"{}\",\n{args}    )", f.name);
     let body = if pre.is_empty() && post == "    return result\n" {
         format!("    return {call}\n")
@@ -562,6 +519,41 @@ fn implementation(f: &Function) -> String {
     let header = imports(&text, &[]);
     let sep = if header.is_empty() { "" } else { "\n" };
     format!("{HEADER}{header}{sep}from ._component import pipeline\n\n\n{text}")
+}
+
+/// The statements after a call's `result = ...`: write the files it returns (with
+/// `files_module.write_binary_files`), convert the other results with `convert`, return
+/// them. `unpack` is the expression that gives a tuple result's items.
+fn after_call(
+    f: &Function,
+    out_path: Option<&str>,
+    files_module: &str,
+    unpack: &str,
+    convert: impl Fn(&Ty, &str) -> String,
+) -> String {
+    let write = |files: &str| {
+        let path = out_path.expect("functions returning files name them with a serialized-* string");
+        format!("    {files_module}.write_binary_files({path}, {files})\n")
+    };
+    match result_ty(f) {
+        Ty::Tuple(items) => {
+            let names: Vec<String> = (0..items.len())
+                .map(|i| if is_file_list(&items[i]) { "files".into() } else { format!("r{i}") })
+                .collect();
+            let mut post = format!("    {} = {unpack}\n", names.join(", "));
+            let mut shown = Vec::new();
+            for (t, n) in items.iter().zip(&names) {
+                if is_file_list(t) {
+                    post += &write(n);
+                } else {
+                    shown.push(convert(t, n));
+                }
+            }
+            post + &format!("    return {}\n", shown.join(", "))
+        }
+        t if is_file_list(t) => write("result"),
+        t => format!("    return {}\n", convert(t, "result")),
+    }
 }
 
 fn params(f: &Function) -> String {
