@@ -31,10 +31,6 @@ impl Geometry {
     }
 }
 
-pub fn identity(d: usize) -> Vec<f64> {
-    (0..d * d).map(|i| if i % (d + 1) == 0 { 1.0 } else { 0.0 }).collect()
-}
-
 /// A pixel component type: read as float64 (`as f64`: 64-bit integers round to the
 /// nearest float64, as NumPy's `astype` does), and found in its `Pixels` case.
 pub trait Component: Copy {
@@ -42,7 +38,7 @@ pub trait Component: Copy {
     fn of(p: &Pixels) -> Option<&[Self]>;
 }
 
-pub use witk_guest::Pixels;
+pub use witk_guest::{identity, Pixels};
 
 macro_rules! component {
     ($($ct:ident($t:ty)),* $(,)?) => {$(

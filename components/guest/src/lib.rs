@@ -13,6 +13,11 @@ pub mod wit;
 
 pub use pixels::{Ctype, Pixel, Pixels};
 
+/// The `d` x `d` identity direction matrix, row-major.
+pub fn identity(d: usize) -> Vec<f64> {
+    (0..d * d).map(|i| if i / d == i % d { 1.0 } else { 0.0 }).collect()
+}
+
 /// A failure with the WIT error code it maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {

@@ -2,7 +2,7 @@
 //! spatial metadata. Converted to and from the WIT `image` at the boundary only.
 
 use crate::{Code, Failure};
-pub use witk_guest::{Ctype, Pixel, Pixels};
+pub use witk_guest::{identity, Ctype, Pixel, Pixels};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Image {
@@ -105,10 +105,6 @@ impl Image {
         }
         Ok(())
     }
-}
-
-pub fn identity(d: usize) -> Vec<f64> {
-    (0..d * d).map(|i| if i / d == i % d { 1.0 } else { 0.0 }).collect()
 }
 
 fn too_big(size: &[u64]) -> Failure {
