@@ -47,7 +47,7 @@ def enum_to_wit(value: Any) -> str | None:
 BinaryFileArg = tuple[str, Union[bytes, str]]
 
 # Enough of a file for companion-files to parse any header witk reads.
-_HEADER_BYTES = 1 << 20
+HEADER_BYTES = 1 << 20
 
 
 def read_binary_file(path: str | os.PathLike[str]) -> BinaryFileArg:
@@ -60,22 +60,27 @@ def read_binary_file(path: str | os.PathLike[str]) -> BinaryFileArg:
 
 def read_companions(pipeline: Any, main: BinaryFileArg, path: str | os.PathLike[str]) -> list[BinaryFileArg]:
     """The companion files that ``main`` (read from ``path``) names, relative to it."""
-    folder = os.path.dirname(os.fspath(path))
     with open(path, "rb") as f:
-        head = f.read(_HEADER_BYTES)
+        head = f.read(HEADER_BYTES)
     try:
         names = pipeline.call("companion-files", (main[0], head))
     except PipelineError:
-        if len(head) < _HEADER_BYTES:
+        if len(head) < HEADER_BYTES:
             raise
         names = pipeline.call("companion-files", main)  # a header longer than the prefix
-    files = []
+    return [read_binary_file(target) for target in companion_paths(path, names)]
+
+
+def companion_paths(path: str | os.PathLike[str], names: Any) -> list[str]:
+    """Where the companion files ``names`` (relative to ``path``) are; each must exist."""
+    folder = os.path.dirname(os.fspath(path))
+    targets = []
     for name in names:
         target = os.path.join(folder, name)
         if not os.path.isfile(target):
             raise FileNotFoundError(f"{os.fspath(path)} needs {name}, which is not at {target}")
-        files.append(read_binary_file(target))
-    return files
+        targets.append(target)
+    return targets
 
 
 def write_binary_files(path: str | os.PathLike[str], files: list[tuple[str, bytes]]) -> None:

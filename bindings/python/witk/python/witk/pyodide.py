@@ -40,6 +40,7 @@ from pyodide.ffi import JsBuffer, JsException, JsMap, JsProxy, jsnull, to_js  # 
 
 from .arrays import BUFFER_FORMATS, numpy_if_installed, pixel_bytes, pixels_from_bytes
 from .component_types import component_type, pixel_type
+from .convert import HEADER_BYTES, companion_paths
 from .errors import BY_CODE, LoadError, PipelineError
 from .spatial import Image, ImageRegion, ImageType, coerce
 
@@ -362,9 +363,6 @@ def numbers(values: Any) -> list[Any] | None:
 # Files in Pyodide's file system.
 # ---------------------------------------------------------------------------------------
 
-# Enough of a file for companion-files to parse any header witk reads.
-_HEADER_BYTES = 1 << 20
-
 
 def read_binary_file(path: str | os.PathLike[str]) -> Any:
     """An input file as the npm package's ``{path, data}``: its name and its bytes, read
@@ -380,21 +378,14 @@ async def read_companions(package: NpmPackage, main: Any, path: str | os.PathLik
     """The companion files that ``main`` (read from ``path``) names, read beside it.
     ``companionFiles`` is given the first MiB (headers name companions, pixels do not), then
     the whole file if that was too little, as :func:`witk.convert.read_companions` does."""
-    folder = os.path.dirname(os.fspath(path))
-    head = main.data.subarray(0, _HEADER_BYTES)
+    head = main.data.subarray(0, HEADER_BYTES)
     try:
         names = await package.call("companionFiles", [_to_js({"path": main.path, "data": head})], {})
     except PipelineError:
-        if main.data.length <= _HEADER_BYTES:
+        if main.data.length <= HEADER_BYTES:
             raise
         names = await package.call("companionFiles", [main], {})  # a header longer than the prefix
-    found = []
-    for name in value_from_js(names):
-        target = os.path.join(folder, name)
-        if not os.path.isfile(target):
-            raise FileNotFoundError(f"{os.fspath(path)} needs {name}, which is not at {target}")
-        found.append(read_binary_file(target))
-    return found
+    return [read_binary_file(target) for target in companion_paths(path, value_from_js(names))]
 
 
 def write_binary_files(path: str | os.PathLike[str], output: Any) -> None:
