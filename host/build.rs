@@ -1,29 +1,42 @@
-//! Embeds the release builds of the guest components when they exist, so the `witk`
-//! binary and library are self-contained. Build them first with
-//! `scripts/build-components.sh`; without them the crate still builds and every
-//! built-in pipeline reports how to build its component.
+//! Generates the typed pipeline modules from `wit/` and joins each with its folder under
+//! `components/` (see witk-codegen's `host` module): every pipeline package found in
+//! `wit/` becomes `witk::pipelines::<name>`, so adding a pipeline edits nothing here.
+//!
+//! Release builds of the components are embedded when they exist, so the `witk` binary
+//! and library are self-contained: build them first with `scripts/build-components.sh`;
+//! without them the crate still builds and each pipeline reports how to build it.
 
 use std::path::PathBuf;
-
-/// Pipelines whose components `scripts/build-components.sh` writes as `<name>.wasm`.
-const COMPONENTS: &[&str] = &["compare-images", "compress-stringify", "downsample", "image-io"];
+use witk_codegen::host::{self, Parts};
 
 fn main() {
-    for name in COMPONENTS {
-        println!("cargo::rustc-check-cfg=cfg(witk_embed_{})", name.replace('-', "_"));
-    }
-    println!("cargo::rerun-if-env-changed=WITK_COMPONENTS_DIR");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let dir = std::env::var_os("WITK_COMPONENTS_DIR")
+    let root = manifest.parent().unwrap().to_path_buf();
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let wasm_dir = std::env::var_os("WITK_COMPONENTS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../components/target/witk"));
-    for name in COMPONENTS {
-        let path = dir.join(format!("{name}.wasm"));
-        println!("cargo::rerun-if-changed={}", path.display());
-        if path.is_file() {
-            let key = name.replace('-', "_");
-            println!("cargo::rustc-cfg=witk_embed_{key}");
-            println!("cargo::rustc-env=WITK_WASM_{}={}", key.to_uppercase(), path.display());
-        }
+        .unwrap_or_else(|| root.join("components/target/witk"));
+    println!("cargo::rerun-if-env-changed=WITK_COMPONENTS_DIR");
+    // New or removed pipelines change these folders' listings.
+    for dir in [root.join("wit"), root.join("components"), wasm_dir.clone()] {
+        println!("cargo::rerun-if-changed={}", dir.display());
     }
+
+    let packages = witk_codegen::packages(&root.join("wit")).unwrap_or_else(|e| panic!("witk-codegen: {e}"));
+    let mut parts = Vec::new();
+    let mut files = witk_codegen::Output::default();
+    for p in &packages {
+        println!("cargo::rerun-if-changed={}", p.dir.display());
+        let found = Parts::find(&root.join("components"), &wasm_dir, &p.name);
+        for path in [&found.module, &found.cli, &found.wasm].into_iter().flatten() {
+            println!("cargo::rerun-if-changed={}", path.display());
+        }
+        if let Some(dir) = found.module.as_ref().and_then(|m| m.parent()) {
+            println!("cargo::rerun-if-changed={}", dir.display());
+        }
+        files.add(format!("pipelines/{}.rs", p.snake()), host::generate(p));
+        parts.push(found);
+    }
+    files.add("pipelines.rs".into(), host::registry(&packages, &parts));
+    files.write(&out).unwrap_or_else(|e| panic!("writing generated code: {e}"));
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Build every Python wheel into dist/python/: the `witk` core (maturin, abi3 native
-# extension over the host crate) and the generated per-pipeline packages, with each
-# component copied into its -wasi package and its npm package (wrapper, witk's JS runtime,
-# jco output) into its -emscripten package; and the pure-Python `witk` for Pyodide into
-# dist/pyodide/.
+# extension over the host crate) and the per-pipeline packages that scripts/build-js.sh
+# generated into build/python/, with each component copied into its -wasi package and its
+# npm package (wrapper, witk's JS runtime, jco output) into its -emscripten package; and
+# the pure-Python `witk` for Pyodide into dist/pyodide/.
 # Needs scripts/build-components.sh and scripts/build-js.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +11,7 @@ out=dist/python
 rm -rf "$out" dist/pyodide && mkdir -p "$out" dist/pyodide
 py=.venv/bin/python
 
-cargo run -q --release --locked -p witk-codegen -- --check
-
-for pkg in bindings/python/packages/*-wasi; do
+for pkg in build/python/*-wasi; do
   name=$(basename "$pkg"); name=${name#witk-}; name=${name%-wasi}
   module=$(ls -d "$pkg"/witk_*_wasi)
   mkdir -p "$module/wasm_modules"
@@ -23,10 +21,10 @@ done
 # An -emscripten package runs the pipeline's npm package in Pyodide (witk.pyodide imports
 # it from js/): its modules (index.js, component.js, worker.js, witk-runtime.js) and jco's
 # output, laid out as in the npm package.
-for pkg in bindings/python/packages/*-emscripten; do
+for pkg in build/python/*-emscripten; do
   name=$(basename "$pkg"); name=${name#witk-}; name=${name%-emscripten}
   module=$(ls -d "$pkg"/witk_*_emscripten)
-  npm=bindings/js/packages/$name
+  npm=build/npm/$name
   if [ ! -f "$npm/jco/$name.js" ]; then
     echo "build-python.sh: $npm/jco is missing: run scripts/build-js.sh first" >&2
     exit 1
@@ -37,7 +35,7 @@ for pkg in bindings/python/packages/*-emscripten; do
 done
 
 .venv/bin/maturin build --release --locked --quiet -m bindings/python/witk/Cargo.toml -o "$out"
-for pkg in bindings/python/packages/*; do
+for pkg in build/python/*; do
   $py -m pip wheel --quiet --no-deps --no-build-isolation --no-index -w "$out" "$pkg"
 done
 $py -m pip wheel --quiet --no-deps --no-build-isolation --no-index -w dist/pyodide bindings/python/witk/pure

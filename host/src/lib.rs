@@ -18,6 +18,7 @@
 
 pub mod builtin;
 pub mod cache;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod files;
@@ -29,6 +30,21 @@ pub use config::{Limits, PoolConfig, PreopenedDir, RuntimeConfig, WasiGrants};
 pub use error::{Error, ErrorCode, Result};
 pub use overrides::Overrides;
 pub use runtime::{CallState, InstancePool, Loaded, Runtime};
+
+/// A typed pipeline API: every `witk::pipelines::<name>::<Name>` implements it.
+pub trait Pipeline: Sized {
+    /// The WIT package (`compress-stringify`).
+    const PACKAGE: &'static str;
+
+    /// Use an already loaded component (for example another build, from a file).
+    fn from_loaded(runtime: &Runtime, loaded: &Loaded) -> Result<Self>;
+
+    /// Use the component embedded in this build.
+    fn builtin(runtime: &Runtime) -> Result<Self> {
+        let loaded = runtime.load_bytes(Self::PACKAGE, builtin::wasm(Self::PACKAGE)?)?;
+        Self::from_loaded(runtime, &loaded)
+    }
+}
 
 /// The README's Rust example runs as a doc test.
 #[doc = include_str!("../../README.md")]

@@ -1,45 +1,87 @@
 //! Native implementations that replace component functions.
 //!
-//! An accelerator (a native library, a GPU kernel) registers itself under the
-//! pipeline's package and function names; the typed pipeline API calls it instead of
-//! the component, which stays the fallback when nothing is registered. Each pipeline
-//! module defines the signature an override must have (for example
-//! [`CompressStringifyFn`](crate::pipelines::compress_stringify::CompressStringifyFn)).
+//! An accelerator (a native library, a GPU kernel) registers itself for one pipeline
+//! function; the typed pipeline API calls it instead of the component, which stays the
+//! fallback when nothing is registered. Every pipeline module has a typed [`Key`] per
+//! function in its `overrides` module, so an implementation of the wrong signature is a
+//! compile error, not an override that is silently never called:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use witk::pipelines::compress_stringify::{overrides, ParseStringDecompressFn};
+//!
+//! let runtime = witk::Runtime::new(Default::default())?;
+//! let f: ParseStringDecompressFn = Arc::new(|input, _parse_string| Ok(input.to_vec()));
+//! runtime.overrides().register(overrides::PARSE_STRING_DECOMPRESS, f);
+//! assert!(runtime.overrides().remove(overrides::PARSE_STRING_DECOMPRESS));
+//! # Ok::<(), witk::Error>(())
+//! ```
+//!
+//! ```compile_fail
+//! use witk::pipelines::compress_stringify::overrides;
+//! let runtime = witk::Runtime::new(Default::default()).unwrap();
+//! runtime.overrides().register(overrides::PARSE_STRING_DECOMPRESS, 42u32); // not its signature
+//! ```
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 
-type Key = (String, String);
+/// The override slot of one pipeline function, typed by the implementation it takes
+/// (e.g. [`CompressStringifyFn`](crate::pipelines::compress_stringify::CompressStringifyFn)).
+pub struct Key<F> {
+    /// The WIT package (`compress-stringify`).
+    pub package: &'static str,
+    /// The WIT function (`parse-string-decompress`).
+    pub function: &'static str,
+    signature: PhantomData<fn() -> F>,
+}
 
-/// Registry keyed by (package, function), e.g. `("compress-stringify", "compress-stringify")`.
+impl<F> Key<F> {
+    pub const fn new(package: &'static str, function: &'static str) -> Self {
+        Key { package, function, signature: PhantomData }
+    }
+}
+
+impl<F> Clone for Key<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F> Copy for Key<F> {}
+
+/// An override, stored without its type; [`Key`]s restore it.
+type Stored = Arc<dyn Any + Send + Sync>;
+
+/// Registry of overrides by (package, function); values are only ever stored and read
+/// through a [`Key`] of their own type.
 #[derive(Default)]
 pub struct Overrides {
-    map: RwLock<HashMap<Key, Arc<dyn Any + Send + Sync>>>,
+    map: RwLock<HashMap<(&'static str, &'static str), Stored>>,
 }
 
 impl Overrides {
-    /// Use `implementation` for `package`/`function` from now on, replacing any
-    /// earlier override. Its type must be the signature the pipeline module defines,
-    /// or the pipeline will ignore it.
-    pub fn register<F: Any + Send + Sync>(&self, package: &str, function: &str, implementation: F) {
-        self.map.write().unwrap().insert((package.into(), function.into()), Arc::new(implementation));
+    /// Use `implementation` for `key`'s function from now on, replacing any earlier override.
+    pub fn register<F: Any + Send + Sync>(&self, key: Key<F>, implementation: F) {
+        self.map.write().unwrap().insert((key.package, key.function), Arc::new(implementation));
     }
 
     /// Remove an override; the component is called again. Returns whether one existed.
-    pub fn remove(&self, package: &str, function: &str) -> bool {
-        self.map.write().unwrap().remove(&(package.into(), function.into())).is_some()
+    pub fn remove<F>(&self, key: Key<F>) -> bool {
+        self.map.write().unwrap().remove(&(key.package, key.function)).is_some()
     }
 
-    /// The override for `package`/`function` if one is registered with type `F`.
-    pub fn get<F: Any + Clone>(&self, package: &str, function: &str) -> Option<F> {
+    /// The override registered for `key`, if any.
+    pub fn get<F: Any + Clone>(&self, key: Key<F>) -> Option<F> {
         let map = self.map.read().unwrap();
-        map.get(&(package.to_string(), function.to_string()))?.downcast_ref::<F>().cloned()
+        // Only `register` inserts, with a value of the key's type: the downcast holds.
+        map.get(&(key.package, key.function))?.downcast_ref::<F>().cloned()
     }
 
     /// (package, function) pairs that have an override.
     pub fn list(&self) -> Vec<(String, String)> {
-        let mut v: Vec<_> = self.map.read().unwrap().keys().cloned().collect();
+        let mut v: Vec<_> = self.map.read().unwrap().keys().map(|(p, f)| (p.to_string(), f.to_string())).collect();
         v.sort();
         v
     }

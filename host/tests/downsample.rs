@@ -3,8 +3,8 @@
 mod common;
 use common::runtime_with;
 use std::process::Command;
+use witk::pipelines::downsample::ParallelDownsample;
 use witk::pipelines::downsample::{self as ds, Downsample};
-use witk::pipelines::downsample_parallel::ParallelDownsample;
 use witk::pipelines::image_io::ImageIo;
 use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
 use witk::{Error, ErrorCode};

@@ -3,8 +3,8 @@
 // objects, typed errors that leave the pipeline usable, and worker mode.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as ds from '../packages/downsample/index.js';
-import * as cmp from '../packages/compare-images/index.js';
+import * as ds from '../../../build/npm/downsample/index.js';
+import * as cmp from '../../../build/npm/compare-images/index.js';
 
 /** A 2-D image of `size` (x first) with `values(x, y)`. */
 function image2d(size, values, { componentType = 'float32', spacing = [0.5, 2], origin = [10, -4] } = {}) {

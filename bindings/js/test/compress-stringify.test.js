@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRequire } from 'node:module';
-import * as cs from '../packages/compress-stringify/index.js';
+import * as cs from '../../../build/npm/compress-stringify/index.js';
 import { camel, jsOptions, loadVectors } from './vectors.js';
 
 const vectors = loadVectors();

@@ -9,8 +9,8 @@ import {
   nrrdWriteImage,
   companionFiles,
   WitkError,
-} from '../packages/image-io/index.js';
-import type { BinaryFile, ComponentType, Image, ImageType, PixelType, TypedArray } from '../packages/image-io/index.js';
+} from '../../../build/npm/image-io/index.js';
+import type { BinaryFile, ComponentType, Image, ImageType, PixelType, TypedArray } from '../../../build/npm/image-io/index.js';
 
 export async function usage(file: File): Promise<number> {
   const image: Image = await readImage('data/phantom.nrrd', { informationOnly: false, componentType: 'float32' });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as io from '../packages/image-io/index.js';
+import * as io from '../../../build/npm/image-io/index.js';
 import { lower, lift, transferables } from '../runtime/witk-runtime.js';
 import { root } from './vectors.js';
 

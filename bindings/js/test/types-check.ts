@@ -1,6 +1,6 @@
 // Compiled by the Node test with `tsc --strict`: the generated declarations must describe
 // real usage, and misuse must not type-check.
-import { compressStringify, parseStringDecompress, configure, WitkError } from '../packages/compress-stringify/index.js';
+import { compressStringify, parseStringDecompress, configure, WitkError } from '../../../build/npm/compress-stringify/index.js';
 
 export async function usage(): Promise<number> {
   configure({ workers: 2 });

@@ -1,12 +1,11 @@
-//! Typed pipeline APIs: one module per WIT package, over `bindgen!`-generated glue.
-
-pub mod compare_images;
-pub mod compress_stringify;
-pub mod downsample;
-pub mod downsample_parallel;
-pub mod image_io;
+//! Typed pipeline APIs: one module per WIT package found in `wit/`, generated at build
+//! time (`host/build.rs`, witk-codegen) over `bindgen!`, joined with the hand-written
+//! parts in the pipeline's `components/<name>/host/` folder (`mod.rs`, `cli.rs`).
 
 use crate::error::{Error, ErrorCode};
+use crate::runtime::Runtime;
+
+include!(concat!(env!("OUT_DIR"), "/pipelines.rs"));
 
 /// Generated bindings for `witk:types`, shared by every pipeline's `bindgen!` through `with`.
 pub mod types {
@@ -16,6 +15,13 @@ pub mod types {
         additional_derives: [PartialEq],
     });
     pub use self::witk::types::errors::{Error, ErrorCode};
+}
+
+/// What a binding that loads pipelines by name (the Python extension) does after loading
+/// one: downsample, for example, installs its parallel slab plan as overrides. A pipeline
+/// without a `host/mod.rs` gets the default (nothing); one with it implements this there.
+pub trait Setup {
+    fn setup(&self, _runtime: &Runtime) {}
 }
 
 impl From<types::ErrorCode> for ErrorCode {

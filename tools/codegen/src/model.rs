@@ -1,10 +1,12 @@
 //! The part of a WIT pipeline package that bindings need, read with `wit-parser`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use wit_parser::{Resolve, Type, TypeDefKind, WorldItem};
 
 /// One pipeline package, e.g. `witk:compress-stringify`.
 pub struct Package {
+    /// The WIT folder it was read from (`wit/compress-stringify`).
+    pub dir: PathBuf,
     /// Kebab-case name (`compress-stringify`).
     pub name: String,
     pub version: String,
@@ -102,6 +104,7 @@ impl Package {
             }
         }
         Ok(Package {
+            dir: dir.to_path_buf(),
             name,
             version: pkg.name.version.as_ref().map_or("0.1.0".into(), |v| v.to_string()),
             summary: first_paragraph(pkg.docs.contents.as_deref().unwrap_or("")),

@@ -5,4 +5,8 @@ export default {
   base: './',
   build: { outDir: new URL('../../../../build/vite-page', import.meta.url).pathname, emptyOutDir: true },
   worker: { format: 'es' },
+  // The package as npm would install it: scripts/build-js.sh generates it into build/npm.
+  resolve: {
+    alias: { '@witk/compress-stringify': new URL('../../../../build/npm/compress-stringify/index.js', import.meta.url).pathname },
+  },
 };

@@ -2,11 +2,14 @@
 //!
 //! One process-wide [`witk::Runtime`] (engine, compile cache, limits, instance pools),
 //! reconfigured with `configure`; `Pipeline` objects call components through the typed
-//! adapters in `generated.rs` (made by witk-codegen from wit/) with the GIL released.
+//! adapters generated at build time (build.rs, witk-codegen) from wit/ with the GIL released.
 
 mod alloc;
 mod convert;
-mod generated;
+/// Typed adapters of every pipeline found in wit/ (witk-codegen, run by build.rs).
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
 mod spatial;
 
 use pyo3::exceptions::PyValueError;
@@ -100,13 +103,7 @@ impl Pipeline {
         let rt = runtime()?;
         let loaded = py.detach(|| rt.load_file(&path)).map_err(|e| to_py_err(py, e))?;
         match generated::Adapter::new(package, &rt, &loaded).map_err(|e| to_py_err(py, e))? {
-            Some(adapter) => {
-                // Large images downsample in slabs on every core (witk::pipelines::downsample_parallel).
-                if let generated::Adapter::Downsample(p) = &adapter {
-                    witk::pipelines::downsample_parallel::ParallelDownsample::new(p.clone()).install(&rt);
-                }
-                Ok(Pipeline { package: package.to_string(), adapter })
-            }
+            Some(adapter) => Ok(Pipeline { package: package.to_string(), adapter }),
             None => Err(PyValueError::new_err(format!(
                 "unknown witk package {package:?}; this build knows {}",
                 generated::Adapter::PACKAGES.join(", ")

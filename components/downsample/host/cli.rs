@@ -1,0 +1,92 @@
+//! The `witk downsample*` verbs: read an image with image-io, downsample it on every
+//! core, write the result.
+
+use super::{Downsample, ParallelDownsample};
+use crate::cli::Context;
+use crate::error::Result;
+use crate::pipelines::image_io::ImageIo;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Cli {
+    /// downsample: Gaussian anti-aliasing, then subsampling (ITK-Wasm's downsample)
+    Downsample(DownsampleArgs),
+    /// downsample-bin-shrink: subsample by averaging shrink-factor blocks
+    DownsampleBinShrink(BinShrinkArgs),
+    /// downsample-label-image: subsample a label image by voting of local labels
+    DownsampleLabelImage(DownsampleArgs),
+}
+
+/// Options of `witk downsample` and `witk downsample-label-image`.
+#[derive(Args)]
+pub struct DownsampleArgs {
+    /// Shrink factor per dimension, x first (2,2,1), or one factor for every dimension
+    #[arg(long, short = 's', value_name = "LIST", value_delimiter = ',', required = true)]
+    shrink_factors: Vec<u32>,
+    /// Pixels to drop at both ends of each dimension, x first, or one value for every dimension
+    #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
+    crop_radius: Option<Vec<u32>>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Options of `witk downsample-bin-shrink`.
+#[derive(Args)]
+pub struct BinShrinkArgs {
+    /// Shrink factor per dimension, x first (2,2,1), or one factor for every dimension
+    #[arg(long, short = 's', value_name = "LIST", value_delimiter = ',', required = true)]
+    shrink_factors: Vec<u32>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Compress the output's pixel data (gzip, zlib) where the format allows
+    #[arg(long)]
+    use_compression: bool,
+    /// Threads to split a large image across [default: one per CPU]
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Image file to read (any format image-io reads)
+    input: PathBuf,
+    /// Where to write the result (the extension names the format)
+    output: PathBuf,
+}
+
+/// One value per dimension: a single value is repeated.
+fn per_axis(values: &[u32], dimension: usize) -> Vec<u32> {
+    match values {
+        [one] => vec![*one; dimension],
+        many => many.to_vec(),
+    }
+}
+
+impl Cli {
+    pub fn run(self, ctx: &Context) -> Result<ExitCode> {
+        let pipeline: Downsample = ctx.pipeline()?;
+        let (shrink, crop, common) = match &self {
+            Cli::Downsample(a) | Cli::DownsampleLabelImage(a) => (&a.shrink_factors, a.crop_radius.as_ref(), &a.common),
+            Cli::DownsampleBinShrink(a) => (&a.shrink_factors, None, &a.common),
+        };
+        let mut parallel = ParallelDownsample::new(pipeline);
+        if let Some(n) = common.threads {
+            parallel = parallel.with_threads(n);
+        }
+        let io: ImageIo = ctx.builtin()?;
+        let image = io.read_path(&common.input, false, None, None)?;
+        let d = image.size.len();
+        let shrink = per_axis(shrink, d);
+        let crop = crop.map(|c| per_axis(c, d));
+        let result = match self {
+            Cli::Downsample(_) => parallel.downsample(&image, &shrink, crop.as_deref())?,
+            Cli::DownsampleBinShrink(_) => parallel.downsample_bin_shrink(&image, &shrink, false)?,
+            Cli::DownsampleLabelImage(_) => parallel.downsample_label_image(&image, &shrink, crop.as_deref())?,
+        };
+        drop(image);
+        io.write_path(&result, &common.output, false, common.use_compression)?;
+        Ok(ExitCode::SUCCESS)
+    }
+}

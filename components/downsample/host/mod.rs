@@ -1,0 +1,376 @@
+//! Downsampling large images on every core (the rest of `witk::pipelines::downsample` is
+//! generated from `wit/downsample`).
+//!
+//! A component runs on one thread: WebAssembly has no threads inside it. So the host
+//! splits the output into slabs along the image's slowest axis, gives each slab the input
+//! planes it reads (for the Gaussian, plus the kernel's radius on both sides), and runs
+//! the slabs in parallel threads, each on its own pooled instance, through the
+//! component's `*-region` functions; the slabs' pixels stitch to exactly what one call
+//! returns. Small images run as one call.
+//!
+//! [`ParallelDownsample::install`] makes every `Downsample` of a runtime use this (the
+//! Python bindings do, through [`Setup`](crate::pipelines::Setup)), through the override
+//! registry.
+
+use super::{overrides, Downsample, DownsampleBinShrinkFn, DownsampleFn, DownsampleLabelImageFn};
+use crate::error::{Error, Result};
+use crate::pipelines::types::witk::types::spatial::{Buffer, Image, ImageRegion};
+use crate::runtime::Runtime;
+use std::sync::Arc;
+
+/// Inputs smaller than this many bytes per thread run as one call.
+pub const MIN_SLAB_BYTES: usize = 4 << 20;
+
+/// Inputs up to this size go whole to every slab's call: lowering copies them straight
+/// into each instance's (warm) memory, which is faster than copying each slab's planes
+/// into a fresh host buffer first. Larger inputs are sliced, so that an instance holds
+/// only its slab.
+pub const SHARE_WHOLE_BYTES: usize = 256 << 20;
+
+/// ITK's DiscreteGaussianImageFilter kernel limits, as the component uses them.
+const MAX_KERNEL_WIDTH: u64 = 32;
+const MAX_KERNEL_ERROR: f64 = 0.01;
+
+/// Bindings that load pipelines by name (Python) split large images on every core.
+impl crate::pipelines::Setup for Downsample {
+    fn setup(&self, runtime: &Runtime) {
+        ParallelDownsample::new(self.clone()).install(runtime);
+    }
+}
+
+/// The downsample pipeline's image functions, split across threads for large images.
+#[derive(Clone)]
+pub struct ParallelDownsample {
+    pipeline: Downsample,
+    threads: usize,
+    min_slab_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Gaussian,
+    BinShrink,
+    Label,
+}
+
+impl Kind {
+    fn function(self) -> &'static str {
+        match self {
+            Kind::Gaussian => "downsample",
+            Kind::BinShrink => "downsample-bin-shrink",
+            Kind::Label => "downsample-label-image",
+        }
+    }
+}
+
+/// One slab: output planes `out` and the input planes `input` they read, along the
+/// slowest axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slab {
+    out: (u64, u64),
+    input: (u64, u64),
+}
+
+impl ParallelDownsample {
+    /// Use `pipeline` with one thread per available CPU.
+    pub fn new(pipeline: Downsample) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        ParallelDownsample { pipeline, threads, min_slab_bytes: MIN_SLAB_BYTES }
+    }
+
+    /// Use at most `threads` threads (1 runs every call as one component call).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Split only inputs of at least this many bytes per thread (default [`MIN_SLAB_BYTES`]).
+    pub fn with_min_slab_bytes(mut self, bytes: usize) -> Self {
+        self.min_slab_bytes = bytes;
+        self
+    }
+
+    /// The underlying pipeline.
+    pub fn pipeline(&self) -> &Downsample {
+        &self.pipeline
+    }
+
+    /// Make `runtime`'s `Downsample` pipelines run `downsample`, `downsample-bin-shrink`
+    /// and `downsample-label-image` through this (registered as overrides).
+    pub fn install(&self, runtime: &Runtime) {
+        let p = self.clone();
+        let f: DownsampleFn = Arc::new(move |input, shrink, crop| p.downsample(input, shrink, crop));
+        runtime.overrides().register(overrides::DOWNSAMPLE, f);
+        let p = self.clone();
+        let f: DownsampleBinShrinkFn =
+            Arc::new(move |input, shrink, info| p.downsample_bin_shrink(input, shrink, info));
+        runtime.overrides().register(overrides::DOWNSAMPLE_BIN_SHRINK, f);
+        let p = self.clone();
+        let f: DownsampleLabelImageFn =
+            Arc::new(move |input, shrink, crop| p.downsample_label_image(input, shrink, crop));
+        runtime.overrides().register(overrides::DOWNSAMPLE_LABEL_IMAGE, f);
+    }
+
+    /// [`Downsample::downsample`], in slabs.
+    pub fn downsample(&self, input: &Image, shrink_factors: &[u32], crop_radius: Option<&[u32]>) -> Result<Image> {
+        self.run(Kind::Gaussian, input, shrink_factors, crop_radius)
+    }
+
+    /// [`Downsample::downsample_bin_shrink`], in slabs.
+    pub fn downsample_bin_shrink(
+        &self,
+        input: &Image,
+        shrink_factors: &[u32],
+        information_only: bool,
+    ) -> Result<Image> {
+        if information_only {
+            return self.information_only(input, shrink_factors);
+        }
+        self.run(Kind::BinShrink, input, shrink_factors, None)
+    }
+
+    /// [`Downsample::downsample_label_image`], in slabs.
+    pub fn downsample_label_image(
+        &self,
+        input: &Image,
+        shrink_factors: &[u32],
+        crop_radius: Option<&[u32]>,
+    ) -> Result<Image> {
+        self.run(Kind::Label, input, shrink_factors, crop_radius)
+    }
+
+    fn run(&self, kind: Kind, input: &Image, shrink: &[u32], crop: Option<&[u32]>) -> Result<Image> {
+        let Some(out_size) = output_size(input, shrink, crop) else {
+            // Not a valid call: the component says why.
+            return self.region(kind, input, shrink, crop, &[], &[]);
+        };
+        let d = out_size.len();
+        let slabs = self.slabs(kind, input, shrink, crop, &out_size)?;
+        if slabs.len() < 2 {
+            return self.region(kind, input, shrink, crop, &vec![0; d], &out_size);
+        }
+        let plane = input.size[..d - 1].iter().product::<u64>() as usize * input.image_type.components as usize;
+        let data = input.data.as_ref().expect("slabs are only planned for images with pixels");
+        let share = buffer_bytes(data) <= SHARE_WHOLE_BYTES;
+        let parts: Vec<Result<Image>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = slabs
+                .iter()
+                .map(|slab| {
+                    let out_size = &out_size;
+                    scope.spawn(move || {
+                        let mut out_index = vec![0; d];
+                        out_index[d - 1] = slab.out.0;
+                        let mut size = out_size.clone();
+                        size[d - 1] = slab.out.1 - slab.out.0;
+                        if share {
+                            return self.region(kind, input, shrink, crop, &out_index, &size);
+                        }
+                        let (first, last) = slab.input;
+                        let mut part = header(input);
+                        part.data = Some(slice(data, first as usize * plane, (last + 1) as usize * plane));
+                        let mut buffered = input.size.clone();
+                        buffered[d - 1] = last - first + 1;
+                        let mut index = vec![0; d];
+                        index[d - 1] = first;
+                        part.buffered_region = Some(ImageRegion { index, size: buffered });
+                        self.region(kind, &part, shrink, crop, &out_index, &size)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        });
+        let mut parts = parts.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
+        let mut whole = parts.next().expect("at least two slabs");
+        for part in parts {
+            append(whole.data.as_mut().expect("region results hold pixels"), part.data.expect("pixels"));
+        }
+        whole.buffered_region = Some(ImageRegion { index: vec![0; d], size: whole.size.clone() });
+        Ok(whole)
+    }
+
+    /// The slabs for a call: one per thread, at least `min_slab_bytes` of input each.
+    fn slabs(&self, kind: Kind, input: &Image, shrink: &[u32], crop: Option<&[u32]>, out: &[u64]) -> Result<Vec<Slab>> {
+        let d = out.len();
+        let whole = input.buffered_region.as_ref().is_none_or(|r| r.size == input.size);
+        let bytes = input.data.as_ref().map_or(0, buffer_bytes);
+        let threads = self.threads.min(bytes / self.min_slab_bytes.max(1)).min(out[d - 1] as usize);
+        if threads < 2 || !whole || kind == Kind::Label && input.image_type.components != 1 {
+            return Ok(Vec::new());
+        }
+        let (n, s) = (input.size[d - 1], u64::from(shrink[d - 1]));
+        let c = crop.map_or(0, |c| u64::from(c[d - 1]));
+        let radius = match kind {
+            Kind::Gaussian => {
+                let sigma = self.pipeline.downsample_sigma(&[shrink[d - 1]])?;
+                self.pipeline.gaussian_kernel_radius(&[n], &sigma, MAX_KERNEL_WIDTH, MAX_KERNEL_ERROR)?[0]
+            }
+            _ => 0,
+        };
+        let planes = out[d - 1];
+        let threads = threads as u64;
+        Ok((0..threads)
+            .map(|t| {
+                let (o0, o1) = (planes * t / threads, planes * (t + 1) / threads);
+                let input = match kind {
+                    Kind::BinShrink => (o0 * s, o1 * s - 1),
+                    // Output o is centred at input index c + o s + (s - 1) / 2 and reads the
+                    // pixels at its floor and ceiling, and their kernel radius.
+                    _ => (
+                        (c + o0 * s + (s - 1) / 2).saturating_sub(radius),
+                        (c + (o1 - 1) * s + s / 2 + radius).min(n - 1),
+                    ),
+                };
+                Slab { out: (o0, o1), input }
+            })
+            .collect())
+    }
+
+    /// downsample-bin-shrink's header only: the component computes it from one block of
+    /// pixels (the override must not call downsample-bin-shrink itself).
+    fn information_only(&self, input: &Image, shrink: &[u32]) -> Result<Image> {
+        let d = input.size.len();
+        let fits = shrink.len() == d && shrink.iter().zip(&input.size).all(|(&s, &n)| s >= 1 && u64::from(s) <= n);
+        let mut probe = header(input);
+        if fits {
+            let block: Vec<u64> = shrink.iter().map(|&s| u64::from(s)).collect();
+            let values = block.iter().product::<u64>() as usize * input.image_type.components as usize;
+            probe.data = Some(zeros(input, values));
+            probe.buffered_region = Some(ImageRegion { index: vec![0; d], size: block });
+        }
+        let mut out = self.region(Kind::BinShrink, &probe, shrink, None, &vec![0; d], &vec![1; d])?;
+        out.data = None;
+        out.buffered_region = Some(ImageRegion { index: vec![0; d], size: out.size.clone() });
+        Ok(out)
+    }
+
+    fn region(
+        &self,
+        kind: Kind,
+        input: &Image,
+        shrink: &[u32],
+        crop: Option<&[u32]>,
+        index: &[u64],
+        size: &[u64],
+    ) -> Result<Image> {
+        let p = &self.pipeline;
+        let result = match kind {
+            Kind::Gaussian => p.downsample_region(input, shrink, index, size, crop),
+            Kind::BinShrink => p.downsample_bin_shrink_region(input, shrink, index, size),
+            Kind::Label => p.downsample_label_image_region(input, shrink, index, size, crop),
+        };
+        // Errors name the function the caller called, not the region function behind it.
+        result.map_err(|mut e| {
+            if let Error::Pipeline { pipeline, .. }
+            | Error::Timeout { pipeline, .. }
+            | Error::MemoryLimit { pipeline, .. }
+            | Error::Trap { pipeline, .. } = &mut e
+            {
+                *pipeline = kind.function().to_string();
+            }
+            e
+        })
+    }
+}
+
+/// The output size of a valid call (`(n - 2 crop) / shrink` per axis, at least 1), or
+/// `None` when the component will reject the call.
+fn output_size(input: &Image, shrink: &[u32], crop: Option<&[u32]>) -> Option<Vec<u64>> {
+    let d = input.size.len();
+    if d == 0 || shrink.len() != d || crop.is_some_and(|c| c.len() != d) || input.data.is_none() {
+        return None;
+    }
+    (0..d)
+        .map(|a| {
+            let c = crop.map_or(0, |c| u64::from(c[a]));
+            let s = u64::from(shrink[a]);
+            let out = input.size[a].checked_sub(2 * c)?.checked_div(s)?;
+            (out > 0).then_some(out)
+        })
+        .collect()
+}
+
+/// `input` without its pixels.
+fn header(input: &Image) -> Image {
+    Image {
+        image_type: input.image_type,
+        name: input.name.clone(),
+        origin: input.origin.clone(),
+        spacing: input.spacing.clone(),
+        direction: input.direction.clone(),
+        size: input.size.clone(),
+        metadata: input.metadata.clone(),
+        data: None,
+        buffered_region: None,
+    }
+}
+
+macro_rules! each_buffer {
+    ($b:expr, $v:ident => $body:expr) => {
+        match $b {
+            Buffer::Int8($v) => Buffer::Int8($body),
+            Buffer::Uint8($v) => Buffer::Uint8($body),
+            Buffer::Int16($v) => Buffer::Int16($body),
+            Buffer::Uint16($v) => Buffer::Uint16($body),
+            Buffer::Int32($v) => Buffer::Int32($body),
+            Buffer::Uint32($v) => Buffer::Uint32($body),
+            Buffer::Int64($v) => Buffer::Int64($body),
+            Buffer::Uint64($v) => Buffer::Uint64($body),
+            Buffer::Float32($v) => Buffer::Float32($body),
+            Buffer::Float64($v) => Buffer::Float64($body),
+        }
+    };
+}
+
+/// Values `start..end` of a buffer, clamped to its length (the component checks lengths).
+fn slice(b: &Buffer, start: usize, end: usize) -> Buffer {
+    each_buffer!(b, v => v[start.min(v.len())..end.min(v.len())].to_vec())
+}
+
+/// `values` zeros of `input`'s component type.
+fn zeros(input: &Image, values: usize) -> Buffer {
+    use crate::pipelines::types::witk::types::spatial::ComponentType as C;
+    match input.image_type.component_type {
+        C::Int8 => Buffer::Int8(vec![0; values]),
+        C::Uint8 => Buffer::Uint8(vec![0; values]),
+        C::Int16 => Buffer::Int16(vec![0; values]),
+        C::Uint16 => Buffer::Uint16(vec![0; values]),
+        C::Int32 => Buffer::Int32(vec![0; values]),
+        C::Uint32 => Buffer::Uint32(vec![0; values]),
+        C::Int64 => Buffer::Int64(vec![0; values]),
+        C::Uint64 => Buffer::Uint64(vec![0; values]),
+        C::Float32 => Buffer::Float32(vec![0.0; values]),
+        C::Float64 => Buffer::Float64(vec![0.0; values]),
+    }
+}
+
+fn buffer_bytes(b: &Buffer) -> usize {
+    match b {
+        Buffer::Int8(v) => v.len(),
+        Buffer::Uint8(v) => v.len(),
+        Buffer::Int16(v) => v.len() * 2,
+        Buffer::Uint16(v) => v.len() * 2,
+        Buffer::Int32(v) => v.len() * 4,
+        Buffer::Uint32(v) => v.len() * 4,
+        Buffer::Int64(v) => v.len() * 8,
+        Buffer::Uint64(v) => v.len() * 8,
+        Buffer::Float32(v) => v.len() * 4,
+        Buffer::Float64(v) => v.len() * 8,
+    }
+}
+
+/// Append `part`'s values to `whole` (the same component type: both come from one call).
+fn append(whole: &mut Buffer, part: Buffer) {
+    match (whole, part) {
+        (Buffer::Int8(a), Buffer::Int8(b)) => a.extend(b),
+        (Buffer::Uint8(a), Buffer::Uint8(b)) => a.extend(b),
+        (Buffer::Int16(a), Buffer::Int16(b)) => a.extend(b),
+        (Buffer::Uint16(a), Buffer::Uint16(b)) => a.extend(b),
+        (Buffer::Int32(a), Buffer::Int32(b)) => a.extend(b),
+        (Buffer::Uint32(a), Buffer::Uint32(b)) => a.extend(b),
+        (Buffer::Int64(a), Buffer::Int64(b)) => a.extend(b),
+        (Buffer::Uint64(a), Buffer::Uint64(b)) => a.extend(b),
+        (Buffer::Float32(a), Buffer::Float32(b)) => a.extend(b),
+        (Buffer::Float64(a), Buffer::Float64(b)) => a.extend(b),
+        _ => unreachable!("every slab of one call has the input's component type"),
+    }
+}

@@ -1,0 +1,97 @@
+//! `witk image-io convert|info`.
+
+use super::ImageIo;
+use crate::cli::{print_json, Context};
+use crate::error::{Error, ErrorCode, Result};
+use crate::pipelines::types::witk::types::spatial::ComponentType;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Cli {
+    /// image-io: convert between image formats, or print an image's header
+    #[command(subcommand)]
+    ImageIo(Command),
+}
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Read INPUT and write OUTPUT in the format OUTPUT's extension names (.nrrd .nhdr
+    /// .mha .mhd .nii .nii.gz .vtk .png .tif .bmp .witk .iwi.cbor .iwi.cbor.zst)
+    Convert {
+        /// Compress the output's pixel data (gzip, zlib) where the format allows
+        #[arg(long)]
+        use_compression: bool,
+        /// Cast pixel components to this type (int8 ... uint64, float32, float64)
+        #[arg(long, value_name = "TYPE")]
+        component_type: Option<String>,
+        input: PathBuf,
+        output: PathBuf,
+    },
+    /// Print an image file's type and geometry as JSON, without reading its pixels
+    Info { input: PathBuf },
+}
+
+fn component_type(name: &str) -> Result<ComponentType> {
+    use ComponentType as C;
+    let all = [
+        ("int8", C::Int8),
+        ("uint8", C::Uint8),
+        ("int16", C::Int16),
+        ("uint16", C::Uint16),
+        ("int32", C::Int32),
+        ("uint32", C::Uint32),
+        ("int64", C::Int64),
+        ("uint64", C::Uint64),
+        ("float32", C::Float32),
+        ("float64", C::Float64),
+    ];
+    all.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).ok_or_else(|| Error::Pipeline {
+        pipeline: "image-io".into(),
+        code: ErrorCode::InvalidArgument,
+        message: format!("unknown component type '{name}'; use one of int8 ... uint64, float32, float64"),
+    })
+}
+
+/// ITK-Wasm's name of an enum value (`Uint16`, `VariableLengthVector`) from its Rust name.
+fn variant(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
+    debug.rsplit("::").next().unwrap_or(&debug).to_string()
+}
+
+impl Cli {
+    pub fn run(self, ctx: &Context) -> Result<ExitCode> {
+        let Cli::ImageIo(command) = self;
+        let pipeline: ImageIo = ctx.pipeline()?;
+        match command {
+            Command::Convert { use_compression, component_type: ct, input, output } => {
+                let ct = ct.as_deref().map(component_type).transpose()?;
+                let image = pipeline.read_path(&input, false, None, ct)?;
+                pipeline.write_path(&image, &output, false, use_compression)?;
+            }
+            Command::Info { input } => {
+                let image = pipeline.read_path(&input, true, None, None)?;
+                let t = &image.image_type;
+                let pixel_type = match variant(&t.pixel_type).as_str() {
+                    "Rgb" => "RGB".to_string(),
+                    "Rgba" => "RGBA".to_string(),
+                    other => other.to_string(),
+                };
+                print_json(&serde_json::json!({
+                    "imageType": {
+                        "dimension": t.dimension,
+                        "componentType": variant(&t.component_type).to_lowercase(),
+                        "pixelType": pixel_type,
+                        "components": t.components,
+                    },
+                    "name": image.name,
+                    "origin": image.origin,
+                    "spacing": image.spacing,
+                    "direction": image.direction,
+                    "size": image.size,
+                }))?;
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
