@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '../../bindings/js/node_modules/playwright-core/index.mjs';
 import { serve } from '../../bindings/js/test/browser/server.js';
 import { startPyodideWithWitk } from '../../bindings/js/test/browser/pyodide.js';
-import * as cs from '../../bindings/js/packages/compress-stringify/index.js';
+import * as cs from '../../build/npm/compress-stringify/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = `${root}build/bench`;
