@@ -1,8 +1,14 @@
-"""The shared conformance vectors (tests/vectors/) through system Python: byte-identical
-to the Rust host (the witk CLI), and the same error codes."""
+"""Every pipeline's conformance vectors (components/*/vectors/*.json) through system
+Python: byte-identical to the Rust host (the witk CLI), and the same error codes.
+
+A vector file names its package; each case a function, its byte input and its options
+(WIT parameter names in snake case). The host's answer comes from `witk <function>
+[--option=value ...] - -`, so a pipeline's vectors run here as soon as its CLI verbs
+take the same options."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -11,13 +17,12 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from witk_compress_stringify import compress_stringify, parse_string_decompress
 
 import witk
 
 WITK = os.environ.get("WITK_BIN", str(ROOT / "target" / "release" / "witk"))
-CASES = json.loads((ROOT / "tests" / "vectors" / "compress-stringify.json").read_text())["cases"]
-FUNCTIONS = {"compress-stringify": compress_stringify, "parse-string-decompress": parse_string_decompress}
+FILES = sorted((ROOT / "components").glob("*/vectors/*.json"))
+CASES = [(json.loads(f.read_text())["package"], case) for f in FILES for case in json.loads(f.read_text())["cases"]]
 
 
 def materialize(spec: dict[str, Any]) -> bytes:
@@ -32,15 +37,20 @@ def materialize(spec: dict[str, Any]) -> bytes:
     return bytes((i * 7 + (i >> 8)) & 0xFF for i in range(spec["ramp"]))
 
 
+def cli_args(case: dict[str, Any]) -> list[str]:
+    """`--flag` for a true boolean, `--name=value` for other options."""
+    args = [case["function"]]
+    for name, value in case["options"].items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        elif value is not False:
+            args.append(f"{flag}={value}")
+    return [*args, "-", "-"]
+
+
 def host(case: dict[str, Any], data: bytes) -> tuple[bytes | None, str | None]:
-    o = case["options"]
-    args = [WITK, case["function"]]
-    args += ["--stringify"] * bool(o.get("stringify")) + ["--parse-string"] * bool(o.get("parse_string"))
-    if "compression_level" in o:
-        args.append(f"--level={o['compression_level']}")
-    if "data_url_prefix" in o:
-        args.append(f"--data-url-prefix={o['data_url_prefix']}")
-    out = subprocess.run([*args, "-", "-"], input=data, capture_output=True, check=False)
+    out = subprocess.run([WITK, *cli_args(case)], input=data, capture_output=True, check=False)
     if out.returncode == 0:
         return out.stdout, None
     m = re.match(r"witk: error: [a-z-]+: ([a-z-]+): ", out.stderr.decode())
@@ -48,12 +58,17 @@ def host(case: dict[str, Any], data: bytes) -> tuple[bytes | None, str | None]:
     return None, m.group(1)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_vector(case: dict[str, Any]) -> None:
+def test_every_pipeline_with_vectors_is_found() -> None:
+    assert "compress-stringify" in {package for package, _ in CASES}
+
+
+@pytest.mark.parametrize(("package", "case"), CASES, ids=[f"{p}: {c['name']}" for p, c in CASES])
+def test_vector(package: str, case: dict[str, Any]) -> None:
+    module = importlib.import_module("witk_" + package.replace("-", "_"))
+    func = getattr(module, case["function"].replace("-", "_"))
     data = materialize(case["input"])
     expected, code = host(case, data)
     assert code == case.get("error")
-    func = FUNCTIONS[case["function"]]
     if code is not None:
         with pytest.raises(witk.PipelineError) as info:
             func(data, **case["options"])

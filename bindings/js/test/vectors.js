@@ -1,7 +1,9 @@
-// The shared conformance vectors (tests/vectors/), with the Rust host's answers computed
-// by running the `witk` CLI, so every JavaScript environment is compared to the host.
+// Every pipeline's conformance vectors (components/<pipeline>/vectors/*.json), with the
+// Rust host's answers computed by running the `witk` CLI, so every JavaScript environment
+// is compared to the host. Options are WIT parameter names in snake case: the CLI gets
+// `--flag` for a true boolean and `--name=value` for the others.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,12 +19,12 @@ export function materialize(input) {
 }
 
 function cliArgs(c) {
-  const o = c.options;
   const args = [c.function];
-  if (o.stringify) args.push('--stringify');
-  if (o.parse_string) args.push('--parse-string');
-  if (o.compression_level !== undefined) args.push(`--level=${o.compression_level}`);
-  if (o.data_url_prefix !== undefined) args.push(`--data-url-prefix=${o.data_url_prefix}`);
+  for (const [name, value] of Object.entries(c.options)) {
+    const flag = `--${name.replaceAll('_', '-')}`;
+    if (value === true) args.push(flag);
+    else if (value !== false) args.push(`${flag}=${value}`);
+  }
   return [...args, '-', '-'];
 }
 
@@ -37,9 +39,24 @@ export function hostResult(c, input) {
   }
 }
 
-/** Every case with its input and the host's result. */
-export function loadVectors(name = 'compress-stringify') {
-  const { cases } = JSON.parse(readFileSync(`${root}tests/vectors/${name}.json`, 'utf8'));
+/** The vector files of every pipeline: [{ package, file }]. */
+export function vectorFiles() {
+  const files = [];
+  for (const pipeline of readdirSync(`${root}components`).sort()) {
+    let names = [];
+    try {
+      names = readdirSync(`${root}components/${pipeline}/vectors`).filter((n) => n.endsWith('.json')).sort();
+    } catch {
+      continue; // a pipeline without vectors
+    }
+    for (const n of names) files.push({ package: pipeline, file: `${root}components/${pipeline}/vectors/${n}` });
+  }
+  return files;
+}
+
+/** Every case of a vector file (default: compress-stringify's) with its input and the host's result. */
+export function loadVectors(file = `${root}components/compress-stringify/vectors/compress-stringify.json`) {
+  const { cases } = JSON.parse(readFileSync(file, 'utf8'));
   return cases.map((c) => {
     const input = materialize(c.input);
     return { ...c, input, host: hostResult(c, input) };

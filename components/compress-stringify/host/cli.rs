@@ -15,7 +15,7 @@ pub enum Cli {
         #[arg(long)]
         stringify: bool,
         /// Zstandard compression level (negative fast levels to 22)
-        #[arg(long, short = 'l', default_value_t = DEFAULT_COMPRESSION_LEVEL, allow_negative_numbers = true)]
+        #[arg(long, short = 'l', visible_alias = "compression-level", default_value_t = DEFAULT_COMPRESSION_LEVEL, allow_negative_numbers = true)]
         level: i32,
         /// Prefix of the data URL
         #[arg(long, default_value = DEFAULT_DATA_URL_PREFIX)]

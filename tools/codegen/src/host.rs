@@ -104,7 +104,7 @@ pub fn generate(pkg: &Package) -> String {
          pool: Arc<InstancePool<bindings::{camel_name}>>,\n}}\n\n\
          impl {camel_name} {{\n    \
          /// Use the component embedded in this build.\n    pub fn builtin(runtime: &Runtime) -> Result<Self> {{\n        \
-         let loaded = runtime.load_bytes(PACKAGE, crate::builtin::wasm(PACKAGE)?)?;\n        Self::from_loaded(runtime, &loaded)\n    }}\n\n    \
+         <Self as crate::Pipeline>::builtin(runtime)\n    }}\n\n    \
          /// Use an already loaded component (for example another build, from a file).\n    \
          pub fn from_loaded(runtime: &Runtime, loaded: &Loaded) -> Result<Self> {{\n        \
          let pre = bindings::{camel_name}Pre::new(loaded.pre.clone()).map_err(|e| Error::load(&loaded.name, e))?;\n        \

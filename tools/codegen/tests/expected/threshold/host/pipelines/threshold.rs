@@ -63,8 +63,7 @@ pub struct Threshold {
 impl Threshold {
     /// Use the component embedded in this build.
     pub fn builtin(runtime: &Runtime) -> Result<Self> {
-        let loaded = runtime.load_bytes(PACKAGE, crate::builtin::wasm(PACKAGE)?)?;
-        Self::from_loaded(runtime, &loaded)
+        <Self as crate::Pipeline>::builtin(runtime)
     }
 
     /// Use an already loaded component (for example another build, from a file).
