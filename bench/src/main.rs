@@ -34,6 +34,54 @@ fn main() {
         );
     }
     startup();
+    typed_vs_dynamic(&rt, &p);
+}
+
+/// The typed module (bindgen!, memcpy for lists) against the dynamic path (`witk::Dynamic`,
+/// wasmtime `Val`s element by element) that runs components this build has no module
+/// for: per-call overhead on 3 bytes, and bulk lists in (compress zeros at the fastest
+/// level) and out (decompress them), where the component's own work is small.
+fn typed_vs_dynamic(rt: &Runtime, p: &CompressStringify) {
+    use witk::wasmtime_val as val;
+    let loaded = rt.load_bytes("compress-stringify", witk::builtin::wasm("compress-stringify").unwrap()).unwrap();
+    let d = witk::Dynamic::new(rt, &loaded).unwrap();
+    println!("\nwitk bench: typed module vs dynamic Val path (ratio = dynamic / typed)");
+    println!("{:<28} {:>11} {:>11} {:>8}", "case", "dynamic", "typed", "ratio");
+    let fast = -7;
+    let compress = |data: &[u8]| {
+        let args = [val::bytes(data), val::Val::Bool(false), val::Val::S32(fast), val::Val::String("x".into())];
+        d.call("compress-stringify", &args).unwrap()
+    };
+    let small = [33u8, 44, 55];
+    let dynamic = best(2000, || compress(&small));
+    let typed = best(2000, || p.compress_stringify(&small, false, fast, "x").unwrap());
+    println!(
+        "{:<28} {:>8.1} µs {:>8.1} µs {:>7.2}x",
+        "call overhead (3 bytes)",
+        dynamic.as_secs_f64() * 1e6,
+        typed.as_secs_f64() * 1e6,
+        dynamic.as_secs_f64() / typed.as_secs_f64()
+    );
+    let mib = 16;
+    let zeros = vec![0u8; mib << 20];
+    let dynamic = best(3, || compress(&zeros));
+    let typed = best(3, || p.compress_stringify(&zeros, false, fast, "x").unwrap());
+    row_vs(&format!("list in, {mib} MiB"), dynamic, typed, mib);
+    let frame = zstd::bulk::compress(&zeros, 1).unwrap();
+    let dynamic = best(3, || d.call("parse-string-decompress", &[val::bytes(&frame), val::Val::Bool(false)]).unwrap());
+    let typed = best(3, || p.parse_string_decompress(&frame, false).unwrap());
+    row_vs(&format!("list out, {mib} MiB"), dynamic, typed, mib);
+}
+
+fn row_vs(case: &str, dynamic: Duration, typed: Duration, mib: usize) {
+    println!(
+        "{case:<28} {:>8.2} ms {:>8.2} ms {:>7.2}x   ({:.0} vs {:.0} MiB/s)",
+        ms(dynamic),
+        ms(typed),
+        dynamic.as_secs_f64() / typed.as_secs_f64(),
+        mib as f64 / dynamic.as_secs_f64(),
+        mib as f64 / typed.as_secs_f64()
+    );
 }
 
 fn best<T>(reps: usize, mut f: impl FnMut() -> T) -> Duration {

@@ -27,6 +27,12 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
         }
     }
+
+    /// The code with WIT name `name`, if there is one.
+    pub fn from_wit(name: &str) -> Option<Self> {
+        use ErrorCode::*;
+        [InvalidArgument, InvalidData, LimitExceeded, Unsupported, Internal].into_iter().find(|c| c.as_str() == name)
+    }
 }
 
 impl fmt::Display for ErrorCode {

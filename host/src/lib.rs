@@ -20,6 +20,7 @@ pub mod builtin;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod dynamic;
 pub mod error;
 pub mod files;
 pub mod overrides;
@@ -27,9 +28,12 @@ pub mod pipelines;
 pub mod runtime;
 
 pub use config::{Limits, PoolConfig, PreopenedDir, RuntimeConfig, WasiGrants};
+pub use dynamic::{val as wasmtime_val, Dynamic};
 pub use error::{Error, ErrorCode, Result};
 pub use overrides::Overrides;
 pub use runtime::{CallState, InstancePool, Loaded, Runtime};
+/// The wasmtime this crate runs on, for [`Dynamic`] values and types.
+pub use wasmtime;
 
 /// A typed pipeline API: every `witk::pipelines::<name>::<Name>` implements it.
 pub trait Pipeline: Sized {

@@ -6,6 +6,7 @@
 
 mod alloc;
 mod convert;
+mod dynamic;
 /// Typed adapters of every pipeline found in wit/ (witk-codegen, run by build.rs).
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
@@ -88,11 +89,20 @@ fn settings(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
-/// A loaded witk component of a known package, called by WIT function name.
+/// How a loaded component is called.
+#[allow(clippy::large_enum_variant)] // one per loaded component: its size does not matter
+enum Backend {
+    /// A pipeline found in wit/ when this extension was built: typed, lists by memcpy.
+    Typed(generated::Adapter),
+    /// Any other component: values converted through wasmtime's `Val`s (see `dynamic.rs`).
+    Dynamic(witk::Dynamic),
+}
+
+/// A loaded witk component, called by WIT function name.
 #[pyclass(frozen, module = "witk._native")]
 struct Pipeline {
     package: String,
-    adapter: generated::Adapter,
+    backend: Backend,
 }
 
 #[pymethods]
@@ -102,19 +112,26 @@ impl Pipeline {
     fn new(py: Python<'_>, package: &str, path: PathBuf) -> PyResult<Self> {
         let rt = runtime()?;
         let loaded = py.detach(|| rt.load_file(&path)).map_err(|e| to_py_err(py, e))?;
-        match generated::Adapter::new(package, &rt, &loaded).map_err(|e| to_py_err(py, e))? {
-            Some(adapter) => Ok(Pipeline { package: package.to_string(), adapter }),
-            None => Err(PyValueError::new_err(format!(
-                "unknown witk package {package:?}; this build knows {}",
-                generated::Adapter::PACKAGES.join(", ")
-            ))),
-        }
+        let backend = match generated::Adapter::new(package, &rt, &loaded).map_err(|e| to_py_err(py, e))? {
+            Some(adapter) => Backend::Typed(adapter),
+            None => Backend::Dynamic(witk::Dynamic::new(&rt, &loaded).map_err(|e| to_py_err(py, e))?),
+        };
+        Ok(Pipeline { package: package.to_string(), backend })
     }
 
     /// Call `function` (its WIT name, e.g. "compress-stringify") with positional arguments.
     #[pyo3(signature = (function, *args))]
     fn call(&self, py: Python<'_>, function: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
-        self.adapter.call(py, function, args)
+        match &self.backend {
+            Backend::Typed(adapter) => adapter.call(py, function, args),
+            Backend::Dynamic(d) => call_dynamic(py, d, function, args),
+        }
+    }
+
+    /// Whether calls go through a generated typed adapter (else the dynamic path).
+    #[getter]
+    fn typed(&self) -> bool {
+        matches!(self.backend, Backend::Typed(_))
     }
 
     #[getter]
@@ -124,6 +141,40 @@ impl Pipeline {
 
     fn __repr__(&self) -> String {
         format!("<witk.Pipeline {}>", self.package)
+    }
+}
+
+/// `function` of a component without a typed adapter: arguments converted by the
+/// component's parameter types; one result as itself, several as a tuple.
+fn call_dynamic(py: Python<'_>, d: &witk::Dynamic, function: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+    let Some(ty) = d.function(function) else {
+        let known: Vec<&str> = d.functions().map(|(n, _)| n).collect();
+        return Err(PyValueError::new_err(format!(
+            "no function {function:?}; this component has {}",
+            known.join(", ")
+        )));
+    };
+    let params: Vec<(String, witk::wasmtime::component::types::Type)> =
+        ty.params().map(|(n, t)| (n.replace('-', "_"), t)).collect();
+    if args.len() != params.len() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{function}() takes {} arguments ({}), got {}",
+            params.len(),
+            params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+            args.len()
+        )));
+    }
+    let mut vals = Vec::with_capacity(params.len());
+    for (arg, (name, t)) in args.iter().zip(&params) {
+        vals.push(dynamic::to_val(&arg, t, name)?);
+    }
+    let results = py.detach(|| d.call(function, &vals)).map_err(|e| to_py_err(py, e))?;
+    drop(vals);
+    let mut out = results.into_iter().map(|v| dynamic::from_val(py, v)).collect::<PyResult<Vec<_>>>()?;
+    match out.len() {
+        0 => Ok(py.None()),
+        1 => Ok(out.pop().unwrap()),
+        _ => Ok(PyTuple::new(py, out)?.into_any().unbind()),
     }
 }
 
