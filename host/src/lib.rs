@@ -34,6 +34,8 @@ pub use overrides::Overrides;
 pub use runtime::{CallState, InstancePool, Loaded, Runtime};
 /// The wasmtime this crate runs on, for [`Dynamic`] values and types.
 pub use wasmtime;
+/// The spatial model shared with the guests: component and pixel types and their names.
+pub use witk_spatial as spatial;
 
 /// A typed pipeline API: every `witk::pipelines::<name>::<Name>` implements it.
 pub trait Pipeline: Sized {

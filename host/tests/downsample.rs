@@ -166,7 +166,7 @@ fn bad_inputs_are_typed_errors() {
     assert!(err.code() == Some(ErrorCode::InvalidArgument) && err.to_string().contains("empty"), "{err}");
     let mut short = input.clone();
     short.data = Some(Buffer::Float32(vec![0.0; 15]));
-    assert_eq!(p.downsample(&short, &[2, 2], None).unwrap_err().code(), Some(ErrorCode::InvalidData));
+    assert_eq!(p.downsample(&short, &[2, 2], None).unwrap_err().code(), Some(ErrorCode::InvalidArgument));
     let rgb = image(&[4, 4], Buffer::Uint8(vec![0; 48]), 3);
     assert_eq!(p.downsample_label_image(&rgb, &[2, 2], None).unwrap_err().code(), Some(ErrorCode::Unsupported));
     assert_eq!(p.downsample_sigma(&[2, 0]).unwrap_err().code(), Some(ErrorCode::InvalidArgument));

@@ -4,33 +4,6 @@
 
 use crate::{Code, Failure};
 
-/// Physical-space metadata of an image, ITK's conventions (LPS, direction row-major).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Geometry {
-    pub origin: Vec<f64>,
-    pub spacing: Vec<f64>,
-    /// `dimension x dimension`, row-major.
-    pub direction: Vec<f64>,
-    pub size: Vec<u64>,
-}
-
-impl Geometry {
-    pub fn dimension(&self) -> usize {
-        self.size.len()
-    }
-
-    /// Unit spacing, zero origin, identity direction.
-    pub fn identity(size: Vec<u64>) -> Geometry {
-        let d = size.len();
-        Geometry { origin: vec![0.0; d], spacing: vec![1.0; d], direction: identity(d), size }
-    }
-
-    /// The sizes as `usize`.
-    pub fn dims(&self) -> Vec<usize> {
-        self.size.iter().map(|&s| s as usize).collect()
-    }
-}
-
 /// A pixel component type: read as float64 (`as f64`: 64-bit integers round to the
 /// nearest float64, as NumPy's `astype` does), and found in its `Pixels` case.
 pub trait Component: Copy {
@@ -38,7 +11,7 @@ pub trait Component: Copy {
     fn of(p: &Pixels) -> Option<&[Self]>;
 }
 
-pub use witk_guest::{identity, Pixels};
+pub use witk_guest::{identity, Geometry, Pixels};
 
 macro_rules! component {
     ($($ct:ident($t:ty)),* $(,)?) => {$(
@@ -140,27 +113,8 @@ impl Image {
     pub fn validate(&self) -> Result<usize, Failure> {
         let g = &self.geometry;
         let d = g.dimension();
-        if d == 0 {
-            return Err(self.fail(Code::InvalidArgument, "the image has no dimensions (empty size)".into()));
-        }
-        if self.dimension != d {
-            return Err(self.fail(
-                Code::InvalidArgument,
-                format!("image-type says {}-D but the size has {d} values", self.dimension),
-            ));
-        }
-        if g.origin.len() != d || g.spacing.len() != d || g.direction.len() != d * d {
-            return Err(self.fail(
-                Code::InvalidArgument,
-                format!(
-                    "a {d}-D image needs {d} origin and spacing values and {} direction values; got {}, {}, {}",
-                    d * d,
-                    g.origin.len(),
-                    g.spacing.len(),
-                    g.direction.len()
-                ),
-            ));
-        }
+        g.check().map_err(|m| self.fail(Code::InvalidArgument, m))?;
+        witk_guest::check_dimension(self.dimension as u32, d).map_err(|m| self.fail(Code::InvalidArgument, m))?;
         if g.size.contains(&0) {
             return Err(self.fail(Code::InvalidArgument, format!("size {:?} has no pixels", g.size)));
         }

@@ -118,14 +118,8 @@ mod component {
         region: Option<Region>,
         information_only: bool,
     ) -> Result<Image, Error> {
-        let d = input.image_type.dimension as usize;
-        if d != input.size.len() {
-            return Err(Failure::new(
-                Code::InvalidData,
-                format!("image-type dimension {d} but {} sizes", input.size.len()),
-            )
-            .into());
-        }
+        witk_guest::check_dimension(input.image_type.dimension, input.size.len())
+            .map_err(|m| Failure::new(Code::InvalidArgument, m))?;
         let grid = Grid {
             size: std::mem::take(&mut input.size),
             spacing: std::mem::take(&mut input.spacing),
@@ -138,7 +132,7 @@ mod component {
             let declared = Ctype::from(input.image_type.component_type);
             if declared != p.ctype() {
                 return Err(Failure::new(
-                    Code::InvalidData,
+                    Code::InvalidArgument,
                     format!("image-type says {} components but the buffer holds {}", declared.name(), p.ctype().name()),
                 )
                 .into());

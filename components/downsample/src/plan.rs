@@ -19,14 +19,8 @@ pub enum Method {
 pub const MAX_KERNEL_ERROR: f64 = 0.01;
 pub const MAX_KERNEL_WIDTH: u64 = 32;
 
-/// Size and physical placement of an image (ITK's LPS conventions, direction row-major).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Grid {
-    pub size: Vec<u64>,
-    pub spacing: Vec<f64>,
-    pub origin: Vec<f64>,
-    pub direction: Vec<f64>,
-}
+/// The image grid (`witk-spatial`'s, shared by every pipeline).
+pub use witk_guest::Geometry as Grid;
 
 /// A box of pixels: first index and size per axis.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,19 +89,10 @@ pub struct Plan {
 /// Check an image's header and buffered region against its pixel count.
 pub fn check_image(grid: &Grid, components: usize, buffered: &Region, data_len: Option<usize>) -> Result<(), Failure> {
     let d = grid.size.len();
-    let invalid = |m: String| Err(Failure::new(Code::InvalidData, m));
-    if d == 0 {
-        return invalid("the image has no dimensions".into());
-    }
-    if grid.spacing.len() != d || grid.origin.len() != d || grid.direction.len() != d * d {
-        return invalid(format!(
-            "a {d}-D image needs {d} spacings, {d} origin coordinates and {} direction values; got {}, {} and {}",
-            d * d,
-            grid.spacing.len(),
-            grid.origin.len(),
-            grid.direction.len()
-        ));
-    }
+    // The image is the caller's value: what is wrong with it is an invalid argument, as
+    // in every pipeline.
+    let invalid = |m: String| Err(Failure::new(Code::InvalidArgument, m));
+    grid.check().or_else(invalid)?;
     if let Some(axis) = grid.size.iter().position(|&s| s == 0) {
         return Err(Failure::new(
             Code::InvalidArgument,

@@ -291,7 +291,7 @@ fn bad_inputs_are_typed_errors() {
     let e = call(&grid(&[0, 4]), &Pixels::F32(vec![]), &[2, 2], None);
     assert!(e.code == Code::InvalidArgument && e.message.contains("empty"), "{}", e.message);
     let e = call(&g, &Pixels::F32(vec![1.0; 15]), &[2, 2], None);
-    assert_eq!(e.code, Code::InvalidData);
+    assert_eq!(e.code, Code::InvalidArgument);
     let input = Input { grid: &g, components: 2, buffered: None, pixels: Some(&Pixels::U8(vec![0; 32])) };
     let e = downsample(Method::Label, input, &[2, 2], None, None, false).unwrap_err();
     assert_eq!(e.code, Code::Unsupported);

@@ -2,7 +2,8 @@
 //!
 //! - [`Failure`] and [`Code`]: the error a pipeline returns, kept free of generated types
 //!   so each crate's logic compiles and unit-tests natively without bindings;
-//! - [`Ctype`], [`Pixel`] and [`Pixels`]: the typed pixel model;
+//! - [`Ctype`], [`Pixel`] and [`Pixels`]: the typed pixel model ([`Ctype`], [`Pixel`] and
+//!   [`Geometry`] are `witk-spatial`'s, shared with the host);
 //! - on wasm32, [`wit`]: the `witk:types` bindings, generated once here (each component's
 //!   `wit_bindgen::generate!` maps `witk:types/errors` and `witk:types/spatial` to them
 //!   with `with`), and the conversions between them and the model.
@@ -13,10 +14,7 @@ pub mod wit;
 
 pub use pixels::{Ctype, Pixel, Pixels};
 
-/// The `d` x `d` identity direction matrix, row-major.
-pub fn identity(d: usize) -> Vec<f64> {
-    (0..d * d).map(|i| if i / d == i % d { 1.0 } else { 0.0 }).collect()
-}
+pub use witk_spatial::{check_dimension, check_fields, identity, Geometry};
 
 /// A failure with the WIT error code it maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,115 +4,9 @@
 
 use crate::{Code, Failure};
 
-/// Scalar type of one pixel component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ctype {
-    I8,
-    U8,
-    I16,
-    U16,
-    I32,
-    U32,
-    I64,
-    U64,
-    F32,
-    F64,
-}
-
-impl Ctype {
-    /// Every component type, in WIT order.
-    pub const ALL: [Ctype; 10] = [
-        Ctype::I8,
-        Ctype::U8,
-        Ctype::I16,
-        Ctype::U16,
-        Ctype::I32,
-        Ctype::U32,
-        Ctype::I64,
-        Ctype::U64,
-        Ctype::F32,
-        Ctype::F64,
-    ];
-
-    pub fn size(self) -> usize {
-        match self {
-            Ctype::I8 | Ctype::U8 => 1,
-            Ctype::I16 | Ctype::U16 => 2,
-            Ctype::I32 | Ctype::U32 | Ctype::F32 => 4,
-            Ctype::I64 | Ctype::U64 | Ctype::F64 => 8,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Ctype::I8 => "int8",
-            Ctype::U8 => "uint8",
-            Ctype::I16 => "int16",
-            Ctype::U16 => "uint16",
-            Ctype::I32 => "int32",
-            Ctype::U32 => "uint32",
-            Ctype::I64 => "int64",
-            Ctype::U64 => "uint64",
-            Ctype::F32 => "float32",
-            Ctype::F64 => "float64",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Ctype> {
-        Self::ALL.into_iter().find(|c| c.name() == s)
-    }
-}
-
-/// ITK-Wasm pixel types, by their WIT names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pixel {
-    Unknown,
-    Scalar,
-    Rgb,
-    Rgba,
-    Offset,
-    Vector,
-    Point,
-    CovariantVector,
-    SymmetricSecondRankTensor,
-    DiffusionTensor3D,
-    Complex,
-    FixedArray,
-    Array,
-    Matrix,
-    VariableLengthVector,
-    VariableSizeMatrix,
-}
-
-impl Pixel {
-    /// ITK-Wasm's name ("Scalar", "RGB", "VariableLengthVector", ...).
-    pub fn name(self) -> &'static str {
-        PIXEL_NAMES.iter().find(|(q, _)| *q == self).map(|(_, n)| *n).expect("every pixel type is named")
-    }
-
-    pub fn from_name(name: &str) -> Option<Pixel> {
-        PIXEL_NAMES.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
-    }
-}
-
-const PIXEL_NAMES: &[(Pixel, &str)] = &[
-    (Pixel::Unknown, "Unknown"),
-    (Pixel::Scalar, "Scalar"),
-    (Pixel::Rgb, "RGB"),
-    (Pixel::Rgba, "RGBA"),
-    (Pixel::Offset, "Offset"),
-    (Pixel::Vector, "Vector"),
-    (Pixel::Point, "Point"),
-    (Pixel::CovariantVector, "CovariantVector"),
-    (Pixel::SymmetricSecondRankTensor, "SymmetricSecondRankTensor"),
-    (Pixel::DiffusionTensor3D, "DiffusionTensor3D"),
-    (Pixel::Complex, "Complex"),
-    (Pixel::FixedArray, "FixedArray"),
-    (Pixel::Array, "Array"),
-    (Pixel::Matrix, "Matrix"),
-    (Pixel::VariableLengthVector, "VariableLengthVector"),
-    (Pixel::VariableSizeMatrix, "VariableSizeMatrix"),
-];
+/// The component and pixel types, with their names, come from `witk-spatial` (shared with
+/// the host and the Python extension).
+pub use witk_spatial::{ComponentType as Ctype, PixelType as Pixel};
 
 #[cfg(target_endian = "big")]
 compile_error!("Pixels views typed storage as little-endian bytes; wasm32 and the test hosts are little-endian");
@@ -227,15 +121,7 @@ macro_rules! with_pixels {
 mod tests {
     use super::*;
 
-    #[test]
-    fn names_round_trip() {
-        for c in Ctype::ALL {
-            assert_eq!(Ctype::from_name(c.name()), Some(c));
-        }
-        for &(p, name) in PIXEL_NAMES {
-            assert_eq!((p.name(), Pixel::from_name(name)), (name, Some(p)));
-        }
-    }
+    // The names round trip in witk-spatial's own tests.
 
     #[test]
     fn pixels_are_typed_values_seen_as_le_bytes() {

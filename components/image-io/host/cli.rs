@@ -33,30 +33,12 @@ pub enum Command {
 }
 
 fn component_type(name: &str) -> Result<ComponentType> {
-    use ComponentType as C;
-    let all = [
-        ("int8", C::Int8),
-        ("uint8", C::Uint8),
-        ("int16", C::Int16),
-        ("uint16", C::Uint16),
-        ("int32", C::Int32),
-        ("uint32", C::Uint32),
-        ("int64", C::Int64),
-        ("uint64", C::Uint64),
-        ("float32", C::Float32),
-        ("float64", C::Float64),
-    ];
-    all.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).ok_or_else(|| Error::Pipeline {
+    let known = witk_spatial::ComponentType::from_name(name).ok_or_else(|| Error::Pipeline {
         pipeline: "image-io".into(),
         code: ErrorCode::InvalidArgument,
         message: format!("unknown component type '{name}'; use one of int8 ... uint64, float32, float64"),
-    })
-}
-
-/// ITK-Wasm's name of an enum value (`Uint16`, `VariableLengthVector`) from its Rust name.
-fn variant(value: &impl std::fmt::Debug) -> String {
-    let debug = format!("{value:?}");
-    debug.rsplit("::").next().unwrap_or(&debug).to_string()
+    })?;
+    Ok(known.into())
 }
 
 impl Cli {
@@ -72,16 +54,11 @@ impl Cli {
             Command::Info { input } => {
                 let image = pipeline.read_path(&input, true, None, None)?;
                 let t = &image.image_type;
-                let pixel_type = match variant(&t.pixel_type).as_str() {
-                    "Rgb" => "RGB".to_string(),
-                    "Rgba" => "RGBA".to_string(),
-                    other => other.to_string(),
-                };
                 print_json(&serde_json::json!({
                     "imageType": {
                         "dimension": t.dimension,
-                        "componentType": variant(&t.component_type).to_lowercase(),
-                        "pixelType": pixel_type,
+                        "componentType": witk_spatial::ComponentType::from(t.component_type).name(),
+                        "pixelType": witk_spatial::PixelType::from(t.pixel_type).name(),
                         "components": t.components,
                     },
                     "name": image.name,

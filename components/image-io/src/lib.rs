@@ -46,12 +46,8 @@ mod component {
     use witk_guest::wit::spatial::{self as wit, BinaryFile, Buffer, ComponentType, PixelType};
 
     fn to_model(i: wit::Image) -> Result<model::Image, Failure> {
-        if i.image_type.dimension as usize != i.size.len() {
-            return Err(Failure::new(
-                Code::InvalidArgument,
-                format!("image-type dimension {} but {} sizes", i.image_type.dimension, i.size.len()),
-            ));
-        }
+        witk_guest::check_dimension(i.image_type.dimension, i.size.len())
+            .map_err(|m| Failure::new(Code::InvalidArgument, m))?;
         let image = model::Image {
             ctype: i.image_type.component_type.into(),
             pixel: i.image_type.pixel_type.into(),

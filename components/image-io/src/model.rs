@@ -63,22 +63,8 @@ impl Image {
 
     /// Check the geometry fields agree with the dimension and the data with the size.
     pub fn validate(&self) -> Result<(), Failure> {
-        let d = self.dimension();
-        if d == 0 {
-            return Err(Failure::new(Code::InvalidArgument, "the image has no dimensions (empty size)"));
-        }
-        if self.origin.len() != d || self.spacing.len() != d || self.direction.len() != d * d {
-            return Err(Failure::new(
-                Code::InvalidArgument,
-                format!(
-                    "a {d}-D image needs {d} origin and spacing values and {} direction values; got {}, {}, {}",
-                    d * d,
-                    self.origin.len(),
-                    self.spacing.len(),
-                    self.direction.len()
-                ),
-            ));
-        }
+        witk_guest::check_fields(&self.size, &self.origin, &self.spacing, &self.direction)
+            .map_err(|m| Failure::new(Code::InvalidArgument, m))?;
         if self.components == 0 {
             return Err(Failure::new(Code::InvalidArgument, "an image needs at least one component per pixel"));
         }

@@ -17,6 +17,36 @@ pub mod types {
     pub use self::witk::types::errors::{Error, ErrorCode};
 }
 
+/// The generated enums of `witk:types/spatial` and `witk-spatial`'s (which has their names),
+/// converted both ways by variant.
+macro_rules! both_ways {
+    ($wit:ty, $model:ty: $($w:ident <=> $m:ident),* $(,)?) => {
+        impl From<$wit> for $model {
+            fn from(x: $wit) -> $model {
+                match x { $(<$wit>::$w => <$model>::$m),* }
+            }
+        }
+        impl From<$model> for $wit {
+            fn from(x: $model) -> $wit {
+                match x { $(<$model>::$m => <$wit>::$w),* }
+            }
+        }
+    };
+}
+
+both_ways!(types::witk::types::spatial::ComponentType, witk_spatial::ComponentType:
+    Int8 <=> I8, Uint8 <=> U8, Int16 <=> I16, Uint16 <=> U16, Int32 <=> I32, Uint32 <=> U32,
+    Int64 <=> I64, Uint64 <=> U64, Float32 <=> F32, Float64 <=> F64,
+);
+
+both_ways!(types::witk::types::spatial::PixelType, witk_spatial::PixelType:
+    Unknown <=> Unknown, Scalar <=> Scalar, Rgb <=> Rgb, Rgba <=> Rgba, Offset <=> Offset, Vector <=> Vector,
+    Point <=> Point, CovariantVector <=> CovariantVector,
+    SymmetricSecondRankTensor <=> SymmetricSecondRankTensor, DiffusionTensor3D <=> DiffusionTensor3D,
+    Complex <=> Complex, FixedArray <=> FixedArray, Array <=> Array, Matrix <=> Matrix,
+    VariableLengthVector <=> VariableLengthVector, VariableSizeMatrix <=> VariableSizeMatrix,
+);
+
 /// What a binding that loads pipelines by name (the Python extension) does after loading
 /// one: downsample, for example, installs its parallel slab plan as overrides. A pipeline
 /// without a `host/mod.rs` gets the default (nothing); one with it implements this there.

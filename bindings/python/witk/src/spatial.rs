@@ -10,42 +10,40 @@ use witk::pipelines::types::witk::types::spatial::{
     BinaryFile, Buffer, ComponentType, Image, ImageRegion, ImageType, PixelType,
 };
 
-/// The WIT case name of an enum value.
+/// The WIT case name of an enum value (the names are `witk-spatial`'s, written once).
 trait WitName {
     fn wit_name(self) -> &'static str;
 }
 
-macro_rules! wit_enum {
-    ($ty:ident { $($variant:ident = $name:literal),* $(,)? }) => {
-        impl FromPy for $ty {
-            fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-                let name: String = obj.extract()?;
-                match name.as_str() {
-                    $($name => Ok($ty::$variant),)*
-                    other => Err(PyValueError::new_err(format!("unknown {} '{other}'", stringify!($ty)))),
-                }
-            }
-        }
-        impl WitName for $ty {
-            fn wit_name(self) -> &'static str {
-                match self { $($ty::$variant => $name),* }
-            }
-        }
-    };
+impl WitName for ComponentType {
+    fn wit_name(self) -> &'static str {
+        witk::spatial::ComponentType::from(self).name()
+    }
 }
 
-wit_enum!(ComponentType {
-    Int8 = "int8", Uint8 = "uint8", Int16 = "int16", Uint16 = "uint16", Int32 = "int32", Uint32 = "uint32",
-    Int64 = "int64", Uint64 = "uint64", Float32 = "float32", Float64 = "float64",
-});
+impl WitName for PixelType {
+    fn wit_name(self) -> &'static str {
+        witk::spatial::PixelType::from(self).wit_name()
+    }
+}
 
-wit_enum!(PixelType {
-    Unknown = "unknown", Scalar = "scalar", Rgb = "rgb", Rgba = "rgba", Offset = "offset", Vector = "vector",
-    Point = "point", CovariantVector = "covariant-vector",
-    SymmetricSecondRankTensor = "symmetric-second-rank-tensor", DiffusionTensor3D = "diffusion-tensor3-d",
-    Complex = "complex", FixedArray = "fixed-array", Array = "array", Matrix = "matrix",
-    VariableLengthVector = "variable-length-vector", VariableSizeMatrix = "variable-size-matrix",
-});
+impl FromPy for ComponentType {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let name: String = obj.extract()?;
+        witk::spatial::ComponentType::from_name(&name)
+            .map(Into::into)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown ComponentType '{name}'")))
+    }
+}
+
+impl FromPy for PixelType {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let name: String = obj.extract()?;
+        witk::spatial::PixelType::from_wit_name(&name)
+            .map(Into::into)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown PixelType '{name}'")))
+    }
+}
 
 /// `(name, bytes-like)`, or `(name, path)`: a file this reads straight into the buffer
 /// the component gets, without a copy in Python.

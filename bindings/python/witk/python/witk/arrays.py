@@ -5,21 +5,10 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from .component_types import ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
+from .component_types import STORAGE, ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
 from .spatial import Image, ImageRegion, ImageType, Mesh, MeshType, PointSet, PointSetType, coerce
 
-_DTYPES = {
-    "int8": "i1",
-    "uint8": "u1",
-    "int16": "<i2",
-    "uint16": "<u2",
-    "int32": "<i4",
-    "uint32": "<u4",
-    "int64": "<i8",
-    "uint64": "<u8",
-    "float32": "<f4",
-    "float64": "<f8",
-}
+_DTYPES = {name: storage.dtype for name, storage in STORAGE.items()}
 
 
 def dtype_of(ctype: Any) -> Any:
@@ -43,18 +32,7 @@ def component_type_of(dtype: Any) -> ComponentType:
 
 # memoryview / array.array formats of the component types (native sizes), for pixel
 # buffers where NumPy is not installed (Pyodide without NumPy).
-BUFFER_FORMATS = {
-    "int8": "b",
-    "uint8": "B",
-    "int16": "h",
-    "uint16": "H",
-    "int32": "i",
-    "uint32": "I",
-    "int64": "q",
-    "uint64": "Q",
-    "float32": "f",
-    "float64": "d",
-}
+BUFFER_FORMATS = {name: storage.buffer_format for name, storage in STORAGE.items()}
 
 
 def numpy_if_installed() -> Any:

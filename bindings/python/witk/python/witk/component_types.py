@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Union
+from typing import NamedTuple, Union
 
 
 class IntTypes(str, Enum):
@@ -62,6 +62,33 @@ class PixelTypes(str, Enum):
 
 
 ComponentType = Union[IntTypes, FloatTypes]
+
+
+class Storage(NamedTuple):
+    """How each binding stores values of one component type."""
+
+    dtype: str
+    """NumPy dtype (little-endian, as pixels travel)."""
+    buffer_format: str
+    """``memoryview``/``array.array`` format (native sizes), for pixels without NumPy."""
+    typed_array: str
+    """JavaScript TypedArray class (Pyodide)."""
+
+
+# The one table of component types in Python, by their WIT names (the Rust side's is
+# witk-spatial); witk.arrays and witk.pyodide read it.
+STORAGE: dict[str, Storage] = {
+    "int8": Storage("i1", "b", "Int8Array"),
+    "uint8": Storage("u1", "B", "Uint8Array"),
+    "int16": Storage("<i2", "h", "Int16Array"),
+    "uint16": Storage("<u2", "H", "Uint16Array"),
+    "int32": Storage("<i4", "i", "Int32Array"),
+    "uint32": Storage("<u4", "I", "Uint32Array"),
+    "int64": Storage("<i8", "q", "BigInt64Array"),
+    "uint64": Storage("<u8", "Q", "BigUint64Array"),
+    "float32": Storage("<f4", "f", "Float32Array"),
+    "float64": Storage("<f8", "d", "Float64Array"),
+}
 
 
 def component_type(value: object) -> ComponentType:
