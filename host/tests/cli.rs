@@ -97,3 +97,29 @@ fn help_lists_every_pipeline() {
     }
     assert!(help.contains("parse-string-decompress"));
 }
+
+/// Verbs generated from the WIT signatures (downsample-sigma, gaussian-kernel-radius have
+/// no hand-written verb): the Rust API's answers as JSON, WIT defaults, typed errors.
+#[test]
+fn generated_verbs_answer_as_the_api_does() {
+    use witk::pipelines::downsample::Downsample;
+    let dir = tempfile::tempdir().unwrap();
+    let (rt, _d) = runtime_with(Default::default());
+    let api = Downsample::builtin(&rt).unwrap();
+    let out = witk(&["downsample-sigma", "--shrink-factors", "2,4,1"], dir.path());
+    assert!(out.status.success(), "{out:?}");
+    let sigma: Vec<f64> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sigma, api.downsample_sigma(&[2, 4, 1]).unwrap());
+    let out = witk(&["gaussian-kernel-radius", "--size", "64,8", "--sigma", "0.8,3.5"], dir.path());
+    let radius: Vec<u64> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(radius, api.gaussian_kernel_radius(&[64, 8], &[0.8, 3.5], 32, 0.01).unwrap());
+    let out =
+        witk(&["gaussian-kernel-radius", "--size", "64", "--sigma", "3.5", "--max-kernel-width", "3"], dir.path());
+    let radius: Vec<u64> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(radius, api.gaussian_kernel_radius(&[64], &[3.5], 3, 0.01).unwrap());
+    let out = witk(&["downsample-sigma", "--shrink-factors", "2,0"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("downsample-sigma: invalid-argument"), "{out:?}");
+    let out = witk(&["downsample-sigma"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "a missing required option is a usage error");
+}

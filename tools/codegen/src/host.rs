@@ -119,6 +119,7 @@ pub fn generate(pkg: &Package) -> String {
         "}}\n\nimpl crate::Pipeline for {camel_name} {{\n    const PACKAGE: &'static str = PACKAGE;\n\n    \
          fn from_loaded(runtime: &Runtime, loaded: &Loaded) -> Result<Self> {{\n        {camel_name}::from_loaded(runtime, loaded)\n    }}\n}}\n"
     );
+    cli_verbs(pkg, &mut s);
     s
 }
 
@@ -146,6 +147,154 @@ fn method(pkg: &Package, f: &Function, s: &mut String) {
         upper = f.snake().to_uppercase(),
         name = f.name,
         ret = return_type(pkg, &f.returns),
+    );
+}
+
+/// How a CLI verb takes a parameter, if it can: scalars and lists of numbers as options,
+/// a `list<u8>` as an INPUT file (or `-`).
+fn cli_param(t: &Ty) -> Option<(&'static str, String)> {
+    let number = |t: &Ty| match t {
+        Ty::Int(n) | Ty::Float(n) => Some((*n).to_string()),
+        _ => None,
+    };
+    match t {
+        Ty::Bool => Some(("flag", "bool".into())),
+        Ty::Int(n) | Ty::Float(n) => Some(("value", (*n).into())),
+        Ty::String => Some(("value", "String".into())),
+        Ty::Bytes => Some(("input", String::new())),
+        Ty::List(inner) => number(inner).map(|n| ("list", n)),
+        Ty::Option(inner) => match &**inner {
+            Ty::Int(n) | Ty::Float(n) => Some(("option", (*n).into())),
+            Ty::String => Some(("option", "String".into())),
+            Ty::List(i) => number(i).map(|n| ("option-list", n)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether every parameter and the result of `f` fit a generated CLI verb: at most one
+/// byte input; a byte result goes to an OUTPUT file, others print as JSON.
+fn cli_eligible(f: &Function) -> bool {
+    let params_ok = f.params.iter().all(|p| cli_param(&p.ty).is_some());
+    let inputs = f.params.iter().filter(|p| p.ty == Ty::Bytes).count();
+    let result_ok = match &f.returns {
+        Ty::Fallible(t) => {
+            matches!(**t, Ty::Bytes | Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float(_))
+                || matches!(&**t, Ty::List(i) if matches!(**i, Ty::Int(_) | Ty::Float(_)))
+        }
+        _ => false,
+    };
+    params_ok && inputs <= 1 && result_ok
+}
+
+/// `pub mod verbs`: a `witk <function>` command for every function whose parameters and
+/// result a command line can carry (`cli_eligible`), with options named and documented
+/// as the WIT has them and its defaults. A pipeline's hand-written `host/cli.rs` verbs
+/// take precedence over these (the registry adds only names they lack).
+fn cli_verbs(pkg: &Package, s: &mut String) {
+    let camel_name = camel(&pkg.name);
+    let verbs: Vec<&Function> = pkg.functions.iter().filter(|f| cli_eligible(f)).collect();
+    if verbs.is_empty() {
+        s.push_str(
+            "\n/// `witk` verbs generated from the WIT signatures: none of this pipeline's functions\n\
+             /// fit a command line of files and options.\npub mod verbs {\n    \
+             pub fn commands() -> Vec<clap::Command> {\n        Vec::new()\n    }\n\n    \
+             pub fn run(\n        _ctx: &crate::cli::Context,\n        _matches: &clap::ArgMatches,\n    \
+             ) -> Option<crate::Result<std::process::ExitCode>> {\n        None\n    }\n}\n",
+        );
+        return;
+    }
+    s.push_str(
+        "\n/// `witk` verbs generated from the WIT signatures (see the registry's `cli_commands`).\n\
+         pub mod verbs {\n    #[allow(unused_imports)]\n    use super::*;\n\n    \
+         /// One command per function a command line can carry.\n    \
+         pub fn commands() -> Vec<clap::Command> {\n        vec![\n",
+    );
+    for f in &verbs {
+        let about = format!("{}: {}", f.name, f.summary());
+        let _ = write!(s, "            clap::Command::new({:?})\n                .about({about:?})", f.name);
+        for p in &f.params {
+            let (kind, rust) = cli_param(&p.ty).expect("eligible");
+            let help = if p.doc.is_empty() { p.name.clone() } else { p.doc.clone() };
+            let value_name = match rust.as_str() {
+                _ if kind == "list" || kind == "option-list" => "LIST",
+                "String" => "TEXT",
+                "f32" | "f64" => "X",
+                _ => "N",
+            };
+            let arg = match kind {
+                "input" => format!("clap::Arg::new({:?}).value_name(\"INPUT\").required(true).help(\"File to read, or - for stdin\")", p.name),
+                "flag" => format!("clap::Arg::new({0:?}).long({0:?}).action(clap::ArgAction::SetTrue).help({help:?})", p.name),
+                "value" => {
+                    let default = p.default.as_ref().map(|d| format!(".default_value({:?})", d.trim_matches('"'))).unwrap_or_else(|| ".required(true)".into());
+                    format!("clap::Arg::new({0:?}).long({0:?}).value_name({value_name:?}).value_parser(clap::value_parser!({rust})).allow_negative_numbers(true){default}.help({help:?})", p.name)
+                }
+                "option" => format!("clap::Arg::new({0:?}).long({0:?}).value_name({value_name:?}).value_parser(clap::value_parser!({rust})).allow_negative_numbers(true).help({help:?})", p.name),
+                _ => format!(
+                    "clap::Arg::new({0:?}).long({0:?}).value_name({value_name:?}).value_parser(clap::value_parser!({rust})).value_delimiter(',').num_args(1..).allow_negative_numbers(true){req}.help({help:?})",
+                    p.name,
+                    req = if kind == "list" { ".required(true)" } else { "" }
+                ),
+            };
+            let _ = write!(s, "\n                .arg({arg})");
+        }
+        if matches!(&f.returns, Ty::Fallible(t) if **t == Ty::Bytes) {
+            s.push_str("\n                .arg(clap::Arg::new(\"output\").value_name(\"OUTPUT\").required(true).help(\"Where to write the result, or - for stdout\"))");
+        }
+        s.push_str(",\n");
+    }
+    let _ = write!(
+        s,
+        "        ]\n    }}\n\n    \
+         /// Run the generated verb `matches` names, if it is one of them.\n    \
+         #[allow(unused_variables)]\n    \
+         pub fn run(ctx: &crate::cli::Context, matches: &clap::ArgMatches) -> Option<Result<std::process::ExitCode>> {{\n        \
+         let (name, m) = matches.subcommand()?;\n        \
+         let run = || -> Result<std::process::ExitCode> {{\n            \
+         let pipeline: {camel_name} = ctx.pipeline()?;\n            match name {{\n"
+    );
+    for f in &verbs {
+        let _ = writeln!(s, "                {:?} => {{", f.name);
+        let mut args = Vec::new();
+        for p in &f.params {
+            let (kind, rust) = cli_param(&p.ty).expect("eligible");
+            let var = p.name.replace('-', "_");
+            let get = match kind {
+                "input" => format!(
+                    "crate::cli::read_input(std::path::Path::new(m.get_one::<String>({:?}).expect(\"required\")))?",
+                    p.name
+                ),
+                "flag" => format!("m.get_flag({:?})", p.name),
+                "value" => format!("m.get_one::<{rust}>({:?}).cloned().expect(\"defaulted or required\")", p.name),
+                "option" => format!("m.get_one::<{rust}>({:?}).cloned()", p.name),
+                "list" => format!(
+                    "m.get_many::<{rust}>({:?}).map(|v| v.cloned().collect::<Vec<_>>()).unwrap_or_default()",
+                    p.name
+                ),
+                _ => format!("m.get_many::<{rust}>({:?}).map(|v| v.cloned().collect::<Vec<_>>())", p.name),
+            };
+            let _ = writeln!(s, "                    let {var} = {get};");
+            args.push(match kind {
+                "input" | "list" => format!("&{var}"),
+                "value" if rust == "String" => format!("&{var}"),
+                "option-list" => format!("{var}.as_deref()"),
+                _ => var,
+            });
+        }
+        let _ = writeln!(s, "                    let result = pipeline.{}({})?;", f.snake(), args.join(", "));
+        if matches!(&f.returns, Ty::Fallible(t) if **t == Ty::Bytes) {
+            s.push_str("                    crate::cli::write_output(std::path::Path::new(m.get_one::<String>(\"output\").expect(\"required\")), &result)?;\n");
+        } else if matches!(&f.returns, Ty::Fallible(t) if **t == Ty::String) {
+            s.push_str("                    crate::cli::write_output(std::path::Path::new(\"-\"), format!(\"{result}\\n\").as_bytes())?;\n");
+        } else {
+            s.push_str("                    crate::cli::print_json(&serde_json::json!(result))?;\n");
+        }
+        s.push_str("                }\n");
+    }
+    s.push_str(
+        "                _ => unreachable!(\"checked below\"),\n            }\n            Ok(std::process::ExitCode::SUCCESS)\n        };\n        \
+         commands().iter().any(|c| c.get_name() == name).then(run)\n    }\n}\n",
     );
 }
 
@@ -286,14 +435,21 @@ pub fn registry(pkgs: &[Package], parts: &[Parts]) -> String {
         .filter(|(_, parts)| parts.cli.is_some())
         .map(|(p, _)| format!("{}::cli::Cli", p.snake()))
         .collect();
-    // Nested calls, innermost first, so the verbs appear in the pipelines' order.
+    // Hand-written verbs first (nested calls, innermost first, in the pipelines' order),
+    // then each generated verb whose name no hand-written one took.
     let augmented = clis
         .iter()
         .fold("command".to_string(), |inner, c| format!("<{c} as clap::Subcommand>::augment_subcommands({inner})"));
     let _ = write!(
         s,
-        "\n/// `command` with every pipeline's CLI verbs.\n\
-         pub fn cli_commands(command: clap::Command) -> clap::Command {{\n    {augmented}\n}}\n\n"
+        "\n/// `command` with every pipeline's CLI verbs: its hand-written ones (`host/cli.rs`),\n\
+         /// then those generated from its WIT that no hand-written verb replaces.\n\
+         pub fn cli_commands(command: clap::Command) -> clap::Command {{\n    \
+         let mut command = {augmented};\n    \
+         for verb in [{generated}].into_iter().flatten() {{\n        \
+         if command.find_subcommand(verb.get_name()).is_none() {{\n            \
+         command = command.subcommand(verb);\n        }}\n    }}\n    command\n}}\n\n",
+        generated = pkgs.iter().map(|p| format!("{}::verbs::commands()", p.snake())).collect::<Vec<_>>().join(", ")
     );
     s.push_str(
         "/// Run the verb that `matches` (from [`cli_commands`]) names.\n\
@@ -305,6 +461,13 @@ pub fn registry(pkgs: &[Package], parts: &[Parts]) -> String {
             s,
             "    if <{c} as clap::Subcommand>::has_subcommand(name) {{\n        \
              return <{c} as clap::FromArgMatches>::from_arg_matches(matches).unwrap_or_else(|e| e.exit()).run(ctx);\n    }}\n"
+        );
+    }
+    for p in pkgs {
+        let _ = writeln!(
+            s,
+            "    if let Some(done) = {}::verbs::run(ctx, matches) {{\n        return done;\n    }}",
+            p.snake()
         );
     }
     s.push_str("    unreachable!(\"clap accepted an unknown verb {name:?}\")\n}\n");

@@ -23,9 +23,16 @@ pub(crate) fn embedded(pipeline: &str) -> Option<&'static [u8]> {
     }
 }
 
-/// `command` with every pipeline's CLI verbs.
+/// `command` with every pipeline's CLI verbs: its hand-written ones (`host/cli.rs`),
+/// then those generated from its WIT that no hand-written verb replaces.
 pub fn cli_commands(command: clap::Command) -> clap::Command {
-    <threshold::cli::Cli as clap::Subcommand>::augment_subcommands(command)
+    let mut command = <threshold::cli::Cli as clap::Subcommand>::augment_subcommands(command);
+    for verb in [threshold::verbs::commands()].into_iter().flatten() {
+        if command.find_subcommand(verb.get_name()).is_none() {
+            command = command.subcommand(verb);
+        }
+    }
+    command
 }
 
 /// Run the verb that `matches` (from [`cli_commands`]) names.
@@ -33,6 +40,9 @@ pub fn run_cli(ctx: &crate::cli::Context, matches: &clap::ArgMatches) -> crate::
     let name = matches.subcommand_name().unwrap_or_default();
     if <threshold::cli::Cli as clap::Subcommand>::has_subcommand(name) {
         return <threshold::cli::Cli as clap::FromArgMatches>::from_arg_matches(matches).unwrap_or_else(|e| e.exit()).run(ctx);
+    }
+    if let Some(done) = threshold::verbs::run(ctx, matches) {
+        return done;
     }
     unreachable!("clap accepted an unknown verb {name:?}")
 }

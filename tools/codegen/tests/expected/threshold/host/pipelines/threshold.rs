@@ -120,3 +120,41 @@ impl crate::Pipeline for Threshold {
         Threshold::from_loaded(runtime, loaded)
     }
 }
+
+/// `witk` verbs generated from the WIT signatures (see the registry's `cli_commands`).
+pub mod verbs {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// One command per function a command line can carry.
+    pub fn commands() -> Vec<clap::Command> {
+        vec![
+            clap::Command::new("checksum")
+                .about("checksum: A checksum of bytes, as text.")
+                .arg(clap::Arg::new("data").value_name("INPUT").required(true).help("File to read, or - for stdin"))
+                .arg(clap::Arg::new("uppercase").long("uppercase").action(clap::ArgAction::SetTrue).help("Hex digits in upper case"))
+                .arg(clap::Arg::new("label").long("label").value_name("TEXT").value_parser(clap::value_parser!(String)).allow_negative_numbers(true).required(true).help("label")),
+        ]
+    }
+
+    /// Run the generated verb `matches` names, if it is one of them.
+    #[allow(unused_variables)]
+    pub fn run(ctx: &crate::cli::Context, matches: &clap::ArgMatches) -> Option<Result<std::process::ExitCode>> {
+        let (name, m) = matches.subcommand()?;
+        let run = || -> Result<std::process::ExitCode> {
+            let pipeline: Threshold = ctx.pipeline()?;
+            match name {
+                "checksum" => {
+                    let data = crate::cli::read_input(std::path::Path::new(m.get_one::<String>("data").expect("required")))?;
+                    let uppercase = m.get_flag("uppercase");
+                    let label = m.get_one::<String>("label").cloned().expect("defaulted or required");
+                    let result = pipeline.checksum(&data, uppercase, &label)?;
+                    crate::cli::write_output(std::path::Path::new("-"), format!("{result}\n").as_bytes())?;
+                }
+                _ => unreachable!("checked below"),
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        };
+        commands().iter().any(|c| c.get_name() == name).then(run)
+    }
+}
