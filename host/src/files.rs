@@ -2,9 +2,9 @@
 //! companion files a detached header names) and writes what the component returns; no
 //! component touches the file system.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::pipelines::types::witk::types::spatial::BinaryFile;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Enough of a file for a component to parse any header witk reads (companion names).
 pub const HEADER_BYTES: usize = 1 << 20;
@@ -18,6 +18,87 @@ pub fn read_binary_file(path: &Path) -> Result<BinaryFile> {
     let data = std::fs::read(path).map_err(|e| io(path, e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(BinaryFile { path: name, data })
+}
+
+/// A companion file that `header` names (a detached header's data file), read for
+/// `pipeline`'s component under witk's confinement rule: after following symlinks the
+/// file must be inside the header's folder, or inside one of `allowed_roots` (which the
+/// caller opts into explicitly), and it must be a regular file (no FIFO, device or
+/// folder). Anything else is an `invalid-argument` [`Error::Pipeline`] naming `name`
+/// as the header wrote it; a companion that does not exist is an [`Error::Io`].
+///
+/// The component gets the file under the base name of `name` (what its header says),
+/// not that of a symlink's target.
+pub fn read_companion(pipeline: &str, header: &Path, name: &str, allowed_roots: &[PathBuf]) -> Result<BinaryFile> {
+    let refuse = |why: String| Error::Pipeline {
+        pipeline: pipeline.to_string(),
+        code: ErrorCode::InvalidArgument,
+        message: format!("{} names the companion file '{name}', {why}", header.display()),
+    };
+    let parent = header.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = std::fs::canonicalize(parent).map_err(|e| io(parent, e))?;
+    let target = parent.join(name); // an absolute `name` replaces the folder
+    let real = std::fs::canonicalize(&target).map_err(|e| io(&target, e))?;
+    let inside = real.starts_with(&folder)
+        || allowed_roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).any(|r| real.starts_with(r));
+    if !inside {
+        let via = if real == target { String::new() } else { format!(" (it resolves to {})", real.display()) };
+        return Err(refuse(format!(
+            "which is outside the header's folder {}{via}; companion files must be inside it, or in a folder \
+             allowed explicitly",
+            folder.display()
+        )));
+    }
+    // Look before opening: opening a FIFO would block until a writer came.
+    let meta = std::fs::metadata(&real).map_err(|e| io(&real, e))?;
+    if !meta.is_file() {
+        return Err(refuse(format!("which is not a regular file ({})", kind(&meta.file_type()))));
+    }
+    // Opening the canonical path means no symlink is followed any more, but a folder on
+    // it could still be swapped between the check and the open (a residual TOCTOU race
+    // that only cap-std-style `openat` confinement would close); the opened file is
+    // checked again to be the regular file that was looked at.
+    let mut file = std::fs::File::open(&real).map_err(|e| io(&real, e))?;
+    let opened = file.metadata().map_err(|e| io(&real, e))?;
+    if !opened.is_file() || !same_file(&meta, &opened) {
+        return Err(refuse("which changed while it was being opened".into()));
+    }
+    let mut data = Vec::with_capacity(opened.len() as usize);
+    std::io::Read::read_to_end(&mut file, &mut data).map_err(|e| io(&real, e))?;
+    let base = Path::new(name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(BinaryFile { path: base, data })
+}
+
+fn kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a plain file"
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Write a component's output files: the first at `path`, the others beside it.

@@ -41,6 +41,13 @@ export interface CallOptions {
    * typed array covers entirely); the caller's views are detached.
    */
   transfer?: boolean;
+  /**
+   * Node, functions that read the companion files a detached header names (`.nhdr`,
+   * `.mhd`, `.hdr` given as a path): folders besides the header's own where those files
+   * may be. By default (`[]`) each must be, after following symlinks, a regular file inside
+   * the header's folder; any other is a WitkError `invalid-argument`.
+   */
+  companionRoots?: (string | URL)[];
 }
 
 /** Options of functions that return files. */

@@ -436,7 +436,10 @@ export class Pipeline {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`${sig.name}: options must be an object, got ${describe(options)}`);
     }
-    const { worker = false, transfer = false, writeFiles = false, ...named } = options;
+    const { worker = false, transfer = false, writeFiles = false, companionRoots = [], ...named } = options;
+    if (!Array.isArray(companionRoots) || !companionRoots.every(isPath)) {
+      throw new TypeError(`${sig.name}: companionRoots must be an array of paths, got ${describe(companionRoots)}`);
+    }
     for (const k of Object.keys(named)) {
       if (!sig.params.some((p) => p.name === k && 'default' in p)) {
         throw new TypeError(`${sig.name}: unknown option ${k}`);
@@ -458,7 +461,7 @@ export class Pipeline {
     }
     for (const p of sig.params) {
       if (p.companionsOf && named[p.name] === undefined) {
-        values[p.name] = await this.#companions(given[p.companionsOf], values[p.companionsOf], worker, owned);
+        values[p.name] = await this.#companions(given[p.companionsOf], values[p.companionsOf], worker, owned, companionRoots);
       }
     }
     const args = sig.params.map((p) => {
@@ -489,8 +492,11 @@ export class Pipeline {
    * The companion files of `file` (read from the path `source`), read beside it (Node).
    * Companion files are named in a file's header, so `companionFiles` gets the first MiB
    * of a larger file (the whole file if that fails): a large volume is not copied twice.
+   * Each must be, after following symlinks, a regular file inside the header's folder or
+   * inside one of `roots` (the `companionRoots` option); any other is a WitkError
+   * `invalid-argument` naming it, and a missing one an `ENOENT` error.
    */
-  async #companions(source, file, worker, owned) {
+  async #companions(source, file, worker, owned, roots) {
     if (!this.#companionFiles || !isNode || !isPath(source)) return [];
     const ask = (data) => this.call(this.#companionFiles, [{ path: file.path, data }], { worker });
     let names;
@@ -498,28 +504,97 @@ export class Pipeline {
       names = await (file.data.length > HEADER_BYTES
         ? ask(file.data.slice(0, HEADER_BYTES)).catch(() => ask(file.data))
         : ask(file.data));
-    } catch {
-      return []; // not a file it can name companions for: the call itself reports why
+    } catch (e) {
+      // Not a file it names companions for: the call itself reports why.
+      if (e instanceof WitkError && e.code !== 'trap') return [];
+      throw e;
     }
-    const folder = dirName(pathText(source));
-    const { readFile } = await import('node:fs/promises');
+    const header = pathText(source);
+    const targets = await confineCompanions(header, names, roots, this.#companionFiles);
     return Promise.all(
-      names.map(async (name) => {
-        const target = folder + name;
-        try {
-          const buf = await readFile(target);
-          const data = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-          transferables(data, owned);
-          return { path: baseName(name), data };
-        } catch (e) {
-          throw Object.assign(new Error(`${pathText(source)} needs ${name}, which is not at ${target}`), {
-            code: e.code,
-            cause: e,
-          });
-        }
+      names.map(async (name, i) => {
+        const data = await readRegularFile(targets[i], header, name, this.#companionFiles);
+        transferables(data, owned);
+        return { path: baseName(name), data };
       }),
     );
   }
+}
+
+/**
+ * Where the companion files `names` of the file at `header` are, symlinks resolved: each
+ * inside the header's folder or one of `roots`, and a regular file (witk's confinement
+ * rule, as the Rust host and the Python bindings apply it). Node only.
+ */
+async function confineCompanions(header, names, roots, fn) {
+  const { realpath, stat } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const parent = path.dirname(header);
+  const folder = await realpath(parent);
+  const allowed = [folder];
+  for (const r of roots) {
+    const real = await realpath(pathText(r)).catch(() => null); // a missing root admits nothing
+    if (real !== null) allowed.push(real);
+  }
+  const inside = (real, root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  const targets = [];
+  for (const name of names) {
+    const target = path.resolve(parent, name); // an absolute name replaces the folder
+    const refuse = (why) =>
+      new WitkError('invalid-argument', `${header} names the companion file '${name}', ${why}`, fn);
+    const outside = `which is outside the header's folder ${folder}`;
+    const rule = 'companion files must be inside it, or in a folder of companionRoots';
+    let real;
+    try {
+      real = await realpath(target);
+    } catch (e) {
+      if (e?.code !== 'ENOENT') throw e;
+      // Missing (or a dangling symlink): refused if its folder is outside, else ENOENT.
+      const lexical = await realpath(path.dirname(target)).catch(() => path.dirname(target));
+      if (!allowed.some((r) => inside(lexical, r))) {
+        throw refuse(`${outside}; ${rule}`);
+      }
+      throw Object.assign(new Error(`${header} needs ${name}, which is not at ${target}`), { code: e.code, cause: e });
+    }
+    if (!allowed.some((r) => inside(real, r))) {
+      const via = real === target ? '' : ` (it resolves to ${real})`;
+      throw refuse(`${outside}${via}; ${rule}`);
+    }
+    const st = await stat(real); // not open(): opening a FIFO would block
+    if (!st.isFile()) throw refuse(`which is not a regular file (${fileKind(st)})`);
+    targets.push({ real, st });
+  }
+  return targets;
+}
+
+/**
+ * The bytes of a file `confineCompanions` checked, opened by its resolved path (no symlink
+ * is followed any more) without blocking on a FIFO swapped in since, and checked again to be
+ * that regular file. A folder on the path swapped in between is a race this cannot close.
+ */
+async function readRegularFile({ real, st }, header, name, fn) {
+  const { open } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  const handle = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const now = await handle.stat();
+    if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) {
+      const why = `${header} names the companion file '${name}', which changed while it was being opened`;
+      throw new WitkError('invalid-argument', why, fn);
+    }
+    const buf = await handle.readFile();
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileKind(st) {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isSocket()) return 'a socket';
+  return 'not a plain file';
 }
 
 /** What `companionFiles` is given of a large file: headers name companions, pixels do not. */

@@ -25,11 +25,25 @@ pub enum Command {
         /// Cast pixel components to this type (int8 ... uint64, float32, float64)
         #[arg(long, value_name = "TYPE")]
         component_type: Option<String>,
+        #[command(flatten)]
+        companions: Companions,
         input: PathBuf,
         output: PathBuf,
     },
     /// Print an image file's type and geometry as JSON, without reading its pixels
-    Info { input: PathBuf },
+    Info {
+        #[command(flatten)]
+        companions: Companions,
+        input: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct Companions {
+    /// Also read companion files (a header's data file) from this folder; by default only
+    /// the header's own folder is allowed
+    #[arg(long = "allow-companions-in", value_name = "DIR")]
+    roots: Vec<PathBuf>,
 }
 
 fn component_type(name: &str) -> Result<ComponentType> {
@@ -46,13 +60,13 @@ impl Cli {
         let Cli::ImageIo(command) = self;
         let pipeline: ImageIo = ctx.pipeline()?;
         match command {
-            Command::Convert { use_compression, component_type: ct, input, output } => {
+            Command::Convert { use_compression, component_type: ct, companions, input, output } => {
                 let ct = ct.as_deref().map(component_type).transpose()?;
-                let image = pipeline.read_path(&input, false, None, ct)?;
+                let image = pipeline.read_path_allowing(&input, false, None, ct, &companions.roots)?;
                 pipeline.write_path(&image, &output, false, use_compression)?;
             }
-            Command::Info { input } => {
-                let image = pipeline.read_path(&input, true, None, None)?;
+            Command::Info { companions, input } => {
+                let image = pipeline.read_path_allowing(&input, true, None, None, &companions.roots)?;
                 let t = &image.image_type;
                 print_json(&serde_json::json!({
                     "imageType": {

@@ -1,17 +1,21 @@
 //! Paths for image-io: the host reads an image file and the companion files its header
 //! names (data files of `.nhdr`, `.mhd`, `.hdr`), and writes every file the component
-//! returns; the component itself never touches the file system.
+//! returns; the component itself never touches the file system. Companion files must be
+//! regular files inside the header's folder (after following symlinks), unless a caller
+//! allows other folders explicitly with [`ImageIo::read_path_allowing`].
 
 use super::ImageIo;
 use crate::error::{Error, Result};
-use crate::files::{read_binary_file, write_binary_files, HEADER_BYTES};
+use crate::files::{read_binary_file, read_companion, write_binary_files, HEADER_BYTES};
 use crate::pipelines::types::witk::types::spatial::{BinaryFile, ComponentType, Image, PixelType};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 impl crate::pipelines::Setup for ImageIo {}
 
 impl ImageIo {
-    /// Read an image file, with any companion file its header names.
+    /// Read an image file, with any companion file its header names. Companions must be
+    /// regular files inside the header's folder (after following symlinks); any other is
+    /// an `invalid-argument` error naming it.
     pub fn read_path(
         &self,
         path: &Path,
@@ -19,8 +23,20 @@ impl ImageIo {
         pixel_type: Option<PixelType>,
         component_type: Option<ComponentType>,
     ) -> Result<Image> {
+        self.read_path_allowing(path, information_only, pixel_type, component_type, &[])
+    }
+
+    /// [`read_path`](Self::read_path), also allowing companion files inside the folders
+    /// `allowed_roots` (after following symlinks); they must still be regular files.
+    pub fn read_path_allowing(
+        &self,
+        path: &Path,
+        information_only: bool,
+        pixel_type: Option<PixelType>,
+        component_type: Option<ComponentType>,
+        allowed_roots: &[PathBuf],
+    ) -> Result<Image> {
         let main = read_binary_file(path)?;
-        let folder = path.parent().unwrap_or(Path::new(""));
         // A header is all companion-files needs; the pixels need not cross into the guest twice.
         let header =
             BinaryFile { path: main.path.clone(), data: main.data[..main.data.len().min(HEADER_BYTES)].to_vec() };
@@ -28,7 +44,10 @@ impl ImageIo {
             Err(Error::Pipeline { .. }) if header.data.len() < main.data.len() => self.companion_files(&main)?,
             other => other?,
         };
-        let companions = names.iter().map(|name| read_binary_file(&folder.join(name))).collect::<Result<Vec<_>>>()?;
+        let companions = names
+            .iter()
+            .map(|name| read_companion("image-io", path, name, allowed_roots))
+            .collect::<Result<Vec<_>>>()?;
         self.read_image(&main, &companions, information_only, pixel_type, component_type)
     }
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from typing import Any, Union
 
 from .arrays import dtype_of
 from .component_types import IntTypes, PixelTypes, component_type, pixel_type
-from .errors import PipelineError
+from .errors import InvalidArgumentError, PipelineError
 from .spatial import Image, ImageRegion, ImageType, coerce
 
 
@@ -58,29 +59,82 @@ def read_binary_file(path: str | os.PathLike[str]) -> BinaryFileArg:
     return os.path.basename(p), os.path.abspath(p)
 
 
+def header_is_partial(size: int) -> bool:
+    """Whether a file of ``size`` bytes is longer than the prefix companion-files is given
+    first: only then is a failure on the prefix worth a second call with the whole file."""
+    return size > HEADER_BYTES
+
+
 def read_companions(pipeline: Any, main: BinaryFileArg, path: str | os.PathLike[str]) -> list[BinaryFileArg]:
-    """The companion files that ``main`` (read from ``path``) names, relative to it."""
+    """The companion files that ``main`` (read from ``path``) names, relative to it: each
+    must be a regular file in ``path``'s folder (see :func:`companion_paths`)."""
     with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
         head = f.read(HEADER_BYTES)
     try:
-        names = pipeline.call("companion-files", (main[0], head))
+        names = list(pipeline.call("companion-files", (main[0], head)))
     except PipelineError:
-        if len(head) < HEADER_BYTES:
+        if not header_is_partial(size):
             raise
-        names = pipeline.call("companion-files", main)  # a header longer than the prefix
-    return [read_binary_file(target) for target in companion_paths(path, names)]
+        names = list(pipeline.call("companion-files", main))  # a header longer than the prefix
+    # The component gets each file under the name its header gave (not a symlink target's).
+    return [(os.path.basename(name), target) for name, target in zip(names, companion_paths(path, names))]
 
 
-def companion_paths(path: str | os.PathLike[str], names: Any) -> list[str]:
-    """Where the companion files ``names`` (relative to ``path``) are; each must exist."""
-    folder = os.path.dirname(os.fspath(path))
+# Folders besides a header's own that its companion files may be in (after following
+# symlinks), for callers who trust their headers to point elsewhere: empty by default.
+companion_roots: list[str | os.PathLike[str]] = []
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def companion_paths(
+    path: str | os.PathLike[str], names: Any, roots: list[str | os.PathLike[str]] | None = None
+) -> list[str]:
+    """Where the companion files ``names`` (relative to ``path``) are, symlinks resolved.
+
+    Each must resolve inside ``path``'s folder, or inside one of ``roots`` (by default
+    :data:`companion_roots`), and be a regular file (no FIFO, device or folder): any other
+    is an :class:`~witk.InvalidArgumentError` naming it, a missing one a ``FileNotFoundError``.
+    Bindings read the resolved paths, so no symlink is followed after this check (a folder
+    on the path swapped in between is a race this cannot close)."""
+    header = os.fspath(path)
+    folder = os.path.dirname(header) or os.curdir
+    allowed = [os.path.realpath(r) for r in [folder, *(companion_roots if roots is None else roots)]]
     targets = []
     for name in names:
-        target = os.path.join(folder, name)
-        if not os.path.isfile(target):
-            raise FileNotFoundError(f"{os.fspath(path)} needs {name}, which is not at {target}")
-        targets.append(target)
+        target = os.path.join(folder, name)  # an absolute name replaces the folder
+        real = os.path.realpath(target)
+        why = f"{header} names the companion file {name!r}, which"
+        if not any(_inside(real, a) for a in allowed):
+            via = "" if real == os.path.abspath(target) else f" (it resolves to {real})"
+            raise InvalidArgumentError(
+                "companion-files",
+                f"{why} is outside the header's folder {allowed[0]}{via}; companion files must be inside it, "
+                "or in a folder of witk.convert.companion_roots",
+            )
+        try:
+            mode = os.stat(real).st_mode  # not open(): opening a FIFO would block
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{header} needs {name}, which is not at {target}") from None
+        if not stat.S_ISREG(mode):
+            raise InvalidArgumentError("companion-files", f"{why} is not a regular file ({_kind(mode)})")
+        targets.append(real)
     return targets
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
 
 
 def write_binary_files(path: str | os.PathLike[str], files: list[tuple[str, bytes]]) -> None:

@@ -39,8 +39,8 @@ import pyodide_js  # type: ignore[import-not-found]
 from pyodide.ffi import JsBuffer, JsException, JsMap, JsProxy, jsnull, to_js  # type: ignore[import-not-found]
 
 from .arrays import BUFFER_FORMATS, numpy_if_installed, pixel_bytes, pixels_from_bytes
-from .component_types import component_type, pixel_type
-from .convert import HEADER_BYTES, companion_paths
+from .component_types import STORAGE, component_type, pixel_type
+from .convert import HEADER_BYTES, companion_paths, header_is_partial
 from .errors import BY_CODE, LoadError, PipelineError
 from .spatial import Image, ImageRegion, ImageType, coerce
 
@@ -174,18 +174,7 @@ def _to_js(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 # The TypedArray class of each component type.
-_TYPED_ARRAYS = {
-    "int8": "Int8Array",
-    "uint8": "Uint8Array",
-    "int16": "Int16Array",
-    "uint16": "Uint16Array",
-    "int32": "Int32Array",
-    "uint32": "Uint32Array",
-    "int64": "BigInt64Array",
-    "uint64": "BigUint64Array",
-    "float32": "Float32Array",
-    "float64": "Float64Array",
-}
+_TYPED_ARRAYS = {name: storage.typed_array for name, storage in STORAGE.items()}
 
 
 def is_null(value: Any) -> bool:
@@ -377,12 +366,13 @@ def read_binary_file(path: str | os.PathLike[str]) -> Any:
 async def read_companions(package: NpmPackage, main: Any, path: str | os.PathLike[str]) -> list[Any]:
     """The companion files that ``main`` (read from ``path``) names, read beside it.
     ``companionFiles`` is given the first MiB (headers name companions, pixels do not), then
-    the whole file if that was too little, as :func:`witk.convert.read_companions` does."""
+    the whole file if that was too little, as :func:`witk.convert.read_companions` does;
+    each must be a regular file in ``path``'s folder (:func:`witk.convert.companion_paths`)."""
     head = main.data.subarray(0, HEADER_BYTES)
     try:
         names = await package.call("companionFiles", [_to_js({"path": main.path, "data": head})], {})
     except PipelineError:
-        if main.data.length <= HEADER_BYTES:
+        if not header_is_partial(main.data.length):
             raise
         names = await package.call("companionFiles", [main], {})  # a header longer than the prefix
     return [read_binary_file(target) for target in companion_paths(path, value_from_js(names))]
