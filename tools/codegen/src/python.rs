@@ -81,6 +81,8 @@ fn param_annotation(f: &Function, p: &Param) -> String {
         || (p.ty == Ty::String && writes_files(f) && p.name.starts_with("serialized"));
     if path {
         "str | os.PathLike[str]".into()
+    } else if is_file_list(&p.ty) {
+        "list[str | os.PathLike[str]]".into()
     } else {
         annotation(&p.ty)
     }
@@ -367,6 +369,7 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
                 );
                 "companions".into()
             }
+            t if is_file_list(t) => format!("[witk.pyodide.read_binary_file(p) for p in {n}]"),
             Ty::Record(r) if r == "image" => format!("witk.pyodide.image_to_js({n})"),
             Ty::List(t) if **t == Ty::Record("image".into()) => format!("[witk.pyodide.image_to_js(i) for i in {n}]"),
             Ty::Bytes => format!("witk.pyodide.bytes_to_js({n})"),
@@ -487,6 +490,8 @@ fn implementation(f: &Function) -> String {
                 let _ = writeln!(pre, "    companions = witk.convert.read_companions(pipeline(), {main}_file, {main})");
                 "companions".into()
             }
+            // Several input files (a DICOM series): paths, read by the native host.
+            t if is_file_list(t) => format!("[witk.convert.read_binary_file(p) for p in {n}]"),
             Ty::Record(r) if r == "image" => format!("witk.convert.image_to_native({n})"),
             Ty::List(t) if **t == Ty::Record("image".into()) => {
                 format!("[witk.convert.image_to_native(i) for i in {n}]")

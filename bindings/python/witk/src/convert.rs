@@ -148,6 +148,14 @@ impl IntoPy for Vec<String> {
     }
 }
 
+/// `list<tuple<string, string>>` (DICOM tags and their values): a list of 2-tuples.
+impl IntoPy for Vec<(String, String)> {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items = self.into_iter().map(|(a, b)| PyTuple::new(py, [a, b])).collect::<PyResult<Vec<_>>>()?;
+        Ok(pyo3::types::PyList::new(py, items)?.into_any().unbind())
+    }
+}
+
 impl IntoPy for bool {
     fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         Ok(pyo3::types::PyBool::new(py, self).to_owned().into_any().unbind())

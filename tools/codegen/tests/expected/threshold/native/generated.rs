@@ -62,6 +62,13 @@ impl Adapter {
                 drop(label);
                 output(py, result)
             }
+            (Adapter::Threshold(pipeline), "list-files") => {
+                arity(function, args, 1)?;
+                let inputs: Vec<spatial::BinaryFile> = extract(args, 0, "inputs")?;
+                let result = py.detach(|| pipeline.list_files(&inputs));
+                drop(inputs);
+                output(py, result)
+            }
             _ => Err(unknown_function(function)),
         }
     }

@@ -41,6 +41,9 @@ pub type HistogramFn = Arc<dyn Fn(&[spatial::Image], u32, Option<&[f64]>) -> Res
 /// Signature of an override for `checksum`: `(data, uppercase, label)`.
 pub type ChecksumFn = Arc<dyn Fn(&[u8], bool, &str) -> Result<String> + Send + Sync>;
 
+/// Signature of an override for `list-files`: `(inputs)`.
+pub type ListFilesFn = Arc<dyn Fn(&[spatial::BinaryFile]) -> Result<Vec<(String, String)>> + Send + Sync>;
+
 /// Typed keys of this pipeline's overrides: `runtime.overrides().register(KEY, f)` accepts
 /// only an `f` of the function's signature.
 pub mod overrides {
@@ -50,6 +53,8 @@ pub mod overrides {
     pub const HISTOGRAM: crate::overrides::Key<super::HistogramFn> = crate::overrides::Key::new(super::PACKAGE, "histogram");
     /// Overrides `checksum`.
     pub const CHECKSUM: crate::overrides::Key<super::ChecksumFn> = crate::overrides::Key::new(super::PACKAGE, "checksum");
+    /// Overrides `list-files`.
+    pub const LIST_FILES: crate::overrides::Key<super::ListFilesFn> = crate::overrides::Key::new(super::PACKAGE, "list-files");
 }
 
 /// The threshold pipeline bound to a runtime; clones share warm instances.
@@ -110,6 +115,19 @@ impl Threshold {
             |instance, store| instance.witk_threshold_api().call_checksum(store, data, uppercase, label),
         )?;
         result.map_err(|e| super::pipeline_error("checksum", e.code, e.message))
+    }
+
+    /// Names and sizes of several files.
+    pub fn list_files(&self, inputs: &[spatial::BinaryFile]) -> Result<Vec<(String, String)>> {
+        if let Some(f) = self.runtime.overrides().get(overrides::LIST_FILES) {
+            return f(inputs);
+        }
+        let result = self.pool.call(
+            "list-files",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_list_files(store, inputs),
+        )?;
+        result.map_err(|e| super::pipeline_error("list-files", e.code, e.message))
     }
 }
 

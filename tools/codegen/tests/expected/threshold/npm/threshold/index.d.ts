@@ -57,6 +57,15 @@ export interface Counts {
   outside: number;
 }
 
+/**
+ * A file given by path and read or written by the host, never the guest
+ * (ITK-Wasm `BinaryFile`). The guest sees its name and bytes only.
+ */
+export interface BinaryFile {
+  path: string;
+  data: Uint8Array;
+}
+
 /** Size the worker pool used by calls with `{ worker: true }` (default: hardware threads, at most 4). */
 export function configure(options: { workers?: number }): void;
 
@@ -101,3 +110,12 @@ export function histogram(inputs: Array<Image>, range: ArrayLike<number> | null,
  * @returns The checksum
  */
 export function checksum(data: BinaryInput, label: string, options?: { uppercase?: boolean } & CallOptions): Promise<string>;
+
+/**
+ * Names and sizes of several files.
+ *
+ * @param inputs Files to list
+ * @param options
+ * @returns (name, size) pairs
+ */
+export function listFiles(inputs: Array<FileInput>, options?: CallOptions): Promise<Map<string, string>>;

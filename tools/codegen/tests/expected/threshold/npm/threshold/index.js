@@ -66,6 +66,11 @@ T.Counts = {
   record: 'counts',
   fields: [['inside', 'u64'], ['outside', 'u64']],
 };
+T.BinaryFile = {
+  record: 'binary-file',
+  file: 'binary',
+  fields: [['path', 'string'], ['data', 'bytes']],
+};
 
 const pipeline = new Pipeline({
   component,
@@ -112,6 +117,13 @@ const signatures = {
     ],
     result: 'string',
   },
+  listFiles: {
+    name: 'listFiles',
+    params: [
+      { name: 'inputs', type: { list: T.BinaryFile } },
+    ],
+    result: { map: 'string' },
+  },
 };
 
 /**
@@ -157,4 +169,15 @@ export async function histogram(inputs, range, options = {}) {
  */
 export async function checksum(data, label, options = {}) {
   return pipeline.run(signatures.checksum, [data, label], options);
+}
+
+/**
+ * Names and sizes of several files.
+ *
+ * @param inputs Files to list
+ * @param options
+ * @returns (name, size) pairs
+ */
+export async function listFiles(inputs, options = {}) {
+  return pipeline.run(signatures.listFiles, [inputs], options);
 }

@@ -8,7 +8,8 @@ System Python implementation over witk's native host.
 
 from .checksum import checksum
 from .histogram import histogram
+from .list_files import list_files
 from .threshold import threshold
 
 __version__ = "0.2.0"
-__all__ = ["checksum", "histogram", "threshold"]
+__all__ = ["checksum", "histogram", "list_files", "threshold"]

@@ -7,6 +7,8 @@ from .checksum import checksum
 from .checksum_async import checksum_async
 from .histogram import histogram
 from .histogram_async import histogram_async
+from .list_files import list_files
+from .list_files_async import list_files_async
 from .threshold import threshold
 from .threshold_async import threshold_async
 
@@ -20,6 +22,8 @@ __all__ = [
     "checksum_async",
     "histogram",
     "histogram_async",
+    "list_files",
+    "list_files_async",
     "threshold",
     "threshold_async",
     "binarize",
