@@ -52,4 +52,5 @@ cargo build --release --locked -p witk
 .venv/bin/python -m pytest -q tests/python tests/interchange
 
 step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, demo page)"
-(cd bindings/js && node --test test/*.test.js)
+# Shared tests, then each pipeline's own (components/<pipeline>/tests/*.test.js).
+(cd bindings/js && node --test test/*.test.js $(ls ../../components/*/tests/*.test.js 2>/dev/null))
