@@ -1,0 +1,173 @@
+//! Native tests on DICOM files made here with dicom-object: geometry, sorting, rescale
+//! types, tags and hostile input. (tests/python/test_dicom.py checks real files against
+//! pydicom and SimpleITK.)
+
+use crate::pixels::{output_type, Stored};
+use crate::series::read_series;
+use crate::tags::read_dicom_tags;
+use crate::Code;
+use dicom_core::value::{DataSetSequence, PrimitiveValue};
+use dicom_core::{DataElement, VR};
+use dicom_dictionary_std::tags;
+use dicom_object::meta::FileMetaTableBuilder;
+use dicom_object::InMemDicomObject;
+use witk_guest::{Ctype, Pixels};
+
+const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
+const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
+
+struct SliceSpec {
+    z: f64,
+    rows: u16,
+    cols: u16,
+    series: &'static str,
+    intercept: f64,
+}
+
+fn slice(s: &SliceSpec, instance: u32, values: &[u16]) -> Vec<u8> {
+    let mut o = InMemDicomObject::new_empty();
+    let put = |o: &mut InMemDicomObject, tag, vr, v: PrimitiveValue| o.put(DataElement::new(tag, vr, v));
+    put(&mut o, tags::SOP_CLASS_UID, VR::UI, CT.into());
+    put(&mut o, tags::SOP_INSTANCE_UID, VR::UI, format!("2.25.{instance}").into());
+    put(&mut o, tags::SPECIFIC_CHARACTER_SET, VR::CS, "ISO_IR 192".into());
+    put(&mut o, tags::PATIENT_NAME, VR::PN, "Müller^Jörg".into());
+    put(&mut o, tags::SERIES_INSTANCE_UID, VR::UI, s.series.into());
+    put(&mut o, tags::INSTANCE_NUMBER, VR::IS, instance.to_string().into());
+    // An oblique plane: rows along (cos, sin, 0), columns along z x rows' perpendicular.
+    let (c, n) = (0.8f64, 0.6f64);
+    let iop = [c, n, 0.0, 0.0, 0.0, -1.0];
+    put(
+        &mut o,
+        tags::IMAGE_ORIENTATION_PATIENT,
+        VR::DS,
+        PrimitiveValue::Strs(iop.iter().map(|v| v.to_string()).collect()),
+    );
+    // Positions along the normal (row x col) = (-0.6, 0.8, 0): z steps there.
+    let p = [10.0 + s.z * -0.6, -20.0 + s.z * 0.8, 5.0];
+    put(&mut o, tags::IMAGE_POSITION_PATIENT, VR::DS, PrimitiveValue::Strs(p.iter().map(|v| v.to_string()).collect()));
+    put(&mut o, tags::PIXEL_SPACING, VR::DS, PrimitiveValue::Strs(["0.5".into(), "0.75".into()].into()));
+    put(&mut o, tags::SLICE_THICKNESS, VR::DS, "9".into());
+    put(&mut o, tags::ROWS, VR::US, PrimitiveValue::from(s.rows));
+    put(&mut o, tags::COLUMNS, VR::US, PrimitiveValue::from(s.cols));
+    put(&mut o, tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1u16));
+    put(&mut o, tags::PHOTOMETRIC_INTERPRETATION, VR::CS, "MONOCHROME2".into());
+    put(&mut o, tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(16u16));
+    put(&mut o, tags::BITS_STORED, VR::US, PrimitiveValue::from(12u16));
+    put(&mut o, tags::HIGH_BIT, VR::US, PrimitiveValue::from(11u16));
+    put(&mut o, tags::PIXEL_REPRESENTATION, VR::US, PrimitiveValue::from(0u16));
+    if s.intercept != 0.0 {
+        put(&mut o, tags::RESCALE_INTERCEPT, VR::DS, s.intercept.to_string().into());
+        put(&mut o, tags::RESCALE_SLOPE, VR::DS, "1".into());
+    }
+    let mut code = InMemDicomObject::new_empty();
+    code.put(DataElement::new(tags::CODE_VALUE, VR::SH, PrimitiveValue::from("T-D0050")));
+    o.put(DataElement::new(tags::ANATOMIC_REGION_SEQUENCE, VR::SQ, DataSetSequence::from(vec![code])));
+    o.put(DataElement::new(tags::PIXEL_DATA, VR::OW, PrimitiveValue::U16(values.into())));
+    let file = o.with_meta(FileMetaTableBuilder::new().transfer_syntax(EXPLICIT_LE)).unwrap();
+    let mut out = Vec::new();
+    file.write_all(&mut out).unwrap();
+    out
+}
+
+fn spec(z: f64) -> SliceSpec {
+    SliceSpec { z, rows: 2, cols: 3, series: "1.2.3", intercept: -1024.0 }
+}
+
+#[test]
+fn a_shuffled_oblique_series_sorts_by_position_and_rescales_to_int16() {
+    let files: Vec<(String, Vec<u8>)> = [(2.0, 3), (0.0, 1), (4.0, 5), (1.0, 2), (3.0, 4)]
+        .iter()
+        .map(|&(z, i)| (format!("IM{}", 9 - i), slice(&spec(z * 2.5), i, &[i as u16 * 100; 6])))
+        .collect();
+    let v = read_series(files, false).unwrap();
+    assert_eq!(v.sorted, ["IM8", "IM7", "IM6", "IM5", "IM4"]);
+    assert_eq!(v.geometry.size, [3, 2, 5]);
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9);
+    assert!(close(&v.geometry.spacing, &[0.75, 0.5, 2.5]), "{:?}", v.geometry.spacing);
+    assert!(close(&v.geometry.origin, &[10.0, -20.0, 5.0]), "{:?}", v.geometry.origin);
+    // Columns: row direction, column direction, their cross product.
+    let (c, n) = (0.8, 0.6);
+    assert!(close(&v.geometry.direction, &[c, 0.0, -n, n, 0.0, c, 0.0, -1.0, 0.0]), "{:?}", v.geometry.direction);
+    // Stored 12-bit unsigned with intercept -1024: GDCM's rule gives int16.
+    assert_eq!(v.ctype, Ctype::I16);
+    let Pixels::I16(px) = &v.pixels else { panic!("{:?}", v.ctype) };
+    assert_eq!(
+        px.iter().step_by(6).copied().collect::<Vec<_>>(),
+        [100 - 1024, 200 - 1024, 300 - 1024, 400 - 1024, 500 - 1024]
+    );
+}
+
+#[test]
+fn the_largest_series_wins_and_single_sorted_keeps_the_order() {
+    let mut files: Vec<(String, Vec<u8>)> =
+        (0..3).map(|i| (format!("a{i}"), slice(&spec(i as f64), i, &[7; 6]))).collect();
+    let other = SliceSpec { series: "9.9", ..spec(0.0) };
+    files.push(("b0".into(), slice(&other, 9, &[1; 6])));
+    let v = read_series(files.clone(), false).unwrap();
+    assert_eq!(v.sorted, ["a0", "a1", "a2"]);
+    files.pop();
+    files.swap(0, 2);
+    let v = read_series(files, true).unwrap();
+    assert_eq!(v.sorted, ["a2", "a1", "a0"]);
+}
+
+#[test]
+fn bad_series_are_typed_errors() {
+    let e = read_series(vec![], false).unwrap_err();
+    assert_eq!(e.code, Code::InvalidArgument);
+    let mixed = vec![
+        ("a".into(), slice(&spec(0.0), 1, &[0; 6])),
+        ("b".into(), slice(&SliceSpec { rows: 3, ..spec(1.0) }, 2, &[0; 9])),
+    ];
+    let e = read_series(mixed, false).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("one size"), "{}", e.message);
+    let uneven: Vec<_> = [0.0, 1.0, 3.0]
+        .iter()
+        .enumerate()
+        .map(|(i, &z)| (format!("s{i}"), slice(&spec(z), i as u32, &[0; 6])))
+        .collect();
+    let e = read_series(uneven, false).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("not equally spaced"), "{}", e.message);
+    let same: Vec<_> = (0..2).map(|i| (format!("s{i}"), slice(&spec(0.0), i, &[0; 6]))).collect();
+    assert!(read_series(same, false).unwrap_err().message.contains("same position"));
+    let e = read_series(vec![("junk".into(), b"hello, not DICOM at all".to_vec())], false).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("junk"), "{}", e.message);
+    let good = slice(&spec(0.0), 1, &[0; 6]);
+    for cut in [10, 140, 300, good.len() - 5] {
+        let e = read_series(vec![("cut".into(), good[..cut].to_vec())], false).unwrap_err();
+        assert_eq!(e.code, Code::InvalidData, "cut at {cut}: {}", e.message);
+    }
+}
+
+#[test]
+fn gdcm_output_type_rule() {
+    let u12 = Stored { bits_allocated: 16, bits_stored: 12, signed: false };
+    let i16 = Stored { bits_allocated: 16, bits_stored: 16, signed: true };
+    assert_eq!(output_type(&u12, [(1.0, 0.0)].into_iter()), Ctype::U16);
+    assert_eq!(output_type(&u12, [(1.0, -1024.0)].into_iter()), Ctype::I16);
+    assert_eq!(output_type(&i16, [(1.0, -1024.0)].into_iter()), Ctype::I32);
+    assert_eq!(output_type(&u12, [(0.5, 0.0)].into_iter()), Ctype::F64);
+    assert_eq!(output_type(&u12, [(1.0, 1000.0)].into_iter()), Ctype::U16);
+    let u8 = Stored { bits_allocated: 8, bits_stored: 8, signed: false };
+    assert_eq!(output_type(&u8, [(1.0, 0.0)].into_iter()), Ctype::U8);
+    assert_eq!(output_type(&u8, [(2.0, 0.0)].into_iter()), Ctype::U16);
+}
+
+#[test]
+fn tags_are_listed_decoded_and_filtered() {
+    let file = slice(&spec(0.0), 1, &[0; 6]);
+    let all = read_dicom_tags(&file, "x.dcm", None).unwrap();
+    let get = |t: &str| all.iter().find(|(k, _)| k == t).map(|(_, v)| v.as_str());
+    assert_eq!(get("0002|0010"), Some(EXPLICIT_LE));
+    assert_eq!(get("0010|0010"), Some("Müller^Jörg"));
+    assert_eq!(get("0020|0037"), Some("0.8\\0.6\\0\\0\\0\\-1"));
+    assert_eq!(get("0008|2218"), Some("[{\"0008|0100\":\"T-D0050\"}]"));
+    assert_eq!(get("7fe0|0010"), None, "pixel data is left out");
+    let wanted = ["0028|0011".to_string(), "0010|0010".into(), "0009|1001".into()];
+    let some = read_dicom_tags(&file, "x.dcm", Some(&wanted)).unwrap();
+    assert_eq!(some, [("0028|0011".to_string(), "3".to_string()), ("0010|0010".into(), "Müller^Jörg".into())]);
+    let e = read_dicom_tags(&file, "x.dcm", Some(&["10,10,10".to_string()])).unwrap_err();
+    assert_eq!(e.code, Code::InvalidArgument);
+    let e = read_dicom_tags(b"\0\0\0\0not dicom", "y.dcm", None).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("y.dcm"), "{}", e.message);
+}
