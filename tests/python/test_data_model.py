@@ -7,6 +7,7 @@ import dataclasses
 import itkwasm
 import numpy as np
 import pytest
+from conftest import ROOT
 
 import witk
 from witk.spatial import coerce
@@ -124,3 +125,20 @@ def test_bad_arrays() -> None:
         witk.array_from_image(witk.Image())
     with pytest.raises(ValueError, match="needs"):
         witk.array_from_image(witk.Image(size=[3, 3], data=np.zeros(5, np.uint8)))
+
+
+def wit_enum(name: str) -> list[str]:
+    """The cases of a `witk:types/spatial` enum, read from the WIT."""
+    wit = (ROOT / "wit" / "types" / "spatial.wit").read_text()
+    body = wit[wit.index(f"enum {name} {{") :].split("{", 1)[1].split("}", 1)[0]
+    code = " ".join(line for line in body.splitlines() if not line.strip().startswith("//"))
+    return [c.strip() for c in code.split(",") if c.strip()]
+
+
+def test_python_tables_follow_the_wit() -> None:
+    """Python's one table of component types and its pixel-type WIT names are the WIT's."""
+    from witk.component_types import STORAGE
+    from witk.convert import _WIT_PIXELS
+
+    assert list(STORAGE) == wit_enum("component-type")
+    assert _WIT_PIXELS == wit_enum("pixel-type")

@@ -23,13 +23,9 @@ def _norm(name: str) -> str:
     return re.sub("[^a-z0-9]", "", name.lower())
 
 
-# WIT case names of the pixel types; ITK-Wasm's names match them ignoring case and
-# separators (DiffusionTensor3D ~ diffusion-tensor3-d).
-_WIT_PIXELS = [
-    "unknown", "scalar", "rgb", "rgba", "offset", "vector", "point", "covariant-vector",
-    "symmetric-second-rank-tensor", "diffusion-tensor3-d", "complex", "fixed-array", "array", "matrix",
-    "variable-length-vector", "variable-size-matrix",
-]  # fmt: skip
+# WIT case names of the pixel types, from ITK-Wasm's names (the kebab case wit-bindgen
+# uses: DiffusionTensor3D ~ diffusion-tensor3-d); they match ignoring case and separators.
+_WIT_PIXELS = [re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", p.value).lower() for p in PixelTypes]
 _PIXEL_BY_NORM = {_norm(w): w for w in _WIT_PIXELS}
 
 
