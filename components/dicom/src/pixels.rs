@@ -83,51 +83,91 @@ pub fn output_type(stored: &Stored, rescales: impl Iterator<Item = (f64, f64)>) 
     }
 }
 
-/// All frames of one file as stored values (interleaved components).
-pub struct Samples {
-    values: Vec<i64>,
+/// How to read one stored value: its width, Bits Stored (masked, sign-extended when
+/// signed), and the word order of 32-bit big endian data.
+#[derive(Clone, Copy)]
+pub struct Reader {
+    width: usize,
+    mask: u64,
+    stored: u16,
+    signed: bool,
+    swap_halves: bool,
+    binary: bool,
 }
 
-impl Samples {
-    fn frame(&self, frame: usize, len: usize) -> Option<&[i64]> {
-        self.values.get(frame * len..(frame + 1) * len)
+impl Reader {
+    #[inline]
+    fn get(&self, c: &[u8]) -> i64 {
+        let raw = match self.width {
+            1 => c[0] as u64,
+            2 => u16::from_le_bytes([c[0], c[1]]) as u64,
+            _ if self.swap_halves => u32::from_le_bytes([c[2], c[3], c[0], c[1]]) as u64,
+            _ => u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64,
+        } & self.mask;
+        if self.binary {
+            // dicom-pixeldata expands bits to 0 and 255; the values are 0 and 1 (as ITK
+            // and pydicom read binary segmentations).
+            (raw != 0) as i64
+        } else if self.signed && raw >> (self.stored - 1) & 1 == 1 {
+            raw as i64 - (1i64 << self.stored)
+        } else {
+            raw as i64
+        }
     }
 }
 
-/// The stored values of `px`, masked to Bits Stored, colour converted to RGB.
-pub fn samples(px: &DecodedPixelData, name: &str, big_endian_words: bool) -> Result<Samples, Failure> {
-    let bytes = px.data();
+/// All frames of one file: monochrome samples as the decoder left them (read value by
+/// value as they are copied into the volume, so no widened copy is made), colour ones
+/// converted to interleaved RGB.
+pub enum Samples {
+    Raw { bytes: Vec<u8>, reader: Reader },
+    Rgb(Vec<i64>),
+}
+
+impl Samples {
+    /// Call `f` with each value of frame `frame` (`len` values); `None` if it is missing.
+    #[inline]
+    fn each(&self, frame: usize, len: usize, mut f: impl FnMut(i64)) -> Option<()> {
+        match self {
+            Samples::Raw { bytes, reader } => {
+                let w = reader.width;
+                let part = bytes.get(frame * len * w..(frame + 1) * len * w)?;
+                part.chunks_exact(w).for_each(|c| f(reader.get(c)));
+            }
+            Samples::Rgb(values) => values.get(frame * len..(frame + 1) * len)?.iter().for_each(|&v| f(v)),
+        }
+        Some(())
+    }
+}
+
+/// The samples of `px` (every frame), colour converted to RGB.
+pub fn samples(px: DecodedPixelData, name: &str, big_endian_words: bool) -> Result<Samples, Failure> {
     let bits = if px.bits_allocated() == 1 { 8 } else { px.bits_allocated() };
     let stored = if px.bits_allocated() == 1 { 8 } else { px.bits_stored().clamp(1, bits) };
-    let signed = px.pixel_representation() as u16 == 1;
     let width = match bits {
         8 => 1,
         16 => 2,
         32 => 4,
         other => return Err(Failure::new(Code::Unsupported, format!("{name}: {other} bits allocated per sample"))),
     };
-    let mask: u64 = if stored >= 32 { u32::MAX as u64 } else { (1u64 << stored) - 1 };
-    let value = |c: &[u8]| -> i64 {
-        let raw = match width {
-            1 => c[0] as u64,
-            2 => u16::from_le_bytes([c[0], c[1]]) as u64,
-            _ if big_endian_words => u32::from_le_bytes([c[2], c[3], c[0], c[1]]) as u64,
-            _ => u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64,
-        } & mask;
-        if signed && raw >> (stored - 1) & 1 == 1 {
-            raw as i64 - (1i64 << stored)
-        } else {
-            raw as i64
-        }
+    let reader = Reader {
+        width,
+        mask: if stored >= 32 { u32::MAX as u64 } else { (1u64 << stored) - 1 },
+        stored,
+        signed: px.pixel_representation() as u16 == 1,
+        swap_halves: big_endian_words,
+        binary: px.bits_allocated() == 1,
     };
     let samples = px.samples_per_pixel() as usize;
     let (rows, cols, frames) = (px.rows() as usize, px.columns() as usize, px.number_of_frames() as usize);
     let pixels = rows * cols;
     let pi = px.photometric_interpretation().clone();
+    let planar = px.planar_configuration();
     // Native YBR_FULL_422 keeps two luminances per chrominance pair.
     let per_frame =
         if samples == 3 && pi == PhotometricInterpretation::YbrFull422 { pixels * 2 } else { pixels * samples };
     let need = per_frame * frames * width;
+    let mut bytes = px.into_data();
     if bytes.len() < need {
         return Err(Failure::new(
             Code::InvalidData,
@@ -137,19 +177,16 @@ pub fn samples(px: &DecodedPixelData, name: &str, big_endian_words: bool) -> Res
             ),
         ));
     }
-    let mut raw: Vec<i64> = bytes[..need].chunks_exact(width).map(value).collect();
-    if px.bits_allocated() == 1 {
-        // dicom-pixeldata expands bits to 0 and 255; the values are 0 and 1 (as ITK and
-        // pydicom read binary segmentations).
-        raw.iter_mut().for_each(|v| *v = (*v != 0) as i64);
-    }
+    bytes.truncate(need);
     if samples != 3 {
-        return Ok(Samples { values: raw });
+        return Ok(Samples::Raw { bytes, reader });
     }
+    let raw: Vec<i64> = bytes.chunks_exact(width).map(|c| reader.get(c)).collect();
+    drop(bytes);
     let mut values = Vec::with_capacity(pixels * 3 * frames);
     for f in 0..frames {
         let frame = &raw[f * per_frame..(f + 1) * per_frame];
-        match (&pi, px.planar_configuration()) {
+        match (&pi, planar) {
             (PhotometricInterpretation::YbrFull422, _) => {
                 for pair in frame.chunks_exact(4) {
                     let (y1, y2, cb, cr) = (pair[0], pair[1], pair[2], pair[3]);
@@ -170,7 +207,7 @@ pub fn samples(px: &DecodedPixelData, name: &str, big_endian_words: bool) -> Res
             }
         }
     }
-    Ok(Samples { values })
+    Ok(Samples::Rgb(values))
 }
 
 fn convert(pi: &PhotometricInterpretation, a: i64, b: i64, c: i64) -> [i64; 3] {
@@ -208,17 +245,15 @@ macro_rules! output {
 
             /// Append frame `frame` of `samples`, rescaled (slope, intercept).
             pub fn push_frame(&mut self, samples: &Samples, frame: usize, len: usize, rescale: (f64, f64)) -> Result<(), Failure> {
-                let values = samples.frame(frame, len).ok_or_else(|| {
-                    Failure::new(Code::InvalidData, format!("frame {frame} is missing from the pixel data"))
-                })?;
+                let missing = || Failure::new(Code::InvalidData, format!("frame {frame} is missing from the pixel data"));
                 let (slope, intercept) = rescale;
                 let identity = slope == 1.0 && intercept == 0.0;
                 match self {
                     $(Output::$ct(v) => {
                         if identity {
-                            v.extend(values.iter().map(|&x| x as $t));
+                            samples.each(frame, len, |x| v.push(x as $t)).ok_or_else(missing)?;
                         } else {
-                            v.extend(values.iter().map(|&x| (x as f64 * slope + intercept) as $t));
+                            samples.each(frame, len, |x| v.push((x as f64 * slope + intercept) as $t)).ok_or_else(missing)?;
                         }
                     })*
                 }

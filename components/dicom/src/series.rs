@@ -256,18 +256,30 @@ pub fn read_series(files: Vec<(String, Vec<u8>)>, single_sorted: bool) -> Result
     let out_type = pixels::output_type(&fmt_samples(&fmt), all.iter().map(|s| s.rescale));
     let frame_values = fmt.rows as usize * fmt.columns as usize * fmt.samples as usize;
     let mut out = pixels::Output::new(out_type, frame_values * all.len())?;
-    let mut decoded: Vec<Option<Samples>> = (0..parsed.len()).map(|_| None).collect();
-    for s in &all {
+    // Each file is decoded when its first slice is needed and dropped, with its parsed
+    // data set, after its last: peak memory stays near one file beyond the volume.
+    let mut last = vec![0; parsed.len()];
+    for (i, s) in all.iter().enumerate() {
+        last[s.file] = i;
+    }
+    let names: Vec<String> = parsed.iter().map(|f| f.name.clone()).collect();
+    let mut files: Vec<Option<File>> = parsed.into_iter().map(Some).collect();
+    let mut decoded: Vec<Option<Samples>> = (0..files.len()).map(|_| None).collect();
+    for (i, s) in all.iter().enumerate() {
         if decoded[s.file].is_none() {
-            let f = &parsed[s.file];
+            let f = files[s.file].as_ref().ok_or_else(|| Failure::new(Code::Internal, "a file decoded twice"))?;
             decoded[s.file] = Some(decode(f)?);
         }
         let samples = decoded[s.file].as_ref().expect("decoded above");
         out.push_frame(samples, s.frame as usize, frame_values, s.rescale)?;
+        if last[s.file] == i {
+            decoded[s.file] = None;
+            files[s.file] = None;
+        }
     }
     let mut sorted: Vec<String> = Vec::new();
     for s in &all {
-        let name = &parsed[s.file].name;
+        let name = &names[s.file];
         if sorted.last() != Some(name) {
             sorted.push(name.clone());
         }
@@ -347,5 +359,5 @@ fn decode(f: &File) -> Result<Samples, Failure> {
     // Explicit VR big endian pixel data is read as 16-bit words: 32-bit samples come out
     // with their halves swapped.
     let big_endian = ts == "1.2.840.10008.1.2.2";
-    pixels::samples(&px, &f.name, big_endian)
+    pixels::samples(px, &f.name, big_endian)
 }
