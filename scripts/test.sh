@@ -33,15 +33,24 @@ step "Python environment and wheels"
 bash scripts/python-env.sh
 bash scripts/build-python.sh
 
-step "Python: wheels install offline into a fresh venv; the seed example runs"
+step "Python: wheels install offline into a fresh venv (with what they declare); the seed example and read_image run"
 fresh=build/fresh-venv
 rm -rf "$fresh" && python3 -m venv "$fresh"
-"$fresh/bin/pip" install -q --no-index --find-links dist/python witk-compress-stringify
+# NumPy, which the image pipelines declare, from a wheel fetched once (the install itself
+# is offline: nothing but our wheels and what they declare).
+ls build/wheels/numpy-*.whl >/dev/null 2>&1 \
+  || python3 -m pip download -q --only-binary=:all: -d build/wheels "numpy==$(sed -n 's/^numpy==//p' tests/requirements.txt)"
+"$fresh/bin/pip" install -q --no-index --find-links dist/python --find-links build/wheels witk-compress-stringify witk-image-io
 got=$(cd /tmp && "$ROOT/$fresh/bin/python" -c '
 from witk_compress_stringify import compress_stringify
 print(compress_stringify(bytes([33, 44, 55]), stringify=True).decode())')
 echo "$got"
 [ "$got" = "data:application/zstd;base64,KLUv/SADGQAAISw3" ]
+got=$(cd /tmp && "$ROOT/$fresh/bin/python" -c "
+from witk_image_io import read_image
+print(read_image('$ROOT/data/phantom.nrrd').data.shape)")
+echo "read_image in a fresh venv: $got"
+[ "$got" = "(64, 64, 64)" ]
 
 step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
 .venv/bin/ruff check tests scripts bindings/python bench

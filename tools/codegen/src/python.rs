@@ -31,6 +31,19 @@ fn is_file_list(t: &Ty) -> bool {
     *t == Ty::List(Box::new(Ty::Record("binary-file".into())))
 }
 
+/// Whether any function takes or returns an image (pixels as NumPy arrays).
+fn carries_images(pkg: &Package) -> bool {
+    fn has(t: &Ty) -> bool {
+        match t {
+            Ty::Record(r) => r == "image",
+            Ty::Fallible(i) | Ty::Option(i) | Ty::List(i) => has(i),
+            Ty::Tuple(items) => items.iter().any(has),
+            _ => false,
+        }
+    }
+    pkg.functions.iter().any(|f| has(&f.returns) || f.params.iter().any(|p| has(&p.ty)))
+}
+
 /// The function's result, without the `result<_, error>` wrapper (errors raise).
 fn result_ty(f: &Function) -> &Ty {
     match &f.returns {
@@ -189,7 +202,12 @@ fn wasi(pkg: &Package, out: &mut Output) {
     let root = format!("python/{dist}");
     let v = &pkg.version;
     let description = format!("{} System Python implementation over witk's native host.", pkg.summary);
-    let deps = [format!("witk>={v}")];
+    // Images come back as NumPy arrays on system Python (ITK-Wasm's packages depend on it
+    // too); Pyodide's packages work without it (typed memoryviews).
+    let mut deps = vec![format!("witk>={v}")];
+    if carries_images(pkg) {
+        deps.push("numpy>=1.22".into());
+    }
     let artifacts = ("The component is copied in by scripts/build-python.sh", format!("{module}/wasm_modules/*.wasm"));
     out.add(format!("{root}/pyproject.toml"), pyproject(&dist, v, &description, &deps, &module, Some(artifacts)));
     out.add(
