@@ -236,23 +236,17 @@ pub fn read_series(files: Vec<(String, Vec<u8>)>, single_sorted: bool) -> Result
     let d = if all.len() > 1 { 3 } else { 2 };
     let mut size = vec![fmt.columns as u64, fmt.rows as u64];
     let mut spacing = vec![first.spacing[1], first.spacing[0]];
-    let origin = all[0].position.to_vec();
-    let mut origin = origin;
-    if d == 3 {
-        size.push(all.len() as u64);
-        spacing.push(spacing_z);
-    } else {
-        origin.truncate(3);
-    }
+    let mut origin = all[0].position.to_vec();
     // Columns of the direction matrix: the row direction, the column direction, the normal.
     let direction = if d == 3 {
+        size.push(all.len() as u64);
+        spacing.push(spacing_z);
         vec![row[0], col[0], normal[0], row[1], col[1], normal[1], row[2], col[2], normal[2]]
     } else {
+        // One slice is a 2-D image in its own plane.
+        origin.truncate(2);
         vec![row[0], col[0], row[1], col[1]]
     };
-    if d == 2 {
-        origin.truncate(2);
-    }
     let out_type = pixels::output_type(&fmt_samples(&fmt), all.iter().map(|s| s.rescale));
     let frame_values = fmt.rows as usize * fmt.columns as usize * fmt.samples as usize;
     let mut out = pixels::Output::new(out_type, frame_values * all.len())?;
