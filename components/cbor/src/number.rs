@@ -174,6 +174,77 @@ pub fn element(b: &[u8], kind: Kind, big: bool) -> Num {
     }
 }
 
+/// `count` values of `ctype` (a mesh's points, cells or data): a byte string of their
+/// little-endian bytes, tagged or not (a big-endian RFC 8746 tag is honoured), or an
+/// array of numbers (other writers' choice). The length is checked against the bytes
+/// that remain before anything is allocated.
+pub fn typed_values<S: Source>(
+    src: &mut S,
+    ctype: witk_guest::Ctype,
+    count: u64,
+    what: &str,
+) -> Result<witk_guest::Pixels, Failure> {
+    use crate::read::Chunks;
+    let want = count.checked_mul(ctype.size() as u64).ok_or_else(|| bad(&format!("{what}: {count} values")))?;
+    let (tag, h) = tagged_head(src)?;
+    if want > src.left() {
+        return Err(crate::error::truncated(want, src));
+    }
+    match h.major {
+        BYTES => {
+            if !h.indefinite() && h.arg != want {
+                return Err(bad(&format!("{what} holds {} bytes; {count} {} values need {want}", h.arg, ctype.name())));
+            }
+            let mut out = witk_guest::Pixels::zeroed(ctype, want as usize)?;
+            let mut at = 0usize;
+            let mut parts = Chunks::new(h);
+            while let Some(len) = parts.next(src, BYTES)? {
+                if len > out.len() - at {
+                    return Err(bad(&format!("{what} holds more than {want} bytes")));
+                }
+                src.fill(&mut out[at..at + len])?;
+                at += len;
+            }
+            if at != out.len() {
+                return Err(bad(&format!("{what} holds {at} bytes; {count} {} values need {want}", ctype.name())));
+            }
+            if let Some((width, _, true)) = tag.and_then(typed_array) {
+                if width == ctype.size() && width > 1 {
+                    for v in out.chunks_exact_mut(width) {
+                        v.reverse();
+                    }
+                }
+            }
+            Ok(out)
+        }
+        ARRAY => {
+            let mut items = Items::new(src, h, 1)?;
+            let mut values = Vec::new();
+            while items.next(src)? {
+                if values.len() as u64 >= count {
+                    return Err(bad(&format!("{what} holds more than {count} values")));
+                }
+                values.push(number(src, what)?);
+            }
+            if values.len() as u64 != count {
+                return Err(bad(&format!("{what} holds {} values; {count} are needed", values.len())));
+            }
+            let mut out = witk_guest::Pixels::zeroed(ctype, want as usize)?;
+            witk_guest::with_pixels!(&mut out, v => {
+                for (o, n) in v.iter_mut().zip(&values) {
+                    *o = match *n {
+                        Num::U(u) => u as _,
+                        Num::N(m) => (-1 - m as i64) as _,
+                        Num::F(f) => f as _,
+                    };
+                }
+            });
+            Ok(out)
+        }
+        _ => Err(bad(&format!("{what} is not a typed array"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Writing CBOR as ITK-Wasm's writer (libcbor) does: heads in their shortest form, and
 //! the fixed-width encodings libcbor uses for its numbers (uint32, float64).
 
-use crate::TEXT;
+use crate::{BYTES, TAG, TEXT};
+use witk_guest::Ctype;
 
 /// A head of `major` type with the shortest encoding of `arg`.
 pub fn put_head(out: &mut Vec<u8>, major: u8, arg: u64) {
@@ -38,6 +39,29 @@ pub fn put_f64(out: &mut Vec<u8>, v: f64) {
 pub fn put_text(out: &mut Vec<u8>, s: &str) {
     put_head(out, TEXT, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
+}
+
+/// The tag ITK-Wasm's writer puts on a typed array of each component type (64 for int8
+/// and uint8, 73/74/75 for int16/32/64 even though RFC 8746 calls those big-endian).
+pub fn itk_wasm_tag(c: Ctype) -> u64 {
+    match c {
+        Ctype::I8 | Ctype::U8 => 64,
+        Ctype::I16 => 73,
+        Ctype::U16 => 69,
+        Ctype::I32 => 74,
+        Ctype::U32 => 70,
+        Ctype::I64 => 75,
+        Ctype::U64 => 71,
+        Ctype::F32 => 85,
+        Ctype::F64 => 86,
+    }
+}
+
+/// A typed array as ITK-Wasm writes one: its tag, then the little-endian values.
+pub fn put_typed_array(out: &mut Vec<u8>, c: Ctype, le_bytes: &[u8]) {
+    put_head(out, TAG, itk_wasm_tag(c));
+    put_head(out, BYTES, le_bytes.len() as u64);
+    out.extend_from_slice(le_bytes);
 }
 
 #[cfg(test)]

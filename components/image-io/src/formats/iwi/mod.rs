@@ -28,7 +28,7 @@ use witk_cbor::json::{metadata, put_metadata};
 use witk_cbor::number::{floats, typed_array, uint, uints};
 use witk_cbor::read::{head, key, skip, tagged_head, text, Chunks, Items};
 use witk_cbor::source::{Held, Slice, Source};
-use witk_cbor::write::{put_f64, put_head, put_text, put_u32};
+use witk_cbor::write::{itk_wasm_tag, put_f64, put_head, put_text, put_u32};
 use witk_cbor::zstd_io::{compress, Stream};
 use witk_cbor::{ARRAY, BREAK, BYTES, MAP, TAG, TEXT};
 
@@ -349,21 +349,6 @@ fn header(image: &Image, data_len: Option<usize>) -> Result<Vec<u8>, Failure> {
         put_head(&mut out, BYTES, len as u64);
     }
     Ok(out)
-}
-
-/// The tag ITK-Wasm's writer puts on the pixels of each component type.
-fn itk_wasm_tag(c: Ctype) -> u64 {
-    match c {
-        Ctype::I8 | Ctype::U8 => 64,
-        Ctype::I16 => 73,
-        Ctype::U16 => 69,
-        Ctype::I32 => 74,
-        Ctype::U32 => 70,
-        Ctype::I64 => 75,
-        Ctype::U64 => 71,
-        Ctype::F32 => 85,
-        Ctype::F64 => 86,
-    }
 }
 
 #[cfg(test)]
