@@ -277,6 +277,7 @@ pub fn visit_cells<F: FnMut(u64, &[u64]) -> Result<(), String>>(cells: &Pixels, 
 }
 
 /// Any typed buffer's values as float64.
+#[allow(clippy::unnecessary_cast)] // one body for every type, float64 included
 pub fn to_f64(p: &Pixels) -> Vec<f64> {
     with_pixels!(p, v => v.iter().map(|&x| x as f64).collect())
 }

@@ -108,7 +108,7 @@ impl Format {
             Format::FreeSurferBinary => b.starts_with(&freesurfer::TRIANGLE_MAGIC),
             Format::FreeSurferAscii => b.starts_with(b"#!ascii"),
             Format::Iwm => iwm::looks_like(b),
-            Format::IwmZstd => b.starts_with(&witk_cbor::zstd_io::ZSTD_MAGIC),
+            Format::IwmZstd => b.starts_with(witk_cbor::zstd_io::ZSTD_MAGIC),
             Format::Obj | Format::Byu | Format::Swc => false,
         }
     }

@@ -279,6 +279,9 @@ fn ints(p: &Pixels) -> Result<Vec<u64>, Failure> {
         .collect()
 }
 
+/// Turns the `k`-th VTK cell's point ids into ITK cells; returns how many.
+type CellFn<'a> = dyn FnMut(usize, &[u32], &mut crate::model::Cells) -> Result<usize, Failure> + 'a;
+
 /// VTK cell type to ITK's, with VTK's pixel and voxel point order made ITK's.
 fn itk_cell(vtk: u64, ids: &[u32], out: &mut crate::model::Cells) -> Result<usize, Failure> {
     let kind = match vtk {
@@ -404,10 +407,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
     // Output cells per input cell, where a cell became several (strips, poly-vertices).
     let mut parts: Vec<usize> = Vec::new();
     let mut ids = Vec::new();
-    let mut each = |offsets: &[u64],
-                    conn: &[u64],
-                    f: &mut dyn FnMut(usize, &[u32], &mut crate::model::Cells) -> Result<usize, Failure>|
-     -> Result<(), Failure> {
+    let mut each = |offsets: &[u64], conn: &[u64], f: &mut CellFn| -> Result<(), Failure> {
         for (k, w) in offsets.windows(2).enumerate() {
             ids.clear();
             for &id in &conn[w[0] as usize..w[1] as usize] {
