@@ -31,17 +31,77 @@ fn is_file_list(t: &Ty) -> bool {
     *t == Ty::List(Box::new(Ty::Record("binary-file".into())))
 }
 
-/// Whether any function takes or returns an image (pixels as NumPy arrays).
-fn carries_images(pkg: &Package) -> bool {
-    fn has(t: &Ty) -> bool {
-        match t {
-            Ty::Record(r) => r == "image",
-            Ty::Fallible(i) | Ty::Option(i) | Ty::List(i) => has(i),
-            Ty::Tuple(items) => items.iter().any(has),
-            _ => false,
+/// The witk:types records that Python carries as witk objects (dataclasses holding NumPy
+/// arrays) rather than plain values: (WIT name, witk class). Each has its conversions
+/// `witk.convert.<snake>_to_native` / `_from_native` (system Python, over the native
+/// host's dicts) and `witk.pyodide.<snake>_to_js` / `_from_js` (Pyodide, over the npm
+/// package's objects); the native host's `FromPy`/`IntoPy` for it are in
+/// bindings/python/witk/src/spatial.rs. Adding a record here is all codegen needs.
+const WITK_OBJECTS: &[(&str, &str)] = &[("image", "Image"), ("mesh", "Mesh"), ("point-set", "PointSet")];
+
+/// The witk class of a witk object's record (`PointSet`) and the stem of its
+/// conversions (`point_set`).
+fn witk_object(t: &Ty) -> Option<(&'static str, String)> {
+    match t {
+        Ty::Record(r) => WITK_OBJECTS.iter().find(|(wit, _)| wit == r).map(|(wit, class)| (*class, snake(wit))),
+        _ => None,
+    }
+}
+
+/// Whether `t` is a witk object or a list of them (converted by [`convert_object`]).
+fn is_object(t: &Ty) -> bool {
+    match t {
+        Ty::List(inner) => witk_object(inner).is_some(),
+        t => witk_object(t).is_some(),
+    }
+}
+
+/// `expr` converted by `witk.<module>.<stem>_<direction>` when `t` is a witk object or
+/// a list of them; `None` for other types.
+fn convert_object(t: &Ty, module: &str, direction: &str, expr: &str) -> Option<String> {
+    match t {
+        Ty::List(inner) => {
+            witk_object(inner).map(|(_, stem)| format!("[witk.{module}.{stem}_{direction}(i) for i in {expr}]"))
+        }
+        t => witk_object(t).map(|(_, stem)| format!("witk.{module}.{stem}_{direction}({expr})")),
+    }
+}
+
+/// The witk classes a type mentions (for imports and the NumPy dependency).
+fn witk_classes(t: &Ty, found: &mut Vec<&'static str>) {
+    if let Some((class, _)) = witk_object(t) {
+        if !found.contains(&class) {
+            found.push(class);
         }
     }
-    pkg.functions.iter().any(|f| has(&f.returns) || f.params.iter().any(|p| has(&p.ty)))
+    match t {
+        Ty::Fallible(i) | Ty::Option(i) | Ty::List(i) => witk_classes(i, found),
+        Ty::Tuple(items) => items.iter().for_each(|t| witk_classes(t, found)),
+        _ => {}
+    }
+}
+
+/// The witk classes in what a Python caller of `f` passes and gets back.
+fn function_classes(f: &Function) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    for p in visible(f) {
+        witk_classes(&p.ty, &mut found);
+    }
+    for t in visible_results(f) {
+        witk_classes(t, &mut found);
+    }
+    found
+}
+
+/// Whether any function takes or returns a witk object (images, meshes, ...: their
+/// arrays are NumPy arrays on system Python).
+fn carries_witk_objects(pkg: &Package) -> bool {
+    pkg.functions.iter().any(|f| {
+        let mut found = Vec::new();
+        witk_classes(&f.returns, &mut found);
+        f.params.iter().for_each(|p| witk_classes(&p.ty, &mut found));
+        !found.is_empty()
+    })
 }
 
 /// The function's result, without the `result<_, error>` wrapper (errors raise).
@@ -72,8 +132,10 @@ fn visible_results(f: &Function) -> Vec<&Ty> {
 
 /// A result as the native host returns it, converted to witk's Python objects.
 fn from_native(t: &Ty, expr: &str) -> String {
+    if let Some(converted) = convert_object(t, "convert", "from_native", expr) {
+        return converted;
+    }
     match t {
-        Ty::Record(r) if r == "image" => format!("witk.convert.image_from_native({expr})"),
         Ty::Option(inner) => match from_native(inner, expr) {
             same if same == expr => same,
             converted => format!("None if {expr} is None else {converted}"),
@@ -109,9 +171,10 @@ fn return_annotation(f: &Function) -> String {
     }
 }
 
-/// Import lines a generated module needs for its annotations and conversions, plus
-/// `extra` names from `witk`, sorted as ruff's isort does.
-fn imports(text: &str, extra: &[&str]) -> String {
+/// Import lines a generated module needs for its annotations and conversions: the witk
+/// `classes` its signature names (see [`function_classes`]), then `extra` names from
+/// `witk`, sorted as ruff's isort does.
+fn imports(text: &str, classes: &[&str], extra: &[&str]) -> String {
     let mut lines = Vec::new();
     if text.contains(" | ") || text.contains("list[") || text.contains("tuple[") {
         lines.push("from __future__ import annotations\n".to_string());
@@ -122,8 +185,11 @@ fn imports(text: &str, extra: &[&str]) -> String {
         }
         lines.push("import os\n".into());
     }
-    let mut names: Vec<&str> =
-        ["ComponentType", "Image", "PixelTypes"].into_iter().filter(|n| text.contains(n)).collect();
+    // Classes first, in order (isort's order-by-type), then functions.
+    let mut names: Vec<&str> = ["ComponentType", "PixelTypes"].into_iter().filter(|n| text.contains(n)).collect();
+    names.extend_from_slice(classes);
+    names.sort_unstable();
+    names.dedup();
     names.extend_from_slice(extra);
     let mut witk = Vec::new();
     if text.contains("witk.convert") {
@@ -202,10 +268,10 @@ fn wasi(pkg: &Package, out: &mut Output) {
     let root = format!("python/{dist}");
     let v = &pkg.version;
     let description = format!("{} System Python implementation over witk's native host.", pkg.summary);
-    // Images come back as NumPy arrays on system Python (ITK-Wasm's packages depend on it
+    // Images, meshes and point sets come back with NumPy arrays on system Python (ITK-Wasm's packages depend on it
     // too); Pyodide's packages work without it (typed memoryviews).
     let mut deps = vec![format!("witk>={v}")];
-    if carries_images(pkg) {
+    if carries_witk_objects(pkg) {
         deps.push("numpy>=1.22".into());
     }
     let artifacts = ("The component is copied in by scripts/build-python.sh", format!("{module}/wasm_modules/*.wasm"));
@@ -328,25 +394,26 @@ fn record_constant(record: &str) -> String {
 
 /// How one field of a package's own record is converted from JavaScript: numbers by
 /// their WIT type (a float64 that happens to be whole stays a float).
-fn field_from_js(t: &Ty) -> &'static str {
+fn field_from_js(t: &Ty) -> String {
     match t {
-        Ty::Bool => "bool",
-        Ty::Int(_) => "int",
-        Ty::Float(_) => "float",
-        Ty::String => "str",
-        Ty::Record(r) if r == "image" => "witk.pyodide.image_from_js",
-        _ => "witk.pyodide.value_from_js",
+        Ty::Bool => "bool".into(),
+        Ty::Int(_) => "int".into(),
+        Ty::Float(_) => "float".into(),
+        Ty::String => "str".into(),
+        t => match witk_object(t) {
+            Some((_, stem)) => format!("witk.pyodide.{stem}_from_js"),
+            None => "witk.pyodide.value_from_js".into(),
+        },
     }
 }
 
 /// A result of the npm package as witk's Python objects.
 fn from_js(pkg: &Package, t: &Ty, expr: &str) -> String {
+    if let Some(converted) = convert_object(t, "pyodide", "from_js", expr) {
+        return converted;
+    }
     match t {
-        Ty::Record(r) if r == "image" => format!("witk.pyodide.image_from_js({expr})"),
         Ty::Record(r) if pkg.is_local(r) => format!("witk.pyodide.record_from_js({expr}, {})", record_constant(r)),
-        Ty::List(inner) if **inner == Ty::Record("image".into()) => {
-            format!("[witk.pyodide.image_from_js(i) for i in {expr}]")
-        }
         // Option<image> and option<record> map null to None themselves.
         Ty::Option(inner) if matches!(**inner, Ty::Record(_)) => from_js(pkg, inner, expr),
         Ty::Float(_) => format!("float({expr})"),
@@ -375,6 +442,7 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
     for p in &f.params {
         let n = snake(&p.name);
         let arg = match &p.ty {
+            t if is_object(t) => convert_object(t, "pyodide", "to_js", &n).unwrap_or(n),
             Ty::Record(r) if r == "binary-file" => {
                 let _ = writeln!(pre, "    {n}_file = witk.pyodide.read_binary_file({n})");
                 format!("{n}_file")
@@ -388,8 +456,6 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
                 "companions".into()
             }
             t if is_file_list(t) => format!("[witk.pyodide.read_binary_file(p) for p in {n}]"),
-            Ty::Record(r) if r == "image" => format!("witk.pyodide.image_to_js({n})"),
-            Ty::List(t) if **t == Ty::Record("image".into()) => format!("[witk.pyodide.image_to_js(i) for i in {n}]"),
             Ty::Bytes => format!("witk.pyodide.bytes_to_js({n})"),
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
@@ -435,7 +501,7 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
         .filter(|c| text.contains(&format!(", {c})")))
         .chain(["component".to_string()])
         .collect();
-    let header = imports(&text, &[]);
+    let header = imports(&text, &function_classes(f), &[]);
     let sep = if header.is_empty() { "" } else { "\n" };
     format!("{HEADER}{header}{sep}from ._component import {}\n\n\n{text}", records.join(", "))
 }
@@ -486,7 +552,7 @@ fn dispatching(pkg: &Package, f: &Function, is_async: bool) -> String {
         doc = docstring(f),
         pkg = pkg.snake(),
     );
-    format!("{HEADER}{}\n\n{body}", imports(&body, &["environment_dispatch"]))
+    format!("{HEADER}{}\n\n{body}", imports(&body, &function_classes(f), &["environment_dispatch"]))
 }
 
 /// A wasi-package function: call the component through the native host, reading input
@@ -499,6 +565,7 @@ fn implementation(f: &Function) -> String {
     for p in &f.params {
         let n = snake(&p.name);
         let arg = match &p.ty {
+            t if is_object(t) => convert_object(t, "convert", "to_native", &n).unwrap_or(n),
             Ty::Record(r) if r == "binary-file" => {
                 let _ = writeln!(pre, "    {n}_file = witk.convert.read_binary_file({n})");
                 format!("{n}_file")
@@ -510,10 +577,6 @@ fn implementation(f: &Function) -> String {
             }
             // Several input files (a DICOM series): paths, read by the native host.
             t if is_file_list(t) => format!("[witk.convert.read_binary_file(p) for p in {n}]"),
-            Ty::Record(r) if r == "image" => format!("witk.convert.image_to_native({n})"),
-            Ty::List(t) if **t == Ty::Record("image".into()) => {
-                format!("[witk.convert.image_to_native(i) for i in {n}]")
-            }
             // Enums go by their WIT names; other options (option<list<u32>>) pass as they are.
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
@@ -539,7 +602,7 @@ fn implementation(f: &Function) -> String {
         ret = return_annotation(f),
         doc = docstring(f),
     );
-    let header = imports(&text, &[]);
+    let header = imports(&text, &function_classes(f), &[]);
     let sep = if header.is_empty() { "" } else { "\n" };
     format!("{HEADER}{header}{sep}from ._component import pipeline\n\n\n{text}")
 }
@@ -639,6 +702,9 @@ fn docstring(f: &Function) -> String {
 }
 
 fn annotation(t: &Ty) -> String {
+    if let Some((class, _)) = witk_object(t) {
+        return class.into();
+    }
     match t {
         Ty::Bool => "bool".into(),
         Ty::Int(_) => "int".into(),
@@ -646,7 +712,6 @@ fn annotation(t: &Ty) -> String {
         Ty::String => "str".into(),
         Ty::Bytes => "bytes".into(),
         Ty::Fallible(inner) => annotation(inner),
-        Ty::Record(r) if r == "image" => "Image".into(),
         Ty::Record(r) if r == "binary-file" => "tuple[str, bytes]".into(),
         // A package's own record (compare-images' metrics): a dict with ITK-Wasm's camelCase keys.
         Ty::Record(_) => "dict".into(),

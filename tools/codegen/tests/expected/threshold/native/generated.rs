@@ -52,6 +52,15 @@ impl Adapter {
                 drop(inputs);
                 output(py, result)
             }
+            (Adapter::Threshold(pipeline), "clip-mesh") => {
+                arity(function, args, 2)?;
+                let input: spatial::Mesh = extract(args, 0, "input")?;
+                let near: Vec<spatial::PointSet> = extract(args, 1, "near")?;
+                let result = py.detach(|| pipeline.clip_mesh(&input, &near));
+                drop(input);
+                drop(near);
+                output(py, result)
+            }
             (Adapter::Threshold(pipeline), "checksum") => {
                 arity(function, args, 3)?;
                 let data = ByteArg::extract(&args.get_item(0)?, "data")?;

@@ -38,6 +38,9 @@ pub type ThresholdFn = Arc<dyn Fn(&spatial::Image, f64, f64, u8, Option<spatial:
 /// Signature of an override for `histogram`: `(inputs, bins, range)`.
 pub type HistogramFn = Arc<dyn Fn(&[spatial::Image], u32, Option<&[f64]>) -> Result<Vec<u64>> + Send + Sync>;
 
+/// Signature of an override for `clip-mesh`: `(input, near)`.
+pub type ClipMeshFn = Arc<dyn Fn(&spatial::Mesh, &[spatial::PointSet]) -> Result<(bool, Option<spatial::Mesh>)> + Send + Sync>;
+
 /// Signature of an override for `checksum`: `(data, uppercase, label)`.
 pub type ChecksumFn = Arc<dyn Fn(&[u8], bool, &str) -> Result<String> + Send + Sync>;
 
@@ -51,6 +54,8 @@ pub mod overrides {
     pub const THRESHOLD: crate::overrides::Key<super::ThresholdFn> = crate::overrides::Key::new(super::PACKAGE, "threshold");
     /// Overrides `histogram`.
     pub const HISTOGRAM: crate::overrides::Key<super::HistogramFn> = crate::overrides::Key::new(super::PACKAGE, "histogram");
+    /// Overrides `clip-mesh`.
+    pub const CLIP_MESH: crate::overrides::Key<super::ClipMeshFn> = crate::overrides::Key::new(super::PACKAGE, "clip-mesh");
     /// Overrides `checksum`.
     pub const CHECKSUM: crate::overrides::Key<super::ChecksumFn> = crate::overrides::Key::new(super::PACKAGE, "checksum");
     /// Overrides `list-files`.
@@ -102,6 +107,19 @@ impl Threshold {
             |instance, store| instance.witk_threshold_api().call_histogram(store, inputs, bins, range),
         )?;
         result.map_err(|e| super::pipeline_error("histogram", e.code, e.message))
+    }
+
+    /// Keep a mesh's cells near some points.
+    pub fn clip_mesh(&self, input: &spatial::Mesh, near: &[spatial::PointSet]) -> Result<(bool, Option<spatial::Mesh>)> {
+        if let Some(f) = self.runtime.overrides().get(overrides::CLIP_MESH) {
+            return f(input, near);
+        }
+        let result = self.pool.call(
+            "clip-mesh",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_clip_mesh(store, input, near),
+        )?;
+        result.map_err(|e| super::pipeline_error("clip-mesh", e.code, e.message))
     }
 
     /// A checksum of bytes, as text.

@@ -58,6 +58,63 @@ export interface Counts {
 }
 
 /**
+ * Type of a mesh's points, cells and attached data (ITK-Wasm `MeshType`).
+ * Defaults: 3-D, float32 points and pixel data, int32 cells, scalar pixels.
+ */
+export interface MeshType {
+  dimension: number;
+  pointComponentType: ComponentType;
+  pointPixelComponentType: ComponentType;
+  pointPixelType: PixelType;
+  pointPixelComponents: number;
+  cellComponentType: ComponentType;
+  cellPixelComponentType: ComponentType;
+  cellPixelType: PixelType;
+  cellPixelComponents: number;
+}
+
+/**
+ * An unstructured mesh (ITK-Wasm `Mesh`). `cells` holds, per cell,
+ * `[cell type, number of points, point ids...]` as ITK serializes it.
+ */
+export interface Mesh {
+  meshType: MeshType;
+  /** Defaults to "Mesh". */
+  name: string;
+  numberOfPoints: number;
+  points?: TypedArray | null;
+  numberOfPointPixels: number;
+  pointData?: TypedArray | null;
+  numberOfCells: number;
+  cells?: TypedArray | null;
+  cellBufferSize: number;
+  numberOfCellPixels: number;
+  cellData?: TypedArray | null;
+  metadata: Map<string, JsonValue>;
+}
+
+/** Type of a point set (ITK-Wasm `PointSetType`). */
+export interface PointSetType {
+  dimension: number;
+  pointComponentType: ComponentType;
+  pointPixelComponentType: ComponentType;
+  pointPixelType: PixelType;
+  pointPixelComponents: number;
+}
+
+/** Points with optional per-point data (ITK-Wasm `PointSet`). */
+export interface PointSet {
+  pointSetType: PointSetType;
+  /** Defaults to "PointSet". */
+  name: string;
+  numberOfPoints: number;
+  points?: TypedArray | null;
+  numberOfPointPixels: number;
+  pointData?: TypedArray | null;
+  metadata: Map<string, JsonValue>;
+}
+
+/**
  * A file given by path and read or written by the host, never the guest
  * (ITK-Wasm `BinaryFile`). The guest sees its name and bytes only.
  */
@@ -99,6 +156,16 @@ export declare const binarize: typeof threshold;
  * @returns Counts per bin
  */
 export function histogram(inputs: Array<Image>, range: ArrayLike<number> | null, options?: { bins?: number } & CallOptions): Promise<number[]>;
+
+/**
+ * Keep a mesh's cells near some points.
+ *
+ * @param input The input mesh
+ * @param near Point sets whose points select cells
+ * @param options
+ * @returns Whether any cell was kept; the kept cells, if any
+ */
+export function clipMesh(input: Mesh, near: Array<PointSet>, options?: CallOptions): Promise<{ value0: boolean; mesh: Mesh | null }>;
 
 /**
  * A checksum of bytes, as text.

@@ -66,6 +66,59 @@ T.Counts = {
   record: 'counts',
   fields: [['inside', 'u64'], ['outside', 'u64']],
 };
+T.MeshType = {
+  record: 'mesh-type',
+  fields: [
+    ['dimension', 'u32'],
+    ['pointComponentType', T.ComponentType],
+    ['pointPixelComponentType', T.ComponentType],
+    ['pointPixelType', T.PixelType],
+    ['pointPixelComponents', 'u32'],
+    ['cellComponentType', T.ComponentType],
+    ['cellPixelComponentType', T.ComponentType],
+    ['cellPixelType', T.PixelType],
+    ['cellPixelComponents', 'u32'],
+  ],
+};
+T.Mesh = {
+  record: 'mesh',
+  fields: [
+    ['meshType', T.MeshType],
+    ['name', 'string'],
+    ['numberOfPoints', 'u64'],
+    ['points', { option: T.Buffer }],
+    ['numberOfPointPixels', 'u64'],
+    ['pointData', { option: T.Buffer }],
+    ['numberOfCells', 'u64'],
+    ['cells', { option: T.Buffer }],
+    ['cellBufferSize', 'u64'],
+    ['numberOfCellPixels', 'u64'],
+    ['cellData', { option: T.Buffer }],
+    ['metadata', { map: 'string', json: true }],
+  ],
+};
+T.PointSetType = {
+  record: 'point-set-type',
+  fields: [
+    ['dimension', 'u32'],
+    ['pointComponentType', T.ComponentType],
+    ['pointPixelComponentType', T.ComponentType],
+    ['pointPixelType', T.PixelType],
+    ['pointPixelComponents', 'u32'],
+  ],
+};
+T.PointSet = {
+  record: 'point-set',
+  fields: [
+    ['pointSetType', T.PointSetType],
+    ['name', 'string'],
+    ['numberOfPoints', 'u64'],
+    ['points', { option: T.Buffer }],
+    ['numberOfPointPixels', 'u64'],
+    ['pointData', { option: T.Buffer }],
+    ['metadata', { map: 'string', json: true }],
+  ],
+};
 T.BinaryFile = {
   record: 'binary-file',
   file: 'binary',
@@ -107,6 +160,14 @@ const signatures = {
       { name: 'range', type: { option: { typed: 'f64' } } },
     ],
     result: { typed: 'u64', array: true },
+  },
+  clipMesh: {
+    name: 'clipMesh',
+    params: [
+      { name: 'input', type: T.Mesh },
+      { name: 'near', type: { list: T.PointSet } },
+    ],
+    result: { tuple: ['bool', { option: T.Mesh }], names: ['value0', 'mesh'] },
   },
   checksum: {
     name: 'checksum',
@@ -156,6 +217,18 @@ export const binarize = threshold;
  */
 export async function histogram(inputs, range, options = {}) {
   return pipeline.run(signatures.histogram, [inputs, range], options);
+}
+
+/**
+ * Keep a mesh's cells near some points.
+ *
+ * @param input The input mesh
+ * @param near Point sets whose points select cells
+ * @param options
+ * @returns Whether any cell was kept; the kept cells, if any
+ */
+export async function clipMesh(input, near, options = {}) {
+  return pipeline.run(signatures.clipMesh, [input, near], options);
 }
 
 /**

@@ -7,9 +7,10 @@ System Python implementation over witk's native host.
 """
 
 from .checksum import checksum
+from .clip_mesh import clip_mesh
 from .histogram import histogram
 from .list_files import list_files
 from .threshold import threshold
 
 __version__ = "0.2.0"
-__all__ = ["checksum", "histogram", "list_files", "threshold"]
+__all__ = ["checksum", "clip_mesh", "histogram", "list_files", "threshold"]

@@ -5,6 +5,8 @@ package-local record), defaults and an alias."""
 
 from .checksum import checksum
 from .checksum_async import checksum_async
+from .clip_mesh import clip_mesh
+from .clip_mesh_async import clip_mesh_async
 from .histogram import histogram
 from .histogram_async import histogram_async
 from .list_files import list_files
@@ -20,6 +22,8 @@ __version__ = "0.2.0"
 __all__ = [
     "checksum",
     "checksum_async",
+    "clip_mesh",
+    "clip_mesh_async",
     "histogram",
     "histogram_async",
     "list_files",
