@@ -7,7 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 use witk::pipelines::types::witk::types::spatial::{
-    BinaryFile, Buffer, ComponentType, Image, ImageRegion, ImageType, PixelType,
+    BinaryFile, Buffer, ComponentType, Image, ImageRegion, ImageType, Mesh, MeshType, PixelType, PointSet, PointSetType,
 };
 
 /// The WIT case name of an enum value (the names are `witk-spatial`'s, written once).
@@ -103,6 +103,13 @@ macro_rules! typed_buffers {
             })
         }
 
+        /// The component type a typed buffer holds.
+        fn buffer_type(buffer: &Buffer) -> ComponentType {
+            match buffer {
+                $(Buffer::$ct(_) => ComponentType::$ct),*
+            }
+        }
+
         /// The bytes of a typed buffer, borrowed.
         fn buffer_bytes(buffer: &Buffer) -> &[u8] {
             match buffer {
@@ -130,6 +137,197 @@ typed_buffers!(
     Float32(f32),
     Float64(f64),
 );
+
+/// A typed buffer as a bytearray (writable NumPy arrays over it; one copy).
+fn buffer_into_py(py: Python<'_>, buffer: Buffer) -> PyResult<Bound<'_, PyByteArray>> {
+    let bytes = buffer_bytes(&buffer);
+    let array = PyByteArray::new_with(py, bytes.len(), |out| {
+        out.copy_from_slice(bytes);
+        Ok(())
+    })?;
+    drop(buffer);
+    Ok(array)
+}
+
+/// The item `key` of a dict the `witk.convert` helpers made for a `record`.
+fn item<'py>(d: &Bound<'py, PyDict>, record: &str, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    d.get_item(key)?.ok_or_else(|| PyValueError::new_err(format!("{record} dict has no '{key}'")))
+}
+
+/// An optional buffer of a dict (any C-contiguous bytes-like object, read in place),
+/// holding values of `ctype`.
+fn optional_buffer(d: &Bound<'_, PyDict>, record: &str, key: &str, ctype: ComponentType) -> PyResult<Option<Buffer>> {
+    let data = item(d, record, key)?;
+    if data.is_none() {
+        return Ok(None);
+    }
+    let view = ByteArg::extract(&data, key)?;
+    buffer_from_bytes(ctype, view.as_slice())
+        .map(Some)
+        .map_err(|e| PyValueError::new_err(format!("{record} {key}: {}", e.value(d.py()))))
+}
+
+/// Sets `key` to an optional buffer as a bytearray. The buffer's case must be the
+/// component type its record's type declares (`declared`), which Python reads it as.
+fn set_optional_buffer(
+    d: &Bound<'_, PyDict>,
+    record: &str,
+    key: &str,
+    buffer: Option<Buffer>,
+    declared: ComponentType,
+) -> PyResult<()> {
+    match buffer {
+        Some(buffer) if buffer_type(&buffer) != declared => Err(PyValueError::new_err(format!(
+            "the component returned a {record} whose {key} are {} but whose type says {}",
+            buffer_type(&buffer).wit_name(),
+            declared.wit_name()
+        ))),
+        Some(buffer) => d.set_item(key, buffer_into_py(d.py(), buffer)?),
+        None => d.set_item(key, d.py().None()),
+    }
+}
+
+/// The dict `witk.convert.mesh_to_native` makes for a `MeshType` (snake-case keys, WIT
+/// enum names).
+impl FromPy for MeshType {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "mesh_type", k);
+        Ok(MeshType {
+            dimension: get("dimension")?.extract()?,
+            point_component_type: ComponentType::from_py(&get("point_component_type")?)?,
+            point_pixel_component_type: ComponentType::from_py(&get("point_pixel_component_type")?)?,
+            point_pixel_type: PixelType::from_py(&get("point_pixel_type")?)?,
+            point_pixel_components: get("point_pixel_components")?.extract()?,
+            cell_component_type: ComponentType::from_py(&get("cell_component_type")?)?,
+            cell_pixel_component_type: ComponentType::from_py(&get("cell_pixel_component_type")?)?,
+            cell_pixel_type: PixelType::from_py(&get("cell_pixel_type")?)?,
+            cell_pixel_components: get("cell_pixel_components")?.extract()?,
+        })
+    }
+}
+
+impl IntoPy for MeshType {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        d.set_item("dimension", self.dimension)?;
+        d.set_item("point_component_type", self.point_component_type.wit_name())?;
+        d.set_item("point_pixel_component_type", self.point_pixel_component_type.wit_name())?;
+        d.set_item("point_pixel_type", self.point_pixel_type.wit_name())?;
+        d.set_item("point_pixel_components", self.point_pixel_components)?;
+        d.set_item("cell_component_type", self.cell_component_type.wit_name())?;
+        d.set_item("cell_pixel_component_type", self.cell_pixel_component_type.wit_name())?;
+        d.set_item("cell_pixel_type", self.cell_pixel_type.wit_name())?;
+        d.set_item("cell_pixel_components", self.cell_pixel_components)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// The dict `witk.convert.mesh_to_native` makes: `mesh_type` a dict, the buffers any
+/// bytes-like objects (NumPy arrays) of the component types it declares, read in place.
+impl FromPy for Mesh {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "mesh", k);
+        let t = MeshType::from_py(&get("mesh_type")?)?;
+        Ok(Mesh {
+            name: get("name")?.extract()?,
+            number_of_points: get("number_of_points")?.extract()?,
+            points: optional_buffer(d, "mesh", "points", t.point_component_type)?,
+            number_of_point_pixels: get("number_of_point_pixels")?.extract()?,
+            point_data: optional_buffer(d, "mesh", "point_data", t.point_pixel_component_type)?,
+            number_of_cells: get("number_of_cells")?.extract()?,
+            cells: optional_buffer(d, "mesh", "cells", t.cell_component_type)?,
+            cell_buffer_size: get("cell_buffer_size")?.extract()?,
+            number_of_cell_pixels: get("number_of_cell_pixels")?.extract()?,
+            cell_data: optional_buffer(d, "mesh", "cell_data", t.cell_pixel_component_type)?,
+            metadata: get("metadata")?.extract()?,
+            mesh_type: t,
+        })
+    }
+}
+
+/// A dict for `witk.convert.mesh_from_native`: the buffers as bytearrays (writable arrays).
+impl IntoPy for Mesh {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        let t = self.mesh_type;
+        d.set_item("name", self.name)?;
+        d.set_item("number_of_points", self.number_of_points)?;
+        set_optional_buffer(&d, "mesh", "points", self.points, t.point_component_type)?;
+        d.set_item("number_of_point_pixels", self.number_of_point_pixels)?;
+        set_optional_buffer(&d, "mesh", "point_data", self.point_data, t.point_pixel_component_type)?;
+        d.set_item("number_of_cells", self.number_of_cells)?;
+        set_optional_buffer(&d, "mesh", "cells", self.cells, t.cell_component_type)?;
+        d.set_item("cell_buffer_size", self.cell_buffer_size)?;
+        d.set_item("number_of_cell_pixels", self.number_of_cell_pixels)?;
+        set_optional_buffer(&d, "mesh", "cell_data", self.cell_data, t.cell_pixel_component_type)?;
+        d.set_item("metadata", self.metadata)?;
+        d.set_item("mesh_type", t.into_py(py)?)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// The dict `witk.convert.point_set_to_native` makes for a `PointSetType`.
+impl FromPy for PointSetType {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "point_set_type", k);
+        Ok(PointSetType {
+            dimension: get("dimension")?.extract()?,
+            point_component_type: ComponentType::from_py(&get("point_component_type")?)?,
+            point_pixel_component_type: ComponentType::from_py(&get("point_pixel_component_type")?)?,
+            point_pixel_type: PixelType::from_py(&get("point_pixel_type")?)?,
+            point_pixel_components: get("point_pixel_components")?.extract()?,
+        })
+    }
+}
+
+impl IntoPy for PointSetType {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        d.set_item("dimension", self.dimension)?;
+        d.set_item("point_component_type", self.point_component_type.wit_name())?;
+        d.set_item("point_pixel_component_type", self.point_pixel_component_type.wit_name())?;
+        d.set_item("point_pixel_type", self.point_pixel_type.wit_name())?;
+        d.set_item("point_pixel_components", self.point_pixel_components)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// The dict `witk.convert.point_set_to_native` makes (as a mesh's, without cells).
+impl FromPy for PointSet {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "point_set", k);
+        let t = PointSetType::from_py(&get("point_set_type")?)?;
+        Ok(PointSet {
+            name: get("name")?.extract()?,
+            number_of_points: get("number_of_points")?.extract()?,
+            points: optional_buffer(d, "point_set", "points", t.point_component_type)?,
+            number_of_point_pixels: get("number_of_point_pixels")?.extract()?,
+            point_data: optional_buffer(d, "point_set", "point_data", t.point_pixel_component_type)?,
+            metadata: get("metadata")?.extract()?,
+            point_set_type: t,
+        })
+    }
+}
+
+/// A dict for `witk.convert.point_set_from_native`.
+impl IntoPy for PointSet {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        let t = self.point_set_type;
+        d.set_item("name", self.name)?;
+        d.set_item("number_of_points", self.number_of_points)?;
+        set_optional_buffer(&d, "point_set", "points", self.points, t.point_component_type)?;
+        d.set_item("number_of_point_pixels", self.number_of_point_pixels)?;
+        set_optional_buffer(&d, "point_set", "point_data", self.point_data, t.point_pixel_component_type)?;
+        d.set_item("metadata", self.metadata)?;
+        d.set_item("point_set_type", t.into_py(py)?)?;
+        Ok(d.into_any().unbind())
+    }
+}
 
 /// The dict `witk.convert.image_to_native` makes.
 impl FromPy for Image {
@@ -186,15 +384,7 @@ impl IntoPy for Image {
         d.set_item("size", self.size)?;
         d.set_item("metadata", self.metadata)?;
         match self.data {
-            Some(buffer) => {
-                let bytes = buffer_bytes(&buffer);
-                let array = PyByteArray::new_with(py, bytes.len(), |out| {
-                    out.copy_from_slice(bytes);
-                    Ok(())
-                })?;
-                drop(buffer);
-                d.set_item("data", array)?;
-            }
+            Some(buffer) => d.set_item("data", buffer_into_py(py, buffer)?)?,
             None => d.set_item("data", py.None())?,
         }
         d.set_item("buffered_region", self.buffered_region.map(|r| (r.index, r.size)))?;
