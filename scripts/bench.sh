@@ -22,6 +22,7 @@ echo "== Python"
 .venv/bin/python bench/python/bench_downsample.py
 .venv/bin/python bench/python/bench_compare_images.py
 .venv/bin/python bench/python/bench_dicom.py
+.venv/bin/python bench/python/bench_mesh_io.py
 echo
 echo "== JavaScript (Node, Chromium, Pyodide)"
 node bench/js/bench.mjs
