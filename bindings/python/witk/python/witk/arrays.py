@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import struct
+from collections.abc import Iterator
 from typing import Any
 
-from .component_types import STORAGE, ComponentType, FloatTypes, IntTypes, PixelTypes, component_type
+from .component_types import STORAGE, ComponentType, FloatTypes, IntTypes, PixelTypes, component_type, pixel_type
 from .spatial import Image, ImageRegion, ImageType, Mesh, MeshType, PointSet, PointSetType, coerce
 
 _DTYPES = {name: storage.dtype for name, storage in STORAGE.items()}
@@ -45,19 +47,22 @@ def numpy_if_installed() -> Any:
         return None
 
 
-def pixel_bytes(data: Any, ctype: Any) -> memoryview:
+def pixel_bytes(
+    data: Any, ctype: Any, what: str = "image data", declared: str = "its imageType", raw_arrays: bool = True
+) -> memoryview:
     """Pixel data of component type ``ctype`` as a flat memoryview of its bytes in C
     order, a view when the data is C-contiguous: a NumPy array of that dtype (or raw
-    ``uint8``), any buffer with that item size (``array.array``, memoryview), raw bytes,
-    or a list of numbers. ``TypeError`` for data of another type."""
+    ``uint8`` when ``raw_arrays``), any buffer with that item size (``array.array``,
+    memoryview), raw bytes, or a list of numbers. ``TypeError`` for data of another type,
+    naming the data (``what``) and where its type is declared (``declared``)."""
     ctype = component_type(ctype).value
     fmt = BUFFER_FORMATS[ctype]
     np = numpy_if_installed()
     if np is not None and isinstance(data, np.ndarray):
         dtype = dtype_of(ctype)
-        raw_bytes = data.dtype == np.uint8 and data.ndim == 1 and data.nbytes % dtype.itemsize == 0
+        raw_bytes = raw_arrays and data.dtype == np.uint8 and data.ndim == 1 and data.nbytes % dtype.itemsize == 0
         if data.dtype != dtype and not raw_bytes:
-            raise TypeError(f"image data is {data.dtype} but its imageType says {ctype}")
+            raise TypeError(f"{what} is {data.dtype} but {declared} says {ctype}")
     elif isinstance(data, (list, tuple)):
         import array
 
@@ -66,7 +71,7 @@ def pixel_bytes(data: Any, ctype: Any) -> memoryview:
     raw = view.format.lstrip("<=@") in ("B", "b", "c")
     itemsize = struct.calcsize(fmt)
     if (raw and view.nbytes % itemsize) or (not raw and view.itemsize != itemsize):
-        raise TypeError(f"image data has {view.itemsize}-byte items ({view.format!r}) but its imageType says {ctype}")
+        raise TypeError(f"{what} has {view.itemsize}-byte items ({view.format!r}) but {declared} says {ctype}")
     if not view.c_contiguous:
         view = memoryview(view.tobytes())
     return view if view.ndim == 1 and view.format == "B" else view.cast("B")
@@ -89,6 +94,90 @@ def pixels_from_bytes(buffer: Any, ctype: Any, shape: tuple[int, ...], use_numpy
         return np.frombuffer(flat, dtype=dtype_of(ctype)).reshape(shape)
     # memoryview cannot take a shape with a zero in it: an empty image stays flat.
     return flat.cast(fmt, list(shape)) if count and len(shape) > 1 else flat.cast(fmt)
+
+
+# The records carried with typed buffers besides images (meshes, point sets): for each,
+# the field holding its type and that type's class, and each buffer's field with the
+# field of the type declaring its component type. witk.convert and witk.pyodide convert
+# them field by field from this table, each into its own binding's values.
+TYPED_BUFFERS: dict[type, tuple[str, type, dict[str, str]]] = {
+    Mesh: (
+        "meshType",
+        MeshType,
+        {
+            "points": "pointComponentType",
+            "pointData": "pointPixelComponentType",
+            "cells": "cellComponentType",
+            "cellData": "cellPixelComponentType",
+        },
+    ),
+    PointSet: (
+        "pointSetType",
+        PointSetType,
+        {"points": "pointComponentType", "pointData": "pointPixelComponentType"},
+    ),
+}
+
+
+def record_type_fields(rtype: Any) -> Iterator[tuple[str, str, Any]]:
+    """The fields of a record's type (a MeshType, a PointSetType) as ``(name, kind,
+    value)``: ``kind`` ``"component"`` (value a ComponentType), ``"pixel"`` (a PixelTypes)
+    or ``"int"``."""
+    for f in dataclasses.fields(rtype):
+        value = getattr(rtype, f.name)
+        if f.name.endswith("ComponentType"):
+            yield f.name, "component", component_type(value)
+        elif f.name.endswith("PixelType"):
+            yield f.name, "pixel", pixel_type(value)
+        else:
+            yield f.name, "int", int(value)
+
+
+def record_fields(cls: type, value: Any) -> Iterator[tuple[str, str, Any, str | None]]:
+    """The fields of a record of :data:`TYPED_BUFFERS` (witk's, itkwasm's or a dict of its
+    fields) as ``(name, kind, value, ctype)``, ``kind`` one of ``"type"`` (value the
+    record's type, see :func:`record_type_fields`), ``"buffer"`` (value the flat bytes of
+    the data, see :func:`pixel_bytes`, or None; ``ctype`` its component type's name),
+    ``"metadata"`` (a dict), ``"str"`` and ``"int"``. ``TypeError``, naming the field, for
+    a buffer of another type than the record's type declares."""
+    record = coerce(cls, value)
+    type_field, type_cls, buffers = TYPED_BUFFERS[cls]
+    rtype = coerce(type_cls, getattr(record, type_field))
+    for f in dataclasses.fields(record):  # type: ignore[arg-type]
+        v = getattr(record, f.name)
+        if f.name == type_field:
+            yield f.name, "type", rtype, None
+        elif f.name in buffers:
+            ctype = component_type(getattr(rtype, buffers[f.name])).value
+            what, declared = f"{cls.__name__}.{f.name}", f"its {type_field}.{buffers[f.name]}"
+            data = None if v is None else pixel_bytes(v, ctype, what, declared, raw_arrays=False)
+            yield f.name, "buffer", data, ctype
+        elif f.name == "metadata":
+            yield f.name, "metadata", dict(v), None
+        elif f.name == "name":
+            yield f.name, "str", str(v), None
+        else:
+            yield f.name, "int", int(v), None
+
+
+def record_from_fields(cls: type, fields: dict[str, Any]) -> Any:
+    """A record of :data:`TYPED_BUFFERS` from its fields by name, its type as a dict of
+    the type's fields (component and pixel types by ITK-Wasm's names)."""
+    type_field, type_cls, _ = TYPED_BUFFERS[cls]
+    rtype = type_cls(**fields[type_field])
+    for name, _, value in record_type_fields(rtype):
+        setattr(rtype, name, value)
+    return cls(**{**fields, type_field: rtype})
+
+
+def buffer_from_bytes(buffer: Any, ctype: str) -> Any:
+    """A record's buffer held in ``buffer`` (bytes-like, viewed, not copied) as a flat
+    NumPy array of component type ``ctype`` (without NumPy, a typed memoryview)."""
+    nbytes = memoryview(buffer).nbytes
+    itemsize = struct.calcsize(BUFFER_FORMATS[ctype])
+    if nbytes % itemsize:
+        raise ValueError(f"a {ctype} buffer of {nbytes} bytes is not a whole number of values")
+    return pixels_from_bytes(buffer, ctype, (nbytes // itemsize,))
 
 
 def image_from_array(arr: Any, is_vector: bool = False, image_type: ImageType | None = None) -> Image:

@@ -13,10 +13,10 @@ import re
 import stat
 from typing import Any, Union
 
-from .arrays import dtype_of
+from .arrays import TYPED_BUFFERS, buffer_from_bytes, dtype_of, record_fields, record_from_fields, record_type_fields
 from .component_types import IntTypes, PixelTypes, component_type, pixel_type
 from .errors import InvalidArgumentError, PipelineError
-from .spatial import Image, ImageRegion, ImageType, coerce
+from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, coerce
 
 
 def _norm(name: str) -> str:
@@ -170,7 +170,7 @@ def image_to_native(image: Any) -> dict[str, Any]:
         "spacing": [float(v) for v in image.spacing],
         "direction": [float(v) for v in np.asarray(image.direction, dtype=np.float64).reshape(-1)],
         "size": [int(v) for v in image.size],
-        "metadata": [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in dict(image.metadata).items()],
+        "metadata": _metadata_to_native(dict(image.metadata)),
         "data": data,
         "buffered_region": None
         if not isinstance(region, ImageRegion)
@@ -222,3 +222,71 @@ def _pixel_from_wit(name: str) -> PixelTypes:
         if _norm(p.value) == _norm(name):
             return p
     raise ValueError(f"unknown pixel type {name!r}")
+
+
+# Meshes and point sets (witk.arrays.TYPED_BUFFERS): dicts with snake-case keys, their
+# type a dict with WIT enum names, buffers as bytes-like objects (read in place by the
+# native host; bytearrays on the way back, viewed by writable NumPy arrays).
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.title() for w in rest)
+
+
+def _metadata_to_native(metadata: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in metadata.items()]
+
+
+def _record_to_native(cls: type, value: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    for name, kind, v, _ in record_fields(cls, value):
+        if kind == "type":
+            v = {_snake(n): tv if k == "int" else enum_to_wit(tv) for n, k, tv in record_type_fields(v)}
+        elif kind == "metadata":
+            v = _metadata_to_native(v)
+        d[_snake(name)] = v
+    return d
+
+
+def _record_from_native(cls: type, d: dict[str, Any]) -> Any:
+    type_field, _, buffers = TYPED_BUFFERS[cls]
+    rtype = {_camel(k): _pixel_from_wit(v) if k.endswith("pixel_type") else v for k, v in d[_snake(type_field)].items()}
+    fields: dict[str, Any] = {type_field: rtype}
+    for key, v in d.items():
+        name = _camel(key)
+        if name in buffers and v is not None:
+            v = buffer_from_bytes(v, component_type(rtype[buffers[name]]).value)
+        elif name == "metadata":
+            v = {k: _metadata_value(text) for k, text in v}
+        if name != type_field:
+            fields[name] = v
+    return record_from_fields(cls, fields)
+
+
+def mesh_to_native(mesh: Any) -> dict[str, Any]:
+    """A Mesh (witk's, itkwasm's or a dict of its fields) as the dict the native host
+    takes. Buffers are flat, of the component types its meshType declares: NumPy arrays
+    of that dtype (any shape, C-contiguous ones not copied), buffers, raw bytes or lists
+    of numbers; another dtype is a ``TypeError`` naming the field."""
+    return _record_to_native(Mesh, mesh)
+
+
+def mesh_from_native(d: dict[str, Any]) -> Mesh:
+    """The dict the native host returns as a Mesh with flat, writable NumPy arrays."""
+    return _record_from_native(Mesh, d)  # type: ignore[no-any-return]
+
+
+def point_set_to_native(point_set: Any) -> dict[str, Any]:
+    """A PointSet (witk's, itkwasm's or a dict of its fields) as the dict the native host
+    takes; buffers as :func:`mesh_to_native` takes them."""
+    return _record_to_native(PointSet, point_set)
+
+
+def point_set_from_native(d: dict[str, Any]) -> PointSet:
+    """The dict the native host returns as a PointSet with flat, writable NumPy arrays."""
+    return _record_from_native(PointSet, d)  # type: ignore[no-any-return]
