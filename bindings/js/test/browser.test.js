@@ -7,7 +7,8 @@
 //  - Pyodide (npm `pyodide`) installs our wheels with micropip from this server;
 //    `await compress_stringify_async(...)` gives the host's bytes, and the image pipelines
 //    (image-io, compare-images, downsample) run on witk.Image objects and files in
-//    Pyodide's file system through their npm packages (one Pyodide page for all three);
+//    Pyodide's file system through their npm packages (one Pyodide page for all of them),
+//    and mesh-io on witk.Mesh and witk.PointSet;
 //  - a page that imports the package by name, bundled by Vite, works (main thread + worker);
 //  - the demo page works and is screenshotted (build/artifacts/demo.png).
 import assert from 'node:assert/strict';
@@ -397,6 +398,68 @@ json.dumps({
   assert.equal(r.sigma[0], 0);
   assert.ok(r.sigma[1] > 0);
   assert.equal(r.error, 'InvalidArgumentError');
+});
+
+test('Pyodide: mesh-io on witk.Mesh and witk.PointSet, files in Pyodide\'s file system', async () => {
+  const { errors } = await pyodidePage();
+  const r = await runPython(`
+import array, json
+import witk
+from witk_mesh_io import read_mesh_async, read_point_set_async, vtk_poly_data_read_mesh_async, write_mesh_async, write_point_set_async
+
+# Without NumPy: buffers in as array.array or lists, back as flat typed memoryviews.
+points = array.array("d", [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1])
+cells = array.array("I", [2, 3, 0, 1, 2, 2, 3, 0, 1, 3])
+mesh = witk.Mesh(
+    meshType=witk.MeshType(pointComponentType="float64", pointPixelComponentType="int16", cellComponentType="uint32"),
+    name="tetra", numberOfPoints=4, points=points, numberOfPointPixels=4, pointData=[-3, 0, 7, 300],
+    numberOfCells=2, cells=cells, cellBufferSize=10, metadata={"labels": [1, 2]},
+)
+out = {}
+await write_mesh_async(mesh, "/tmp/m.iwm.cbor")
+back = await read_mesh_async("/tmp/m.iwm.cbor")
+out["mesh"] = {
+    "type": [back.meshType.pointComponentType.value, back.meshType.pointPixelComponentType.value,
+             back.meshType.cellComponentType.value, back.meshType.pointPixelType.value],
+    "counts": [back.numberOfPoints, back.numberOfCells, back.cellBufferSize],
+    "formats": [back.points.format, back.pointData.format, back.cells.format],
+    "points": list(back.points), "pointData": list(back.pointData), "cells": list(back.cells),
+    "name": back.name, "metadata": back.metadata,
+}
+await write_mesh_async(mesh, "/tmp/m.vtk")
+could, vtk = await vtk_poly_data_read_mesh_async("/tmp/m.vtk")
+out["vtk"] = [could, list(vtk.cells)]
+out["not vtk"] = list(await vtk_poly_data_read_mesh_async("/tmp/m.iwm.cbor"))
+ps = witk.PointSet(numberOfPoints=2, points=array.array("f", [0, 1, 2, 3, 4, 5]))
+await write_point_set_async(ps, "/tmp/p.ply")
+pback = await read_point_set_async("/tmp/p.ply")
+out["points"] = [pback.pointSetType.dimension, pback.numberOfPoints, list(pback.points)]
+errors = {}
+try:
+    await write_mesh_async(witk.Mesh(**{**mesh.__dict__, "points": array.array("f", points)}), "/tmp/x.vtk")
+except TypeError as e:
+    errors["dtype"] = str(e)
+try:
+    await write_mesh_async(witk.Mesh(**{**mesh.__dict__, "cells": array.array("I", [2, 3, 0, 1, 9])}), "/tmp/x.vtk")
+except witk.PipelineError as e:
+    errors["cells"] = type(e).__name__
+out["errors"] = errors
+json.dumps(out)
+`);
+  assert.deepEqual(r.mesh.type, ['float64', 'int16', 'uint32', 'Scalar']);
+  assert.deepEqual(r.mesh.counts, [4, 2, 10]);
+  assert.deepEqual(r.mesh.formats, ['d', 'h', 'I']);
+  assert.deepEqual(r.mesh.points, [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  assert.deepEqual(r.mesh.pointData, [-3, 0, 7, 300]);
+  assert.deepEqual(r.mesh.cells, [2, 3, 0, 1, 2, 2, 3, 0, 1, 3]);
+  assert.equal(r.mesh.name, 'tetra');
+  assert.deepEqual(r.mesh.metadata, { labels: [1, 2] });
+  assert.deepEqual(r.vtk, [true, [4, 3, 0, 1, 2, 4, 3, 0, 1, 3]]);
+  assert.deepEqual(r['not vtk'], [false, null]);
+  assert.deepEqual(r.points, [3, 2, [0, 1, 2, 3, 4, 5]]);
+  assert.match(r.errors.dtype, /Mesh\.points has 4-byte items .* says float64/);
+  assert.equal(r.errors.cells, 'InvalidArgumentError');
+  assert.deepEqual(errors, []);
 });
 
 test('demo page: drop a file, compress, show sizes and the data URL (screenshot kept)', async () => {

@@ -13,6 +13,10 @@ JavaScript ones the npm package takes and returns (ITK-Wasm's shapes):
   each way (Pyodide's memory is not the component's), never element by element. Pixels
   come back as NumPy arrays when NumPy is importable (``await micropip.install("numpy")``
   or ``pyodide.loadPackage("numpy")`` first), else as typed, shaped ``memoryview`` s.
+- :class:`witk.Mesh` and :class:`witk.PointSet` <-> ITK-Wasm's ``{meshType, name,
+  numberOfPoints, points: TypedArray, ..., metadata: Map}``: the same field names, their
+  flat buffers TypedArrays of the component types the record's type declares (copied
+  once each way), back as flat NumPy arrays (or typed memoryviews).
 - Files: parameters are paths in Pyodide's file system. The binding reads them (and the
   companion files a detached header names) and writes the files a function returns,
   as the system-Python (``-wasi``) packages do; bytes go between the file system and
@@ -38,11 +42,20 @@ import js  # type: ignore[import-not-found]
 import pyodide_js  # type: ignore[import-not-found]
 from pyodide.ffi import JsBuffer, JsException, JsMap, JsProxy, jsnull, to_js  # type: ignore[import-not-found]
 
-from .arrays import BUFFER_FORMATS, numpy_if_installed, pixel_bytes, pixels_from_bytes
+from .arrays import (
+    BUFFER_FORMATS,
+    TYPED_BUFFERS,
+    numpy_if_installed,
+    pixel_bytes,
+    pixels_from_bytes,
+    record_fields,
+    record_from_fields,
+    record_type_fields,
+)
 from .component_types import STORAGE, component_type, pixel_type
 from .convert import HEADER_BYTES, companion_paths, header_is_partial
 from .errors import BY_CODE, LoadError, PipelineError
-from .spatial import Image, ImageRegion, ImageType, coerce
+from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, coerce
 
 # ---------------------------------------------------------------------------------------
 # The npm package.
@@ -202,11 +215,7 @@ def bytes_to_js(data: Any) -> Any:
 def _typed_array(data: Any, ctype: str) -> Any:
     """Pixel data (see :func:`witk.arrays.pixel_bytes`) as the component type's
     TypedArray: one copy."""
-    raw = bytes_to_js(pixel_bytes(data, ctype))
-    cls = _TYPED_ARRAYS[ctype]
-    if cls == "Uint8Array":
-        return raw
-    return getattr(js, cls).new(raw.buffer, 0, raw.byteLength // struct.calcsize(BUFFER_FORMATS[ctype]))
+    return _typed_array_of(pixel_bytes(data, ctype), ctype)
 
 
 def _pixels(data: Any, ctype: str, shape: tuple[int, ...]) -> Any:
@@ -299,10 +308,79 @@ def image_from_js(value: Any) -> Image | None:
     )
 
 
+def _typed_array_of(data: memoryview, ctype: str) -> Any:
+    """Flat bytes (from :func:`witk.arrays.record_fields`) as the TypedArray of ``ctype``."""
+    raw = bytes_to_js(data)
+    cls = _TYPED_ARRAYS[ctype]
+    if cls == "Uint8Array":
+        return raw
+    return getattr(js, cls).new(raw.buffer, 0, raw.byteLength // struct.calcsize(BUFFER_FORMATS[ctype]))
+
+
+def _record_to_js(cls: type, value: Any) -> Any:
+    fields: dict[str, Any] = {}
+    for name, kind, v, ctype in record_fields(cls, value):
+        if kind == "type":
+            v = {n: tv if k == "int" else tv.value for n, k, tv in record_type_fields(v)}
+        elif kind == "buffer":
+            v = None if v is None else _typed_array_of(v, ctype)
+        elif kind == "metadata":
+            metadata = js.Map.new()
+            for k, item in v.items():
+                metadata.set(str(k), item if isinstance(item, str) else json.dumps(item))
+            v = metadata
+        fields[name] = v
+    return _to_js(fields)
+
+
+def _record_from_js(cls: type, value: Any) -> Any:
+    if is_null(value):
+        return None
+    type_field, type_cls, buffers = TYPED_BUFFERS[cls]
+    t = getattr(value, type_field)
+    rtype = {f: getattr(t, f) for f, _, _ in record_type_fields(type_cls())}
+    fields: dict[str, Any] = {type_field: rtype}
+    for f, kind, _, _ in record_fields(cls, cls()):
+        v = getattr(value, f)
+        if kind == "buffer":
+            v = None if is_null(v) else _pixels(v, component_type(rtype[buffers[f]]).value, (int(v.length),))
+        elif kind == "metadata":
+            v = value_from_js(v) or {}
+        elif kind == "int":
+            v = int(v)
+        elif kind == "str":
+            v = str(v)
+        if kind != "type":
+            fields[f] = v
+    return record_from_fields(cls, fields)
+
+
+def mesh_to_js(mesh: Any) -> Any:
+    """A Mesh (witk's, itkwasm's or a dict of its fields) as the npm package's mesh:
+    buffers as TypedArrays of the component types its meshType declares (a buffer of
+    another type is a ``TypeError`` naming the field)."""
+    return _record_to_js(Mesh, mesh)
+
+
+def mesh_from_js(value: Any) -> Mesh | None:
+    """The npm package's mesh as a :class:`witk.Mesh` with flat arrays (``None`` for null)."""
+    return _record_from_js(Mesh, value)  # type: ignore[no-any-return]
+
+
+def point_set_to_js(point_set: Any) -> Any:
+    """A PointSet (witk's, itkwasm's or a dict of its fields) as the npm package's point set."""
+    return _record_to_js(PointSet, point_set)
+
+
+def point_set_from_js(value: Any) -> PointSet | None:
+    """The npm package's point set as a :class:`witk.PointSet` (``None`` for null)."""
+    return _record_from_js(PointSet, value)  # type: ignore[no-any-return]
+
+
 def value_from_js(value: Any) -> Any:
     """A JavaScript value as plain Python: ``Uint8Array`` -> bytes, other typed arrays and
-    arrays -> lists, ``Map`` and objects -> dicts (images -> :class:`witk.Image`),
-    null -> None."""
+    arrays -> lists, ``Map`` and objects -> dicts (images, meshes and point sets ->
+    :class:`witk.Image`, :class:`witk.Mesh`, :class:`witk.PointSet`), null -> None."""
     if is_null(value):
         return None
     if not isinstance(value, JsProxy):
@@ -317,6 +395,10 @@ def value_from_js(value: Any) -> Any:
         return {value_from_js(k): value_from_js(v) for k, v in value.entries()}
     if hasattr(value, "imageType"):
         return image_from_js(value)
+    if hasattr(value, "meshType"):
+        return mesh_from_js(value)
+    if hasattr(value, "pointSetType"):
+        return point_set_from_js(value)
     return {str(k): value_from_js(v) for k, v in js.Object.entries(value)}
 
 
