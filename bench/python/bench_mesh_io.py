@@ -119,7 +119,7 @@ def main() -> None:
             if ext == "vtk":
                 import meshio
 
-                meshio.write(path, meshio.Mesh(points, [("triangle", faces)]), binary=True, fmt_version="4.2")
+                meshio.write(path, meshio.Mesh(points, [("triangle", faces)]), file_format="vtk42", binary=True)
             else:
                 trimesh.Trimesh(points, faces, process=False).export(path)
             # The write step loads sphere.<ext>.npz.

@@ -166,7 +166,7 @@ def test_unstructured_grid_with_volume_cells_from_meshio(tmp_path: Path) -> None
     cells = [("tetra", np.array([[0, 1, 3, 4]])), ("hexahedron", np.array([[0, 1, 2, 3, 4, 5, 6, 7]]))]
     for version in ("4.2", "5.1"):
         path = tmp_path / f"g{version}.vtk"
-        meshio.write(path, meshio.Mesh(points, cells), binary=False, fmt_version=version)
+        meshio.write(path, meshio.Mesh(points, cells), file_format=f"vtk{version.replace('.', '')}", binary=False)
         mesh = witk_mesh_io.read_mesh(path)
         assert cells_of(mesh) == [(5, (0, 1, 3, 4)), (6, tuple(range(8)))]
         # Written back as an unstructured grid (tetrahedra cannot be polydata); meshio agrees.

@@ -14,7 +14,7 @@ pub mod wit;
 
 pub use pixels::{Ctype, Pixel, Pixels};
 
-pub use witk_spatial::{check_dimension, check_fields, identity, Geometry};
+pub use witk_spatial::{check_dimension, check_fields, identity, Geometry, Parameterization};
 
 /// A failure with the WIT error code it maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! `with: { "witk:types/errors@0.1.0": witk_guest::wit::errors, ... }`, so
 //! `Error`, `Image` and `Buffer` are the same Rust types in every crate.
 
-use crate::{Code, Ctype, Failure, Pixel, Pixels};
+use crate::{Code, Ctype, Failure, Parameterization, Pixel, Pixels};
 
 wit_bindgen::generate!({
     path: "../../wit/types",
@@ -15,7 +15,7 @@ wit_bindgen::generate!({
 pub use witk::types::{errors, spatial};
 
 use errors::{Error, ErrorCode};
-use spatial::{Buffer, ComponentType, PixelType};
+use spatial::{Buffer, ComponentType, PixelType, TransformParameterization};
 
 impl From<Failure> for Error {
     fn from(f: Failure) -> Self {
@@ -75,4 +75,19 @@ both_ways!(PixelType <=> Pixel:
     SymmetricSecondRankTensor <=> SymmetricSecondRankTensor, DiffusionTensor3D <=> DiffusionTensor3D,
     Complex <=> Complex, FixedArray <=> FixedArray, Array <=> Array, Matrix <=> Matrix,
     VariableLengthVector <=> VariableLengthVector, VariableSizeMatrix <=> VariableSizeMatrix,
+);
+
+both_ways!(TransformParameterization <=> Parameterization:
+    Composite <=> Composite, Identity <=> Identity, Translation <=> Translation, Euler2D <=> Euler2D,
+    Euler3D <=> Euler3D, Rigid2D <=> Rigid2D, Rigid3D <=> Rigid3D, Rigid3DPerspective <=> Rigid3DPerspective,
+    Versor <=> Versor, VersorRigid3D <=> VersorRigid3D, Scale <=> Scale, ScaleLogarithmic <=> ScaleLogarithmic,
+    ScaleSkewVersor3D <=> ScaleSkewVersor3D, Similarity2D <=> Similarity2D, Similarity3D <=> Similarity3D,
+    QuaternionRigid <=> QuaternionRigid, Affine <=> Affine, ScalableAffine <=> ScalableAffine,
+    AzimuthElevationToCartesian <=> AzimuthElevationToCartesian, BSpline <=> BSpline,
+    BSplineSmoothingOnUpdateDisplacementField <=> BSplineSmoothingOnUpdateDisplacementField,
+    ConstantVelocityField <=> ConstantVelocityField, DisplacementField <=> DisplacementField,
+    GaussianSmoothingOnUpdateDisplacementField <=> GaussianSmoothingOnUpdateDisplacementField,
+    GaussianExponentialDiffeomorphic <=> GaussianExponentialDiffeomorphic, VelocityField <=> VelocityField,
+    TimeVaryingVelocityField <=> TimeVaryingVelocityField,
+    GaussianSmoothingOnUpdateTimeVaryingVelocityField <=> GaussianSmoothingOnUpdateTimeVaryingVelocityField,
 );
