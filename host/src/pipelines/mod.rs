@@ -47,6 +47,21 @@ both_ways!(types::witk::types::spatial::PixelType, witk_spatial::PixelType:
     VariableLengthVector <=> VariableLengthVector, VariableSizeMatrix <=> VariableSizeMatrix,
 );
 
+both_ways!(types::witk::types::spatial::TransformParameterization, witk_spatial::Parameterization:
+    Composite <=> Composite, Identity <=> Identity, Translation <=> Translation, Euler2D <=> Euler2D,
+    Euler3D <=> Euler3D, Rigid2D <=> Rigid2D, Rigid3D <=> Rigid3D, Rigid3DPerspective <=> Rigid3DPerspective,
+    Versor <=> Versor, VersorRigid3D <=> VersorRigid3D, Scale <=> Scale, ScaleLogarithmic <=> ScaleLogarithmic,
+    ScaleSkewVersor3D <=> ScaleSkewVersor3D, Similarity2D <=> Similarity2D, Similarity3D <=> Similarity3D,
+    QuaternionRigid <=> QuaternionRigid, Affine <=> Affine, ScalableAffine <=> ScalableAffine,
+    AzimuthElevationToCartesian <=> AzimuthElevationToCartesian, BSpline <=> BSpline,
+    BSplineSmoothingOnUpdateDisplacementField <=> BSplineSmoothingOnUpdateDisplacementField,
+    ConstantVelocityField <=> ConstantVelocityField, DisplacementField <=> DisplacementField,
+    GaussianSmoothingOnUpdateDisplacementField <=> GaussianSmoothingOnUpdateDisplacementField,
+    GaussianExponentialDiffeomorphic <=> GaussianExponentialDiffeomorphic, VelocityField <=> VelocityField,
+    TimeVaryingVelocityField <=> TimeVaryingVelocityField,
+    GaussianSmoothingOnUpdateTimeVaryingVelocityField <=> GaussianSmoothingOnUpdateTimeVaryingVelocityField,
+);
+
 /// What a binding that loads pipelines by name (the Python extension) does after loading
 /// one: downsample, for example, installs its parallel slab plan as overrides. A pipeline
 /// without a `host/mod.rs` gets the default (nothing); one with it implements this there.
