@@ -15,13 +15,13 @@ pub enum Cli {
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Read INPUT and write OUTPUT in the format OUTPUT's extension names (.vtk .stl .obj
-    /// .off .ply .byu .fsa .fsb .mz3 .swc .iwm.cbor .iwm.cbor.zst)
+    /// Read INPUT and write OUTPUT in the format OUTPUT's extension names (.vtk .vtp .gii
+    /// .stl .obj .off .ply .byu .fsa .fsb .mz3 .swc .iwm.cbor .iwm.cbor.zst)
     Convert {
-        /// Write the binary variant of the format (VTK, STL, PLY)
+        /// Write the binary variant of the format (VTK, VTP, STL, PLY)
         #[arg(long)]
         binary_file_type: bool,
-        /// Compress the output where the format allows (MZ3's gzip)
+        /// Compress the output where the format allows (MZ3's gzip, GIFTI's and VTP's zlib)
         #[arg(long)]
         use_compression: bool,
         input: PathBuf,

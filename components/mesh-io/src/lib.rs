@@ -251,6 +251,8 @@ mod component {
         per_format! {
             meshes {
             vtk_poly_data_read_mesh, vtk_poly_data_write_mesh => Vtk;
+            vtk_xml_poly_data_read_mesh, vtk_xml_poly_data_write_mesh => Vtp;
+            gifti_read_mesh, gifti_write_mesh => Gifti;
             byu_read_mesh, byu_write_mesh => Byu;
             free_surfer_ascii_read_mesh, free_surfer_ascii_write_mesh => FreeSurferAscii;
             free_surfer_binary_read_mesh, free_surfer_binary_write_mesh => FreeSurferBinary;
@@ -265,6 +267,7 @@ mod component {
             }
             point_sets {
             vtk_poly_data_read_point_set, vtk_poly_data_write_point_set => Vtk;
+            vtk_xml_poly_data_read_point_set, vtk_xml_poly_data_write_point_set => Vtp;
             mz3_read_point_set, mz3_write_point_set => Mz3;
             obj_read_point_set, obj_write_point_set => Obj;
             off_read_point_set, off_write_point_set => Off;

@@ -48,6 +48,8 @@ fn polygon_formats_round_trip_points_and_cells() {
     for (format, binary) in [
         (Format::Vtk, false),
         (Format::Vtk, true),
+        (Format::Vtp, false),
+        (Format::Vtp, true),
         (Format::Obj, false),
         (Format::Off, false),
         (Format::Ply, false),
@@ -72,6 +74,7 @@ fn triangle_formats_round_trip() {
         (Format::FreeSurferAscii, false),
         (Format::FreeSurferBinary, false),
         (Format::Mz3, false),
+        (Format::Gifti, false),
     ] {
         let m = triangles();
         let back = read_back(format, &write(format, &m, binary));
@@ -112,8 +115,14 @@ fn point_and_cell_data_survive_where_the_format_holds_them() {
     let mut m = surface();
     m.point_data = Data::new(Pixel::Scalar, 1, 5, Pixels::F32(vec![0.5, 1.0, -2.0, 3.0, 4.25]));
     m.cell_data = Data::new(Pixel::Vector, 3, 5, Pixels::F64((0..15).map(|i| i as f64 * 0.5).collect()));
-    for (format, binary) in [(Format::Vtk, false), (Format::Vtk, true), (Format::Iwm, false), (Format::IwmZstd, false)]
-    {
+    for (format, binary) in [
+        (Format::Vtk, false),
+        (Format::Vtk, true),
+        (Format::Vtp, false),
+        (Format::Vtp, true),
+        (Format::Iwm, false),
+        (Format::IwmZstd, false),
+    ] {
         let back = read_back(format, &write(format, &m, binary));
         assert_eq!(back.point_data, m.point_data, "{format:?} {binary}");
         assert_eq!(back.cell_data, m.cell_data, "{format:?} {binary}");
@@ -132,9 +141,11 @@ fn point_and_cell_data_survive_where_the_format_holds_them() {
     m.point_data = Data::new(Pixel::Rgba, 4, 5, Pixels::U8((0..20).map(|i| i * 13).collect()));
     m.cell_data = Data::new(Pixel::SymmetricSecondRankTensor, 6, 5, Pixels::F32((0..30).map(|i| i as f32).collect()));
     for binary in [false, true] {
-        let back = read_back(Format::Vtk, &write(Format::Vtk, &m, binary));
-        assert_eq!(back.point_data, m.point_data, "{binary}");
-        assert_eq!(back.cell_data, m.cell_data, "{binary}");
+        for format in [Format::Vtk, Format::Vtp] {
+            let back = read_back(format, &write(format, &m, binary));
+            assert_eq!(back.point_data, m.point_data, "{format:?} {binary}");
+            assert_eq!(back.cell_data, m.cell_data, "{format:?} {binary}");
+        }
     }
     // OBJ normals, MZ3 scalars.
     let mut m = surface();
@@ -154,9 +165,15 @@ fn double_points_stay_double_in_vtk_ply_and_iwm() {
     let p: Vec<f64> = crate::model::to_f64(m.points.as_ref().unwrap()).iter().map(|v| v + 0.1).collect();
     m.points = Some(Pixels::F64(p));
     m.point_ctype = Ctype::F64;
-    for (format, binary) in
-        [(Format::Vtk, false), (Format::Vtk, true), (Format::Ply, true), (Format::Ply, false), (Format::Iwm, false)]
-    {
+    for (format, binary) in [
+        (Format::Vtk, false),
+        (Format::Vtk, true),
+        (Format::Vtp, false),
+        (Format::Vtp, true),
+        (Format::Ply, true),
+        (Format::Ply, false),
+        (Format::Iwm, false),
+    ] {
         assert_eq!(read_back(format, &write(format, &m, binary)).points, m.points, "{format:?} {binary}");
     }
 }
@@ -273,7 +290,10 @@ fn hostile_files_are_typed_errors() {
         // Truncations of a valid file fail cleanly too.
     }
     for format in ALL {
-        let m = if matches!(format, Format::Stl | Format::FreeSurferAscii | Format::FreeSurferBinary | Format::Mz3) {
+        let m = if matches!(
+            format,
+            Format::Stl | Format::FreeSurferAscii | Format::FreeSurferBinary | Format::Mz3 | Format::Gifti
+        ) {
             triangles()
         } else if format == Format::Swc {
             lines_for_swc()
@@ -329,4 +349,359 @@ fn iwm_cbor_is_itk_wasms_bytes() {
     assert!(bytes.starts_with(b"\xaahmeshType\xa9idimension\x1a\x00\x00\x00\x03rpointComponentTypegfloat32"));
     let points = bytes.windows(8).position(|w| w == b"fpoints\xd8").unwrap();
     assert_eq!(bytes[points + 8], 0x55); // float32 little-endian typed array
+}
+
+// -- the XML formats: GIFTI and VTK XML PolyData -----------------------------------------
+
+use crate::formats::xml::{base64, deflate};
+
+fn gifti(arrays: &[String]) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE GIFTI SYSTEM \"gifti.dtd\">\n<GIFTI Version=\"1.0\" NumberOfDataArrays=\"{}\">\n<MetaData/>\n{}</GIFTI>\n",
+        arrays.len(),
+        arrays.concat()
+    )
+    .into_bytes()
+}
+
+fn gifti_array(intent: &str, dtype: &str, dims: &[u64], encoding: &str, attrs: &str, data: &str) -> String {
+    let d: String = dims.iter().enumerate().map(|(i, d)| format!(" Dim{i}=\"{d}\"")).collect();
+    format!(
+        "<DataArray Intent=\"NIFTI_INTENT_{intent}\" DataType=\"NIFTI_TYPE_{dtype}\" Dimensionality=\"{}\"{d} Encoding=\"{encoding}\" {attrs}>\n<MetaData/>\n<Data>{data}</Data>\n</DataArray>\n",
+        dims.len()
+    )
+}
+
+fn be_f32(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_be_bytes()).collect()
+}
+
+fn le<T: Copy>(v: &[T], f: fn(T) -> Vec<u8>) -> Vec<u8> {
+    v.iter().flat_map(|&x| f(x)).collect()
+}
+
+fn corner_ids(m: &Mesh) -> Vec<Vec<u64>> {
+    cells(m).into_iter().map(|(_, ids)| ids).collect()
+}
+
+#[test]
+fn gifti_reads_ascii_base64_zlib_either_endian_and_column_major() {
+    let m = triangles();
+    let p = match m.points.as_ref().unwrap() {
+        Pixels::F32(p) => p.clone(),
+        _ => unreachable!(),
+    };
+    let tris: Vec<i32> = vec![0, 1, 2, 0, 1, 3, 0, 2, 3, 1, 2, 3];
+    let text = |v: &[f32]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ");
+    let columns: Vec<f32> = (0..3).flat_map(|c| (0..4).map(move |r| (r, c))).map(|(r, c)| p[r * 3 + c]).collect();
+    let shape = [0.5f32, -1.0, 2.25, 8.0];
+    let variants = [
+        // ASCII, row-major; triangles ASCII.
+        (
+            gifti_array("POINTSET", "FLOAT32", &[4, 3], "ASCII", "", &text(&p)),
+            gifti_array("TRIANGLE", "INT32", &[4, 3], "ASCII", "", "0 1 2\n0 1 3\n0 2 3\n1 2 3"),
+        ),
+        // ASCII, column-major.
+        (
+            gifti_array(
+                "POINTSET",
+                "FLOAT32",
+                &[4, 3],
+                "ASCII",
+                "ArrayIndexingOrder=\"ColumnMajorOrder\"",
+                &text(&columns),
+            ),
+            gifti_array(
+                "TRIANGLE",
+                "INT32",
+                &[4, 3],
+                "Base64Binary",
+                "Endian=\"LittleEndian\"",
+                &base64(&le(&tris, |x| x.to_le_bytes().to_vec())),
+            ),
+        ),
+        // Base64, big-endian; triangles zlib, column-major.
+        (
+            gifti_array("POINTSET", "FLOAT32", &[4, 3], "Base64Binary", "Endian=\"BigEndian\"", &base64(&be_f32(&p))),
+            gifti_array(
+                "TRIANGLE",
+                "INT32",
+                &[4, 3],
+                "GZipBase64Binary",
+                "ArrayIndexingOrder=\"ColumnMajorOrder\"",
+                &base64(
+                    &deflate(&le(&[0i32, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3], |x| x.to_le_bytes().to_vec()), "t").unwrap(),
+                ),
+            ),
+        ),
+        // zlib, big-endian, base64 wrapped over lines.
+        (
+            gifti_array(
+                "POINTSET",
+                "FLOAT32",
+                &[4, 3],
+                "GZipBase64Binary",
+                "Endian=\"BigEndian\"",
+                &base64(&deflate(&be_f32(&p), "t").unwrap())
+                    .as_bytes()
+                    .chunks(10)
+                    .map(|c| std::str::from_utf8(c).unwrap())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            gifti_array("TRIANGLE", "INT32", &[4, 3], "ASCII", "", "0 1 2 0 1 3 0 2 3 1 2 3"),
+        ),
+    ];
+    for (i, (points, triangles)) in variants.iter().enumerate() {
+        let data = gifti_array(
+            "SHAPE",
+            "FLOAT32",
+            &[4],
+            "Base64Binary",
+            "",
+            &base64(&le(&shape, |x| x.to_le_bytes().to_vec())),
+        );
+        let bytes = gifti(&[points.clone(), triangles.clone(), data]);
+        let back = read_back(Format::Gifti, &bytes);
+        assert_eq!(back.points, m.points, "variant {i}");
+        // (Variant 2's column-major triangles are the transpose of the row-major ones.)
+        assert_eq!(corner_ids(&back), corner_ids(&m), "variant {i}");
+        assert!(cells(&back).iter().all(|(k, _)| *k == cell::TRIANGLE));
+        assert_eq!(back.point_data, Data::new(Pixel::Scalar, 1, 4, Pixels::F32(shape.to_vec())), "variant {i}");
+    }
+    // A data file for another surface (no POINTSET) is not a mesh.
+    let overlay = gifti(&[gifti_array("SHAPE", "FLOAT32", &[4], "ASCII", "", "1 2 3 4")]);
+    assert_eq!(formats::read("a.gii", &overlay, false).unwrap_err().code, Code::Unsupported);
+}
+
+#[test]
+fn gifti_writes_base64_or_zlib_with_point_data() {
+    let mut m = triangles();
+    m.point_data = Data::new(Pixel::Vector, 2, 4, Pixels::I32(vec![1, -2, 3, -4, 5, -6, 7, -8]));
+    for compression in [false, true] {
+        let bytes = formats::write_as(Format::Gifti, &m, &Options { compression, ..Default::default() }).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.contains("GZipBase64Binary"), compression);
+        assert_eq!(text.matches("<DataArray ").count(), 3);
+        let back = read_back(Format::Gifti, &bytes);
+        assert_eq!((back.points.as_ref(), corner_ids(&back)), (m.points.as_ref(), corner_ids(&m)));
+        assert_eq!(back.point_data, m.point_data);
+    }
+    // Polygons of more than three points are not GIFTI's.
+    assert_eq!(formats::write_as(Format::Gifti, &surface(), &Options::default()).unwrap_err().code, Code::Unsupported);
+}
+
+/// A VTK XML binary block: the header (`h` bytes a word) and data, whole or in zlib
+/// blocks of `block` bytes, in the byte order asked.
+fn vtk_block(data: &[u8], h: usize, big: bool, block: Option<usize>) -> (Vec<u8>, Vec<u8>) {
+    let word = |w: u64| -> Vec<u8> {
+        let b = if big { w.to_be_bytes().to_vec() } else { w.to_le_bytes().to_vec() };
+        if big {
+            b[8 - h..].to_vec()
+        } else {
+            b[..h].to_vec()
+        }
+    };
+    match block {
+        None => (word(data.len() as u64), data.to_vec()),
+        Some(bs) => {
+            let blocks: Vec<Vec<u8>> = data.chunks(bs).map(|c| deflate(c, "t").unwrap()).collect();
+            let mut header = word(blocks.len() as u64);
+            header.extend(word(bs as u64));
+            header.extend(word((data.len() % bs) as u64));
+            blocks.iter().for_each(|b| header.extend(word(b.len() as u64)));
+            (header, blocks.concat())
+        }
+    }
+}
+
+fn vtp_file(head: &str, piece: &str, appended: Option<(&str, &[u8])>) -> Vec<u8> {
+    let mut out = format!(
+        "<?xml version=\"1.0\"?>\n<VTKFile type=\"PolyData\" version=\"1.0\" {head}>\n<PolyData>\n{piece}</PolyData>\n"
+    )
+    .into_bytes();
+    if let Some((encoding, data)) = appended {
+        out.extend(format!("<AppendedData encoding=\"{encoding}\">\n   _").as_bytes());
+        out.extend(data);
+        out.extend(b"\n</AppendedData>\n");
+    }
+    out.extend(b"</VTKFile>\n");
+    out
+}
+
+#[test]
+fn vtp_reads_appended_raw_and_base64_both_headers_both_byte_orders_and_blocks() {
+    let m = surface();
+    let points: Vec<f32> = match m.points.as_ref().unwrap() {
+        Pixels::F32(p) => p.clone(),
+        _ => unreachable!(),
+    };
+    let conn: Vec<i32> = vec![0, 1, 2, 0, 1, 3, 0, 2, 3, 1, 2, 3, 1, 4, 3, 2];
+    let offsets: Vec<i32> = vec![3, 6, 9, 12, 16];
+    let scalars: Vec<f64> = vec![0.5, -1.0, 2.0, 3.0, 4.5];
+    for (h, big, block, encoding) in [
+        (4, false, None, "raw"),
+        (8, false, Some(16), "raw"),
+        (4, true, Some(7), "base64"),
+        (8, true, None, "base64"),
+        (8, false, Some(1 << 15), "base64"),
+    ] {
+        let bytes = |v: Vec<Vec<u8>>| v.concat();
+        let arrays = [
+            bytes(points.iter().map(|x| if big { x.to_be_bytes() } else { x.to_le_bytes() }.to_vec()).collect()),
+            bytes(conn.iter().map(|x| if big { x.to_be_bytes() } else { x.to_le_bytes() }.to_vec()).collect()),
+            bytes(offsets.iter().map(|x| if big { x.to_be_bytes() } else { x.to_le_bytes() }.to_vec()).collect()),
+            bytes(scalars.iter().map(|x| if big { x.to_be_bytes() } else { x.to_le_bytes() }.to_vec()).collect()),
+        ];
+        let mut appended = Vec::new();
+        let mut at = Vec::new();
+        for a in &arrays {
+            at.push(appended.len());
+            let (header, data) = vtk_block(a, h, big, block);
+            if encoding == "raw" {
+                appended.extend(header);
+                appended.extend(data);
+            } else {
+                appended.extend(base64(&header).as_bytes());
+                appended.extend(base64(&data).as_bytes());
+            }
+        }
+        let head = format!(
+            "byte_order=\"{}\" header_type=\"UInt{}\"{}",
+            if big { "BigEndian" } else { "LittleEndian" },
+            h * 8,
+            if block.is_some() { " compressor=\"vtkZLibDataCompressor\"" } else { "" }
+        );
+        let piece = format!(
+            "<Piece NumberOfPoints=\"5\" NumberOfPolys=\"5\">\n<PointData Scalars=\"s\"><DataArray type=\"Float64\" Name=\"s\" format=\"appended\" offset=\"{}\"/></PointData>\n<Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"appended\" offset=\"{}\"/></Points>\n<Polys><DataArray type=\"Int32\" Name=\"connectivity\" format=\"appended\" offset=\"{}\"/><DataArray type=\"Int32\" Name=\"offsets\" format=\"appended\" offset=\"{}\"/></Polys>\n</Piece>\n",
+            at[3], at[0], at[1], at[2]
+        );
+        let file = vtp_file(&head, &piece, Some((encoding, &appended)));
+        let back = read_back(Format::Vtp, &file);
+        let what = format!("{h} {big} {block:?} {encoding}");
+        assert_eq!(back.points, m.points, "{what}");
+        assert_eq!(cells(&back), cells(&m), "{what}");
+        assert_eq!(back.point_data, Data::new(Pixel::Scalar, 1, 5, Pixels::F64(scalars.clone())), "{what}");
+    }
+}
+
+#[test]
+fn vtp_maps_verts_lines_polys_and_strips_as_the_legacy_reader() {
+    // The legacy test's polydata, as VTP: ascii, with cell data for each input cell.
+    let piece = "<Piece NumberOfPoints=\"5\" NumberOfVerts=\"1\" NumberOfLines=\"1\" NumberOfStrips=\"1\" NumberOfPolys=\"1\">
+<CellData><DataArray type=\"Int32\" Name=\"c\" format=\"ascii\">10 20 30 40</DataArray></CellData>
+<Points><DataArray type=\"Float64\" NumberOfComponents=\"3\" format=\"ascii\">0 0 0 1 0 0 0 1 0 0 0 1 1 1 1</DataArray></Points>
+<Verts><DataArray type=\"Int64\" Name=\"connectivity\" format=\"ascii\">3 4</DataArray><DataArray type=\"Int64\" Name=\"offsets\" format=\"ascii\">2</DataArray></Verts>
+<Lines><DataArray type=\"Int64\" Name=\"connectivity\" format=\"ascii\">0 1 2</DataArray><DataArray type=\"Int64\" Name=\"offsets\" format=\"ascii\">3</DataArray></Lines>
+<Strips><DataArray type=\"Int64\" Name=\"connectivity\" format=\"ascii\">0 1 2 3</DataArray><DataArray type=\"Int64\" Name=\"offsets\" format=\"ascii\">4</DataArray></Strips>
+<Polys><DataArray type=\"Int64\" Name=\"connectivity\" format=\"ascii\">0 1 2</DataArray><DataArray type=\"Int64\" Name=\"offsets\" format=\"ascii\">3</DataArray></Polys>
+</Piece>\n";
+    let m = read_back(Format::Vtp, &vtp_file("byte_order=\"LittleEndian\"", piece, None));
+    assert_eq!(
+        cells(&m),
+        vec![
+            (cell::VERTEX, vec![3]),
+            (cell::VERTEX, vec![4]),
+            (cell::POLYLINE, vec![0, 1, 2]),
+            (cell::POLYGON, vec![0, 1, 2]),
+            (cell::TRIANGLE, vec![0, 1, 2]),
+            (cell::TRIANGLE, vec![2, 1, 3]),
+        ]
+    );
+    assert_eq!(m.cell_data.values, Some(Pixels::I32(vec![10, 10, 20, 30, 40, 40])));
+    assert_eq!(m.point_ctype, Ctype::F64);
+    // Out-of-order cells are written in VTK's order, their cell data with them.
+    let mut l = lines();
+    l.cells = Some(Pixels::U32(vec![1, 2, 0, 1, 0, 1, 4, 10, 3, 1, 2, 3]));
+    l.cell_data = Data::new(Pixel::Scalar, 1, 3, Pixels::U16(vec![1, 2, 3]));
+    let mixed = read_back(Format::Vtp, &write(Format::Vtp, &l, true));
+    assert_eq!(cells(&mixed), vec![(cell::VERTEX, vec![4]), (cell::LINE, vec![0, 1]), (cell::POLYLINE, vec![1, 2, 3])]);
+    assert_eq!(mixed.cell_data.values, Some(Pixels::U16(vec![2, 1, 3])));
+    // Volume cells are not VTP's; an unstructured grid is not PolyData.
+    let mut tet = triangles();
+    tet.cells = Some(Pixels::U32(vec![5, 4, 0, 1, 2, 3]));
+    (tet.cell_buffer_size, tet.number_of_cells) = (6, 1);
+    assert_eq!(formats::write_as(Format::Vtp, &tet, &Options::default()).unwrap_err().code, Code::Unsupported);
+    let vtu = b"<?xml version=\"1.0\"?>\n<VTKFile type=\"UnstructuredGrid\"><UnstructuredGrid/></VTKFile>";
+    assert_eq!(formats::read("a.vtp", vtu, false).unwrap_err().code, Code::Unsupported);
+    assert!(formats::read_as(Format::Vtp, "a.vtu", vtu, false).unwrap().is_none());
+}
+
+#[test]
+fn vtp_writes_ascii_binary_and_zlib_blocks() {
+    let mut m = surface();
+    m.point_data = Data::new(Pixel::CovariantVector, 3, 5, Pixels::F32((0..15).map(|i| i as f32 / 3.0).collect()));
+    // Big enough for several 32 KiB blocks.
+    let n = 20_000u64;
+    let mut big = Mesh::new(3, Pixels::F64((0..n * 3).map(|i| (i as f64).sin()).collect()), Vec::new(), 0);
+    big.point_data = Data::new(Pixel::Scalar, 1, n, Pixels::I64((0..n as i64).map(|i| i * 1_000_003).collect()));
+    for (binary, compression, marker) in
+        [(false, false, "format=\"ascii\""), (true, false, "format=\"binary\""), (false, true, "vtkZLibDataCompressor")]
+    {
+        let o = Options { binary, compression, ..Default::default() };
+        for mesh in [&m, &big] {
+            let bytes = formats::write_as(Format::Vtp, mesh, &o).unwrap();
+            assert!(String::from_utf8_lossy(&bytes).contains(marker));
+            let back = read_back(Format::Vtp, &bytes);
+            assert_eq!((&back.points, cells(&back)), (&mesh.points, cells(mesh)), "{marker}");
+            assert_eq!(back.point_data, mesh.point_data, "{marker}");
+        }
+    }
+}
+
+#[test]
+fn hostile_xml_files_are_typed_errors() {
+    let p = gifti_array("POINTSET", "FLOAT32", &[1, 3], "Base64Binary", "", &base64(&[0u8; 12]));
+    let zeros = vec![0u8; 8 << 20];
+    let bomb = base64(&deflate(&zeros, "t").unwrap());
+    let invalid: Vec<(&str, Vec<u8>)> = vec![
+        // Truncated base64, and a file cut inside it.
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[1, 3], "Base64Binary", "", "AAAAAAAAAAAAAAA")])),
+        ("a.gii", gifti(std::slice::from_ref(&p))[..200].to_vec()),
+        // Dim0 past the data, in each encoding (refused before anything is allocated).
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[1 << 40, 3], "Base64Binary", "", "AAAA")])),
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[1 << 28, 3], "ASCII", "", "0 0 0")])),
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[100_000_000, 3], "GZipBase64Binary", "", &bomb)])),
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[u64::MAX, 3], "ASCII", "", "0")])),
+        // Triangles naming points that are not there.
+        ("a.gii", gifti(&[p.clone(), gifti_array("TRIANGLE", "INT32", &[1, 3], "ASCII", "", "0 1 2")])),
+        ("a.gii", b"<GIFTI><DataArray".to_vec()),
+        ("a.gii", format!("<GIFTI>{}</GIFTI>", "<a>".repeat(100_000)).into_bytes()),
+        // VTP: truncated inline base64, offsets that do not partition, missing arrays.
+        ("a.vtp", vtp_file("", "<Piece NumberOfPoints=\"1\"><Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"binary\">DAAAAAAAAAAAAA</DataArray></Points></Piece>", None)),
+        ("a.vtp", vtp_file("", "<Piece NumberOfPoints=\"1\" NumberOfPolys=\"1\"><Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"ascii\">0 0 0</DataArray></Points><Polys><DataArray type=\"Int32\" Name=\"connectivity\" format=\"ascii\">0 0 0</DataArray><DataArray type=\"Int32\" Name=\"offsets\" format=\"ascii\">7</DataArray></Polys></Piece>", None)),
+        ("a.vtp", vtp_file("", "<Piece NumberOfPoints=\"3\" NumberOfPolys=\"1\"><Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"ascii\">0 0 0 1 1 1 2 2 2</DataArray></Points></Piece>", None)),
+        ("a.vtp", vtp_file("header_type=\"UInt32\"", "<Piece NumberOfPoints=\"1\"><Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"appended\" offset=\"0\"/></Points></Piece>", Some(("raw", &[255, 255, 255, 255, 0, 0])))),
+        ("a.vtp", vtp_file("", "<Piece NumberOfPoints=\"4000000000\"><Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"ascii\">0 0 0</DataArray></Points></Piece>", None)),
+    ];
+    for (i, (name, bytes)) in invalid.iter().enumerate() {
+        let e = formats::read(name, bytes, false).unwrap_err();
+        assert_eq!(e.code, Code::InvalidData, "case {i}: {e:?}");
+    }
+    // zlib bombs: a stream that inflates past what the file declares, or a declared size past the limit.
+    let vtp_bomb = {
+        let z = deflate(&zeros, "t").unwrap();
+        let header: Vec<u8> = [1u32, 16, 12, z.len() as u32].iter().flat_map(|w| w.to_le_bytes()).collect();
+        let piece = format!("<Piece NumberOfPoints=\"1\"><Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"binary\">{}{}</DataArray></Points></Piece>", base64(&header), base64(&z));
+        vtp_file("header_type=\"UInt32\" compressor=\"vtkZLibDataCompressor\"", &piece, None)
+    };
+    let limit: Vec<(&str, Vec<u8>)> = vec![
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[1, 3], "GZipBase64Binary", "", &bomb)])),
+        ("a.gii", gifti(&[gifti_array("POINTSET", "FLOAT32", &[1 << 30, 3], "GZipBase64Binary", "", &bomb)])),
+        ("a.vtp", vtp_bomb),
+    ];
+    for (i, (name, bytes)) in limit.iter().enumerate() {
+        let e = formats::read(name, bytes, false).unwrap_err();
+        assert_eq!(e.code, Code::LimitExceeded, "bomb {i}: {e:?}");
+    }
+}
+
+#[test]
+fn xml_formats_are_detected_by_content() {
+    let g = formats::write_as(Format::Gifti, &triangles(), &Options::default()).unwrap();
+    let v = formats::write_as(Format::Vtp, &surface(), &Options::default()).unwrap();
+    assert_eq!(formats::detect("lh.pial", &g).unwrap(), Format::Gifti);
+    assert_eq!(formats::detect("mesh.xml", &v).unwrap(), Format::Vtp);
+    assert!(formats::read_as(Format::Gifti, "a.vtp", &v, false).unwrap().is_none());
+    assert!(formats::read_as(Format::Vtp, "a.gii", &g, false).unwrap().is_none());
 }

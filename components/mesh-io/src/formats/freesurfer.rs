@@ -3,31 +3,11 @@
 //! coordinates, int32 triangles; trailing tags are skipped) and its ASCII twin (`.fsa`,
 //! `.asc`: a `#!ascii` comment, the counts, `x y z 0` vertices, `a b c 0` faces).
 
-use super::only_polygons;
-use crate::model::{bad, cell, point_id, vec_for, Cells, Code, Ctype, Failure, Mesh, Pixels};
+use super::only_triangles as triangles_only;
+use crate::model::{bad, cell, point_id, vec_for, Cells, Ctype, Failure, Mesh, Pixels};
 use crate::text::{push_coord, Tokens};
 
 pub const TRIANGLE_MAGIC: [u8; 3] = [0xff, 0xff, 0xfe];
-
-fn triangles_only(mesh: &Mesh, format: &str) -> Result<(), Failure> {
-    only_polygons(mesh, format)?;
-    let mut index = 0u64;
-    mesh.each_cell(|_, ids| {
-        if ids.len() != 3 {
-            return Err(format!("{format} holds triangles only: cell {index} has {} points", ids.len()));
-        }
-        index += 1;
-        Ok(())
-    })
-    .map_err(|f| Failure::new(Code::Unsupported, f.message))?;
-    if mesh.dimension != 3 {
-        return Err(Failure::new(
-            Code::Unsupported,
-            format!("{format} holds 3-D surfaces; the mesh is {}-D", mesh.dimension),
-        ));
-    }
-    Ok(())
-}
 
 pub fn read_binary(b: &[u8]) -> Result<Mesh, Failure> {
     if !b.starts_with(&TRIANGLE_MAGIC) {

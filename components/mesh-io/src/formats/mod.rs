@@ -3,6 +3,7 @@
 
 pub mod byu;
 pub mod freesurfer;
+pub mod gifti;
 pub mod iwm;
 pub mod mz3;
 pub mod obj;
@@ -11,6 +12,8 @@ pub mod ply;
 pub mod stl;
 pub mod swc;
 pub mod vtk;
+pub mod vtp;
+pub mod xml;
 
 use crate::model::{Code, Failure, Mesh};
 
@@ -25,6 +28,8 @@ pub struct Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Vtk,
+    Vtp,
+    Gifti,
     Byu,
     FreeSurferAscii,
     FreeSurferBinary,
@@ -39,10 +44,12 @@ pub enum Format {
 }
 
 /// Every format, in the order the extensionless fallback tries them.
-pub const ALL: [Format; 12] = [
+pub const ALL: [Format; 14] = [
     Format::Iwm,
     Format::IwmZstd,
     Format::Vtk,
+    Format::Vtp,
+    Format::Gifti,
     Format::Ply,
     Format::Stl,
     Format::Off,
@@ -55,14 +62,16 @@ pub const ALL: [Format; 12] = [
 ];
 
 /// The formats that hold point sets (ITK-Wasm's `*-read-point-set`, and PLY).
-pub const POINT_SET_FORMATS: [Format; 7] =
-    [Format::Vtk, Format::Mz3, Format::Obj, Format::Off, Format::Ply, Format::Iwm, Format::IwmZstd];
+pub const POINT_SET_FORMATS: [Format; 8] =
+    [Format::Vtk, Format::Vtp, Format::Mz3, Format::Obj, Format::Off, Format::Ply, Format::Iwm, Format::IwmZstd];
 
 impl Format {
     /// ITK-Wasm's name for the format, the prefix of its per-format functions.
     pub fn itk_wasm_name(self) -> &'static str {
         match self {
             Format::Vtk => "vtk-poly-data",
+            Format::Vtp => "vtk-xml-poly-data",
+            Format::Gifti => "gifti",
             Format::Byu => "byu",
             Format::FreeSurferAscii => "free-surfer-ascii",
             Format::FreeSurferBinary => "free-surfer-binary",
@@ -81,6 +90,8 @@ impl Format {
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Vtk => &[".vtk"],
+            Format::Vtp => &[".vtp"],
+            Format::Gifti => &[".gii"],
             Format::Byu => &[".byu", ".g"],
             Format::FreeSurferAscii => &[".fsa", ".asc"],
             Format::FreeSurferBinary => &[".fsb"],
@@ -101,6 +112,8 @@ impl Format {
             |magic: &[u8]| b.trim_ascii_start().get(..magic.len()).is_some_and(|s| s.eq_ignore_ascii_case(magic));
         match self {
             Format::Vtk => b.starts_with(b"# vtk DataFile"),
+            Format::Vtp => vtp::looks_like(b),
+            Format::Gifti => gifti::looks_like(b),
             Format::Ply => b.starts_with(b"ply\n") || b.starts_with(b"ply\r\n"),
             Format::Stl => stl::is_binary(b) || text(b"solid") && stl::looks_ascii(b),
             Format::Off => off::looks_like(b),
@@ -120,6 +133,8 @@ impl Format {
     fn read(self, bytes: &[u8], info_only: bool) -> Result<Mesh, Failure> {
         let mesh = match self {
             Format::Vtk => vtk::read(bytes)?,
+            Format::Vtp => vtp::read(bytes)?,
+            Format::Gifti => gifti::read(bytes)?,
             Format::Byu => byu::read(bytes)?,
             Format::FreeSurferAscii => freesurfer::read_ascii(bytes)?,
             Format::FreeSurferBinary => freesurfer::read_binary(bytes)?,
@@ -152,6 +167,8 @@ impl Format {
         }
         match self {
             Format::Vtk => vtk::write(mesh, o),
+            Format::Vtp => vtp::write(mesh, o),
+            Format::Gifti => gifti::write(mesh, o),
             Format::Byu => byu::write(mesh),
             Format::FreeSurferAscii => freesurfer::write_ascii(mesh),
             Format::FreeSurferBinary => freesurfer::write_binary(mesh),
@@ -243,4 +260,25 @@ pub fn only_polygons(mesh: &Mesh, format: &str) -> Result<(), Failure> {
         Ok(())
     })
     .map_err(|f| Failure::new(Code::Unsupported, f.message))
+}
+
+/// Cells a format that holds only triangles of 3-D points cannot take: the first one.
+pub fn only_triangles(mesh: &Mesh, format: &str) -> Result<(), Failure> {
+    only_polygons(mesh, format)?;
+    let mut index = 0u64;
+    mesh.each_cell(|_, ids| {
+        if ids.len() != 3 {
+            return Err(format!("{format} holds triangles only: cell {index} has {} points", ids.len()));
+        }
+        index += 1;
+        Ok(())
+    })
+    .map_err(|f| Failure::new(Code::Unsupported, f.message))?;
+    if mesh.dimension != 3 {
+        return Err(Failure::new(
+            Code::Unsupported,
+            format!("{format} holds 3-D surfaces; the mesh is {}-D", mesh.dimension),
+        ));
+    }
+    Ok(())
 }

@@ -95,10 +95,7 @@ impl Reader<'_> {
             self.expect("CONNECTIVITY")?;
             let cc = ctype_of(self.t.word("the connectivity's type")?)?;
             let conn = ints(&self.values(cc, size, "CONNECTIVITY")?)?;
-            if offsets.first().is_some_and(|&o| o != 0)
-                || offsets.windows(2).any(|w| w[1] < w[0])
-                || offsets.last().is_some_and(|&o| o != conn.len() as u64)
-            {
+            if !partitions(&offsets, conn.len()) {
                 return Err(bad(F, format!("{what}: the offsets do not partition the connectivity")));
             }
             return Ok((offsets, conn));
@@ -252,7 +249,14 @@ impl Reader<'_> {
     }
 }
 
-fn cast(v: &[f64], c: Ctype) -> Pixels {
+/// Whether offsets (from 0, one more than the cells) partition a connectivity array.
+pub(crate) fn partitions(offsets: &[u64], conn_len: usize) -> bool {
+    offsets.first().is_none_or(|&o| o == 0)
+        && offsets.windows(2).all(|w| w[0] <= w[1])
+        && offsets.last().is_none_or(|&o| o == conn_len as u64)
+}
+
+pub(crate) fn cast(v: &[f64], c: Ctype) -> Pixels {
     match c {
         Ctype::I8 => Pixels::I8(v.iter().map(|&x| x as i8).collect()),
         Ctype::U8 => Pixels::U8(v.iter().map(|&x| x as u8).collect()),
@@ -268,7 +272,7 @@ fn cast(v: &[f64], c: Ctype) -> Pixels {
 }
 
 /// Integer values (ids, counts, offsets): negative or fractional ones are not.
-fn ints(p: &Pixels) -> Result<Vec<u64>, Failure> {
+pub(crate) fn ints(p: &Pixels) -> Result<Vec<u64>, Failure> {
     to_f64(p)
         .into_iter()
         .map(|x| {
@@ -279,11 +283,14 @@ fn ints(p: &Pixels) -> Result<Vec<u64>, Failure> {
         .collect()
 }
 
+/// A VTK cell array: offsets (from 0, one more than the cells) into the connectivity.
+pub(crate) type CellArray = (Vec<u64>, Vec<u64>);
+
 /// Turns the `k`-th VTK cell's point ids into ITK cells; returns how many.
 type CellFn<'a> = dyn FnMut(usize, &[u32], &mut crate::model::Cells) -> Result<usize, Failure> + 'a;
 
 /// VTK cell type to ITK's, with VTK's pixel and voxel point order made ITK's.
-fn itk_cell(vtk: u64, ids: &[u32], out: &mut crate::model::Cells) -> Result<usize, Failure> {
+pub(crate) fn itk_cell(vtk: u64, ids: &[u32], out: &mut crate::model::Cells) -> Result<usize, Failure> {
     let kind = match vtk {
         1 => cell::VERTEX,
         2 => {
@@ -406,51 +413,88 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
     let mut cells = crate::model::Cells::default();
     // Output cells per input cell, where a cell became several (strips, poly-vertices).
     let mut parts: Vec<usize> = Vec::new();
-    let mut ids = Vec::new();
-    let mut each = |offsets: &[u64], conn: &[u64], f: &mut CellFn| -> Result<(), Failure> {
-        for (k, w) in offsets.windows(2).enumerate() {
-            ids.clear();
-            for &id in &conn[w[0] as usize..w[1] as usize] {
-                ids.push(crate::model::point_id(id as i64, np, F)?);
-            }
-            parts.push(f(k, &ids, &mut cells)?);
-        }
-        Ok(())
-    };
     if let Some((offsets, conn)) = &grid {
         let types = types.ok_or_else(|| bad(F, "CELLS without CELL_TYPES"))?;
         if types.len() + 1 != offsets.len() {
             return Err(bad(F, format!("{} CELL_TYPES for {} cells", types.len(), offsets.len().saturating_sub(1))));
         }
-        each(offsets, conn, &mut |k, ids, out| itk_cell(types[k], ids, out))?;
+        each_cell(offsets, conn, np, &mut cells, &mut parts, F, &mut |k, ids, out| itk_cell(types[k], ids, out))?;
     } else {
-        let vtk_kind = [1u64, 3, 7, 6];
-        for (i, s) in sections.iter().enumerate() {
-            if let Some((offsets, conn)) = s {
-                each(offsets, conn, &mut |_, ids, out| {
-                    let kind = match (vtk_kind[i], ids.len()) {
-                        (1, n) if n > 1 => 2,
-                        (3, n) if n > 2 => 4,
-                        (7, n) if n < 3 => return Err(bad(F, format!("a polygon with {n} points"))),
-                        (k, _) => k,
-                    };
-                    itk_cell(kind, ids, out)
-                })?;
-            }
+        polydata_cells(&sections, np, &mut cells, &mut parts, F)?;
+    }
+    assemble(cells.mesh(3, points), &parts, point_data, cell_data, F)
+}
+
+/// VTK cells given by offsets (from 0, validated by [`partitions`]) into `conn`, each
+/// made ITK cells by `f`; `parts` gets how many ITK cells each one became.
+fn each_cell(
+    offsets: &[u64],
+    conn: &[u64],
+    np: u64,
+    cells: &mut crate::model::Cells,
+    parts: &mut Vec<usize>,
+    format: &str,
+    f: &mut CellFn,
+) -> Result<(), Failure> {
+    let mut ids = Vec::new();
+    for (k, w) in offsets.windows(2).enumerate() {
+        ids.clear();
+        for &id in &conn[w[0] as usize..w[1] as usize] {
+            ids.push(crate::model::point_id(id.min(i64::MAX as u64) as i64, np, format)?);
+        }
+        parts.push(f(k, &ids, cells)?);
+    }
+    Ok(())
+}
+
+/// Polydata's cell arrays, in VTK's order (vertices, lines, polygons, triangle strips),
+/// each as offsets from 0 and connectivity: poly-vertices become vertices, lines of more
+/// than two points polylines, strips triangles (as ITK's VTK reader, where it keeps them).
+pub(crate) fn polydata_cells(
+    sections: &[Option<CellArray>; 4],
+    np: u64,
+    cells: &mut crate::model::Cells,
+    parts: &mut Vec<usize>,
+    format: &str,
+) -> Result<(), Failure> {
+    let vtk_kind = [1u64, 3, 7, 6];
+    for (i, s) in sections.iter().enumerate() {
+        if let Some((offsets, conn)) = s {
+            each_cell(offsets, conn, np, cells, parts, format, &mut |_, ids, out| {
+                let kind = match (vtk_kind[i], ids.len()) {
+                    (1, n) if n > 1 => 2,
+                    (3, n) if n > 2 => 4,
+                    (7, n) if n < 3 => return Err(bad(format, format!("a polygon with {n} points"))),
+                    (k, _) => k,
+                };
+                itk_cell(kind, ids, out)
+            })?;
         }
     }
-    let mut mesh = cells.mesh(3, points);
+    Ok(())
+}
+
+/// The mesh with its point data and its cell data (given for each VTK cell: repeated
+/// for each part of cells that became several), their counts checked.
+pub(crate) fn assemble(
+    mut mesh: Mesh,
+    parts: &[usize],
+    point_data: Option<Data>,
+    cell_data: Option<Data>,
+    format: &str,
+) -> Result<Mesh, Failure> {
+    let np = mesh.number_of_points;
     if let Some(d) = point_data {
         if d.count != np {
-            return Err(bad(F, format!("POINT_DATA {} for {np} points", d.count)));
+            return Err(bad(format, format!("point data for {} points; the file has {np}", d.count)));
         }
         mesh.point_data = d;
     }
     if let Some(d) = cell_data {
         if d.count != parts.len() as u64 {
-            return Err(bad(F, format!("CELL_DATA {} for {} cells", d.count, parts.len())));
+            return Err(bad(format, format!("cell data for {} cells; the file has {}", d.count, parts.len())));
         }
-        mesh.cell_data = if parts.iter().all(|&p| p == 1) { d } else { repeat(d, &parts) };
+        mesh.cell_data = if parts.iter().all(|&p| p == 1) { d } else { repeat(d, parts) };
     }
     Ok(mesh)
 }
@@ -576,7 +620,7 @@ impl Writer {
 }
 
 /// VTK's cell type of an ITK cell, and its POLYDATA section (vertices 0, lines 1, polygons 2).
-fn vtk_cell(kind: u64) -> Option<(u8, Option<usize>)> {
+pub(crate) fn vtk_cell(kind: u64) -> Option<(u8, Option<usize>)> {
     Some(match kind {
         cell::VERTEX => (1, Some(0)),
         cell::LINE => (3, Some(1)),
