@@ -184,6 +184,27 @@ pub fn typed_values<S: Source>(
     count: u64,
     what: &str,
 ) -> Result<witk_guest::Pixels, Failure> {
+    typed(src, ctype, count, what, false)
+}
+
+/// [`typed_values`], taking the first `count` values of a byte string that may hold
+/// more (a writer that sized the string by another count).
+pub fn typed_values_at_least<S: Source>(
+    src: &mut S,
+    ctype: witk_guest::Ctype,
+    count: u64,
+    what: &str,
+) -> Result<witk_guest::Pixels, Failure> {
+    typed(src, ctype, count, what, true)
+}
+
+fn typed<S: Source>(
+    src: &mut S,
+    ctype: witk_guest::Ctype,
+    count: u64,
+    what: &str,
+    longer: bool,
+) -> Result<witk_guest::Pixels, Failure> {
     use crate::read::Chunks;
     let want = count.checked_mul(ctype.size() as u64).ok_or_else(|| bad(&format!("{what}: {count} values")))?;
     let (tag, h) = tagged_head(src)?;
@@ -192,18 +213,20 @@ pub fn typed_values<S: Source>(
     }
     match h.major {
         BYTES => {
-            if !h.indefinite() && h.arg != want {
+            if !h.indefinite() && (h.arg < want || (h.arg > want && !longer)) {
                 return Err(bad(&format!("{what} holds {} bytes; {count} {} values need {want}", h.arg, ctype.name())));
             }
             let mut out = witk_guest::Pixels::zeroed(ctype, want as usize)?;
             let mut at = 0usize;
             let mut parts = Chunks::new(h);
             while let Some(len) = parts.next(src, BYTES)? {
-                if len > out.len() - at {
+                let take = len.min(out.len() - at);
+                if take < len && !longer {
                     return Err(bad(&format!("{what} holds more than {want} bytes")));
                 }
-                src.fill(&mut out[at..at + len])?;
-                at += len;
+                src.fill(&mut out[at..at + take])?;
+                src.skip(len - take)?;
+                at += take;
             }
             if at != out.len() {
                 return Err(bad(&format!("{what} holds {at} bytes; {count} {} values need {want}", ctype.name())));

@@ -4,7 +4,8 @@
 //! What ITK-Wasm's `WasmMeshIO` writes, and so what we write, byte for byte: a definite
 //! map of `meshType` (nine entries: `dimension` and the two `...Components` as uint32,
 //! the rest component and pixel type names), the five counts as uint64, then `points`,
-//! `cells`, `pointData` and `cellData` as typed arrays with ITK-Wasm's tags. ITK-Wasm
+//! `cells`, `pointData` and `cellData` as typed arrays with ITK-Wasm's tags, each only
+//! when its count is not zero. ITK-Wasm
 //! writes neither `name` nor `metadata`; we add them only when they differ from the
 //! defaults, and read them either way. The reader takes any key order, skips unknown
 //! keys, and checks every length against the bytes that remain before allocating.
@@ -12,7 +13,7 @@
 use crate::model::{Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
 use witk_cbor::error::{bad, named};
 use witk_cbor::json::{metadata, put_metadata};
-use witk_cbor::number::{typed_values, uint};
+use witk_cbor::number::{typed_values, typed_values_at_least, uint};
 use witk_cbor::read::{head, key, skip, tagged_head, text, Items};
 use witk_cbor::source::{Slice, Source};
 use witk_cbor::write::{put_head, put_text, put_typed_array, put_u32};
@@ -162,7 +163,10 @@ fn parse<S: Source>(src: &mut S, info_only: bool) -> Result<Mesh, Failure> {
             }
             Some("cellData") if !info_only => {
                 let n = counted(&f, 3, "cellData")?.saturating_mul(f.cell_components.unwrap_or(1));
-                buffers[3] = Some(typed_values(src, size_ct(f.cell_pixel_ctype, "cellData")?, n, "cellData")?);
+                // ITK-Wasm's writer sizes cell data by the point data (numberOfPointPixels x
+                // pointPixelComponents): its files may hold more bytes than the cells need.
+                let c = size_ct(f.cell_pixel_ctype, "cellData")?;
+                buffers[3] = Some(typed_values_at_least(src, c, n, "cellData")?);
             }
             _ => skip(src, 1)?,
         }
@@ -221,11 +225,12 @@ fn retype(p: Pixels, c: Option<Ctype>) -> Pixels {
 /// The map as ITK-Wasm's `WasmMeshIO` writes it.
 fn encode(mesh: &Mesh, info_only: bool) -> Vec<u8> {
     let extra = usize::from(mesh.name != "Mesh") + usize::from(!mesh.metadata.is_empty());
+    // ITK-Wasm writes a buffer only when its count is not zero.
     let buffers = [
-        ("points", mesh.points.as_ref(), mesh.point_ctype),
-        ("cells", mesh.cells.as_ref(), mesh.cell_ctype),
-        ("pointData", mesh.point_data.values.as_ref(), mesh.point_data.ctype),
-        ("cellData", mesh.cell_data.values.as_ref(), mesh.cell_data.ctype),
+        ("points", mesh.points.as_ref().filter(|_| mesh.number_of_points > 0), mesh.point_ctype),
+        ("cells", mesh.cells.as_ref().filter(|_| mesh.number_of_cells > 0), mesh.cell_ctype),
+        ("pointData", mesh.point_data.values.as_ref().filter(|_| mesh.point_data.count > 0), mesh.point_data.ctype),
+        ("cellData", mesh.cell_data.values.as_ref().filter(|_| mesh.cell_data.count > 0), mesh.cell_data.ctype),
     ];
     let written = if info_only { 0 } else { buffers.iter().filter(|b| b.1.is_some()).count() };
     let len: usize = buffers.iter().filter_map(|b| b.1).map(|p| p.len()).sum();
