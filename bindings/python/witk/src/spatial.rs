@@ -7,7 +7,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 use witk::pipelines::types::witk::types::spatial::{
-    BinaryFile, Buffer, ComponentType, Image, ImageRegion, ImageType, Mesh, MeshType, PixelType, PointSet, PointSetType,
+    BinaryFile, Buffer, ComponentType, Image, ImageRegion, ImageType, Mesh, MeshType, PixelType, PointSet,
+    PointSetType, PolyData, PolyDataType, Transform, TransformParameterization, TransformType,
 };
 
 /// The WIT case name of an enum value (the names are `witk-spatial`'s, written once).
@@ -43,6 +44,20 @@ impl FromPy for PixelType {
             .map(Into::into)
             .ok_or_else(|| PyValueError::new_err(format!("unknown PixelType '{name}'")))
     }
+}
+
+/// A parameterization goes by ITK-Wasm's name (`"Euler3D"`), the one `witk-spatial` has.
+impl FromPy for TransformParameterization {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let name: String = obj.extract()?;
+        witk::spatial::Parameterization::from_name(&name)
+            .map(Into::into)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown TransformParameterizations '{name}'")))
+    }
+}
+
+fn parameterization_name(p: TransformParameterization) -> &'static str {
+    witk::spatial::Parameterization::from(p).name()
 }
 
 /// `(name, bytes-like)`, or `(name, path)`: a file this reads straight into the buffer
@@ -391,3 +406,191 @@ impl IntoPy for Image {
         Ok(d.into_any().unbind())
     }
 }
+
+/// A buffer of a dict that its WIT type requires (`parameters: buffer`, `points:
+/// list<f32>`): any bytes-like object of `ctype`, read in place; `None` is refused.
+fn required_buffer(d: &Bound<'_, PyDict>, record: &str, key: &str, ctype: ComponentType) -> PyResult<Buffer> {
+    optional_buffer(d, record, key, ctype)?.ok_or_else(|| PyValueError::new_err(format!("{record} {key} is None")))
+}
+
+/// The values of a buffer that `buffer_from_bytes` made of one component type.
+macro_rules! buffer_values {
+    ($($f:ident: $ct:ident($t:ty)),* $(,)?) => {$(
+        fn $f(buffer: Buffer) -> Vec<$t> {
+            match buffer {
+                Buffer::$ct(v) => v,
+                _ => unreachable!(concat!("buffer_from_bytes made a buffer of another type than ", stringify!($ct))),
+            }
+        }
+    )*};
+}
+buffer_values!(f32_values: Float32(f32), f64_values: Float64(f64), u32_values: Uint32(u32));
+
+/// The dict `witk.convert.transform_to_native` makes for a `TransformType` (the
+/// parameterization by ITK-Wasm's name, the value type by its WIT name).
+impl FromPy for TransformType {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "transform_type", k);
+        Ok(TransformType {
+            transform_parameterization: TransformParameterization::from_py(&get("transform_parameterization")?)?,
+            parameters_value_type: ComponentType::from_py(&get("parameters_value_type")?)?,
+            input_dimension: get("input_dimension")?.extract()?,
+            output_dimension: get("output_dimension")?.extract()?,
+        })
+    }
+}
+
+impl IntoPy for TransformType {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        d.set_item("transform_parameterization", parameterization_name(self.transform_parameterization))?;
+        d.set_item("parameters_value_type", self.parameters_value_type.wit_name())?;
+        d.set_item("input_dimension", self.input_dimension)?;
+        d.set_item("output_dimension", self.output_dimension)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// The dict `witk.convert.transform_to_native` makes: `parameters` a bytes-like object of
+/// the value type `transform_type` declares, `fixed_parameters` one of float64, both read
+/// in place.
+impl FromPy for Transform {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "transform", k);
+        let t = TransformType::from_py(&get("transform_type")?)?;
+        Ok(Transform {
+            number_of_fixed_parameters: get("number_of_fixed_parameters")?.extract()?,
+            number_of_parameters: get("number_of_parameters")?.extract()?,
+            name: get("name")?.extract()?,
+            input_space_name: get("input_space_name")?.extract()?,
+            output_space_name: get("output_space_name")?.extract()?,
+            fixed_parameters: f64_values(required_buffer(d, "transform", "fixed_parameters", ComponentType::Float64)?),
+            parameters: required_buffer(d, "transform", "parameters", t.parameters_value_type)?,
+            metadata: get("metadata")?.extract()?,
+            transform_type: t,
+        })
+    }
+}
+
+/// A dict for `witk.convert.transform_from_native`: the parameters and fixed parameters
+/// as bytearrays (writable arrays of the declared value type and of float64).
+impl IntoPy for Transform {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        let t = self.transform_type;
+        d.set_item("number_of_fixed_parameters", self.number_of_fixed_parameters)?;
+        d.set_item("number_of_parameters", self.number_of_parameters)?;
+        d.set_item("name", self.name)?;
+        d.set_item("input_space_name", self.input_space_name)?;
+        d.set_item("output_space_name", self.output_space_name)?;
+        d.set_item("fixed_parameters", buffer_into_py(py, Buffer::Float64(self.fixed_parameters))?)?;
+        set_optional_buffer(&d, "transform", "parameters", Some(self.parameters), t.parameters_value_type)?;
+        d.set_item("metadata", self.metadata)?;
+        d.set_item("transform_type", t.into_py(py)?)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// The dict `witk.convert.poly_data_to_native` makes for a `PolyDataType`.
+impl FromPy for PolyDataType {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "poly_data_type", k);
+        Ok(PolyDataType {
+            point_pixel_component_type: ComponentType::from_py(&get("point_pixel_component_type")?)?,
+            point_pixel_type: PixelType::from_py(&get("point_pixel_type")?)?,
+            point_pixel_components: get("point_pixel_components")?.extract()?,
+            cell_pixel_component_type: ComponentType::from_py(&get("cell_pixel_component_type")?)?,
+            cell_pixel_type: PixelType::from_py(&get("cell_pixel_type")?)?,
+            cell_pixel_components: get("cell_pixel_components")?.extract()?,
+        })
+    }
+}
+
+impl IntoPy for PolyDataType {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        d.set_item("point_pixel_component_type", self.point_pixel_component_type.wit_name())?;
+        d.set_item("point_pixel_type", self.point_pixel_type.wit_name())?;
+        d.set_item("point_pixel_components", self.point_pixel_components)?;
+        d.set_item("cell_pixel_component_type", self.cell_pixel_component_type.wit_name())?;
+        d.set_item("cell_pixel_type", self.cell_pixel_type.wit_name())?;
+        d.set_item("cell_pixel_components", self.cell_pixel_components)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// The dict `witk.convert.poly_data_to_native` makes: `points` float32 bytes, the
+/// connectivity arrays uint32 bytes (or None), point and cell data of the component
+/// types `poly_data_type` declares; all read in place.
+impl FromPy for PolyData {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let d = obj.cast::<PyDict>()?;
+        let get = |k: &str| item(d, "poly_data", k);
+        let t = PolyDataType::from_py(&get("poly_data_type")?)?;
+        let cells = |k: &str| optional_buffer(d, "poly_data", k, ComponentType::Uint32).map(|b| b.map(u32_values));
+        Ok(PolyData {
+            name: get("name")?.extract()?,
+            number_of_points: get("number_of_points")?.extract()?,
+            points: f32_values(required_buffer(d, "poly_data", "points", ComponentType::Float32)?),
+            vertices_buffer_size: get("vertices_buffer_size")?.extract()?,
+            vertices: cells("vertices")?,
+            lines_buffer_size: get("lines_buffer_size")?.extract()?,
+            lines: cells("lines")?,
+            polygons_buffer_size: get("polygons_buffer_size")?.extract()?,
+            polygons: cells("polygons")?,
+            triangle_strips_buffer_size: get("triangle_strips_buffer_size")?.extract()?,
+            triangle_strips: cells("triangle_strips")?,
+            number_of_point_pixels: get("number_of_point_pixels")?.extract()?,
+            point_data: optional_buffer(d, "poly_data", "point_data", t.point_pixel_component_type)?,
+            number_of_cell_pixels: get("number_of_cell_pixels")?.extract()?,
+            cell_data: optional_buffer(d, "poly_data", "cell_data", t.cell_pixel_component_type)?,
+            metadata: get("metadata")?.extract()?,
+            poly_data_type: t,
+        })
+    }
+}
+
+/// A dict for `witk.convert.poly_data_from_native`: every array a bytearray.
+impl IntoPy for PolyData {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let d = PyDict::new(py);
+        let t = self.poly_data_type;
+        let cells = |k: &str, v: Option<Vec<u32>>| {
+            set_optional_buffer(&d, "poly_data", k, v.map(Buffer::Uint32), ComponentType::Uint32)
+        };
+        d.set_item("name", self.name)?;
+        d.set_item("number_of_points", self.number_of_points)?;
+        d.set_item("points", buffer_into_py(py, Buffer::Float32(self.points))?)?;
+        d.set_item("vertices_buffer_size", self.vertices_buffer_size)?;
+        cells("vertices", self.vertices)?;
+        d.set_item("lines_buffer_size", self.lines_buffer_size)?;
+        cells("lines", self.lines)?;
+        d.set_item("polygons_buffer_size", self.polygons_buffer_size)?;
+        cells("polygons", self.polygons)?;
+        d.set_item("triangle_strips_buffer_size", self.triangle_strips_buffer_size)?;
+        cells("triangle_strips", self.triangle_strips)?;
+        d.set_item("number_of_point_pixels", self.number_of_point_pixels)?;
+        set_optional_buffer(&d, "poly_data", "point_data", self.point_data, t.point_pixel_component_type)?;
+        d.set_item("number_of_cell_pixels", self.number_of_cell_pixels)?;
+        set_optional_buffer(&d, "poly_data", "cell_data", self.cell_data, t.cell_pixel_component_type)?;
+        d.set_item("metadata", self.metadata)?;
+        d.set_item("poly_data_type", t.into_py(py)?)?;
+        Ok(d.into_any().unbind())
+    }
+}
+
+/// `list<record>` results (a transform list): a Python list of the records' dicts.
+macro_rules! into_py_record_lists {
+    ($($t:ty),* $(,)?) => {$(
+        impl IntoPy for Vec<$t> {
+            fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                let items = self.into_iter().map(|x| x.into_py(py)).collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, items)?.into_any().unbind())
+            }
+        }
+    )*};
+}
+into_py_record_lists!(Image, Mesh, PointSet, PolyData, Transform);
