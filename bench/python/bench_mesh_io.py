@@ -107,7 +107,10 @@ def main() -> None:
     subdivisions = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     points, faces = surface(subdivisions)
     arrays_mib = (points.nbytes + faces.size // 3 * 5 * 4) / 2**20
-    print(f"mesh-io: {len(faces)} triangles, {len(points)} points ({arrays_mib:.0f} MiB of ITK arrays); fresh process each")
+    print(
+        f"mesh-io: {len(faces)} triangles, {len(points)} points ({arrays_mib:.0f} MiB of ITK arrays);"
+        " fresh process each"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         import trimesh
 
