@@ -346,7 +346,8 @@ fn iwm_cbor_is_itk_wasms_bytes() {
     // The head of what ITK-Wasm 1.7's wasm-write-mesh writes for a float32/uint32 mesh.
     let m = triangles();
     let bytes = write(Format::Iwm, &m, false);
-    assert!(bytes.starts_with(b"\xaahmeshType\xa9idimension\x1a\x00\x00\x00\x03rpointComponentTypegfloat32"));
+    // Eight keys: without point or cell data, ITK-Wasm writes neither buffer.
+    assert!(bytes.starts_with(b"\xa8hmeshType\xa9idimension\x1a\x00\x00\x00\x03rpointComponentTypegfloat32"));
     let points = bytes.windows(8).position(|w| w == b"fpoints\xd8").unwrap();
     assert_eq!(bytes[points + 8], 0x55); // float32 little-endian typed array
 }
@@ -469,6 +470,21 @@ fn gifti_reads_ascii_base64_zlib_either_endian_and_column_major() {
         assert!(cells(&back).iter().all(|(k, _)| *k == cell::TRIANGLE));
         assert_eq!(back.point_data, Data::new(Pixel::Scalar, 1, 4, Pixels::F32(shape.to_vec())), "variant {i}");
     }
+    // nibabel's column-major ASCII: rows on lines, read as rows (as nibabel reads them).
+    let rows: String = p.chunks(3).map(|r| text(r) + "\n").collect();
+    let nib = gifti(&[
+        gifti_array("POINTSET", "FLOAT32", &[4, 3], "ASCII", "ArrayIndexingOrder=\"ColumnMajorOrder\"", &rows),
+        gifti_array(
+            "TRIANGLE",
+            "INT32",
+            &[4, 3],
+            "ASCII",
+            "ArrayIndexingOrder=\"ColumnMajorOrder\"",
+            "0 1 2\n0 1 3\n0 2 3\n1 2 3\n",
+        ),
+    ]);
+    let back = read_back(Format::Gifti, &nib);
+    assert_eq!((back.points.as_ref(), corner_ids(&back)), (m.points.as_ref(), corner_ids(&m)));
     // A data file for another surface (no POINTSET) is not a mesh.
     let overlay = gifti(&[gifti_array("SHAPE", "FLOAT32", &[4], "ASCII", "", "1 2 3 4")]);
     assert_eq!(formats::read("a.gii", &overlay, false).unwrap_err().code, Code::Unsupported);

@@ -4,7 +4,8 @@
 //! first other array with one row per vertex, of any intent, becomes the point data). Data
 //! are `ASCII`, `Base64Binary` or `GZipBase64Binary` (a zlib stream, despite the name, as
 //! nibabel and the GIFTI reference library write it), in either `Endian`, row- or
-//! column-major; `ExternalFileBinary` is not read.
+//! column-major (ASCII text of Dim0 lines of Dim1 values is read as rows, as nibabel
+//! writes and reads it, whatever its order says); `ExternalFileBinary` is not read.
 //!
 //! The writer writes float32 coordinates (GIFTI's type for them), int32 triangles and
 //! the point data in its own type as a third array (`NIFTI_INTENT_NONE` for scalars,
@@ -107,7 +108,7 @@ fn values(el: &Element, dims: &[u64], what: &str) -> Result<Pixels, Failure> {
         other => return Err(bad(F, format!("{what}: Encoding {other:?}"))),
     };
     let column_major = el.attr("ArrayIndexingOrder") == Some("ColumnMajorOrder");
-    if !column_major || dims.len() < 2 {
+    if !column_major || dims.len() < 2 || ascii_rows(el, text, dims) {
         return Ok(p);
     }
     // Column-major: Dim0 varies fastest. Reorder the values (as bytes) to row-major.
@@ -135,6 +136,18 @@ fn values(el: &Element, dims: &[u64], what: &str) -> Result<Pixels, Failure> {
         }
     }
     Pixels::from_le_bytes(c, &out)
+}
+
+/// ASCII data laid out as Dim0 lines of Dim1 values are rows, whatever the indexing order
+/// says: nibabel writes column-major ASCII arrays so (and reads them so, its lines giving
+/// the shape); flat or column-laid text follows the order.
+fn ascii_rows(el: &Element, text: &[u8], dims: &[u64]) -> bool {
+    if el.attr("Encoding").unwrap_or("ASCII") != "ASCII" || dims.len() != 2 {
+        return false;
+    }
+    let mut lines = text.split(|&b| b == b'\n' || b == b'\r').filter(|l| !l.trim_ascii().is_empty());
+    let words = |l: &[u8]| l.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).count() as u64;
+    lines.clone().count() as u64 == dims[0] && lines.all(|l| words(l) == dims[1])
 }
 
 pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
