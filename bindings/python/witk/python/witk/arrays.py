@@ -5,10 +5,24 @@ from __future__ import annotations
 import dataclasses
 import struct
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from .component_types import STORAGE, ComponentType, FloatTypes, IntTypes, PixelTypes, component_type, pixel_type
-from .spatial import Image, ImageRegion, ImageType, Mesh, MeshType, PointSet, PointSetType, coerce
+from .spatial import (
+    Image,
+    ImageRegion,
+    ImageType,
+    Mesh,
+    MeshType,
+    PointSet,
+    PointSetType,
+    PolyData,
+    PolyDataType,
+    Transform,
+    TransformType,
+    coerce,
+    transform_parameterization,
+)
 
 _DTYPES = {name: storage.dtype for name, storage in STORAGE.items()}
 
@@ -96,12 +110,27 @@ def pixels_from_bytes(buffer: Any, ctype: Any, shape: tuple[int, ...], use_numpy
     return flat.cast(fmt, list(shape)) if count and len(shape) > 1 else flat.cast(fmt)
 
 
-# The records carried with typed buffers besides images (meshes, point sets): for each,
-# the field holding its type and that type's class, and each buffer's field with the
-# field of the type declaring its component type. witk.convert and witk.pyodide convert
-# them field by field from this table, each into its own binding's values.
-TYPED_BUFFERS: dict[type, tuple[str, type, dict[str, str]]] = {
-    Mesh: (
+class TypedRecord(NamedTuple):
+    """How a record carried with typed buffers is laid out (see :data:`TYPED_BUFFERS`)."""
+
+    type_field: str
+    """The field holding the record's type (``meshType``)."""
+    type_cls: type
+    """That type's class (:class:`MeshType`)."""
+    buffers: dict[str, str]
+    """Each buffer's field, with the field of the type declaring its component type
+    (``pointComponentType``), or a component type's name (``float32``) for a WIT list of
+    one number type (``points: list<f32>``)."""
+    required: frozenset[str] = frozenset()
+    """Buffers the WIT does not make optional: ``None`` (the dataclasses' default) is
+    passed as an empty buffer."""
+
+
+# The records carried with typed buffers besides images (meshes, point sets, poly data,
+# transforms). witk.convert and witk.pyodide convert them field by field from this table,
+# each into its own binding's values.
+TYPED_BUFFERS: dict[type, TypedRecord] = {
+    Mesh: TypedRecord(
         "meshType",
         MeshType,
         {
@@ -111,26 +140,68 @@ TYPED_BUFFERS: dict[type, tuple[str, type, dict[str, str]]] = {
             "cellData": "cellPixelComponentType",
         },
     ),
-    PointSet: (
+    PointSet: TypedRecord(
         "pointSetType",
         PointSetType,
         {"points": "pointComponentType", "pointData": "pointPixelComponentType"},
     ),
+    PolyData: TypedRecord(
+        "polyDataType",
+        PolyDataType,
+        {
+            "points": "float32",
+            "vertices": "uint32",
+            "lines": "uint32",
+            "polygons": "uint32",
+            "triangleStrips": "uint32",
+            "pointData": "pointPixelComponentType",
+            "cellData": "cellPixelComponentType",
+        },
+        frozenset({"points"}),
+    ),
+    Transform: TypedRecord(
+        "transformType",
+        TransformType,
+        {"fixedParameters": "float64", "parameters": "parametersValueType"},
+        frozenset({"fixedParameters", "parameters"}),
+    ),
+}
+
+
+def buffer_type(cls: type, rtype: Any, name: str) -> tuple[str, str]:
+    """The component type (its WIT name) of the buffer ``name`` of a record of ``cls``
+    whose type is ``rtype``, and where that is declared (for error messages)."""
+    layout = TYPED_BUFFERS[cls]
+    spec = layout.buffers[name]
+    if spec in STORAGE:
+        return spec, f"the {cls.__name__} record (a list of {spec})"
+    return component_type(getattr(rtype, spec)).value, f"its {layout.type_field}.{spec}"
+
+
+# What a record type's field holds, by its annotation.
+_TYPE_FIELD_KINDS = {
+    "ComponentType": "component",
+    "FloatTypes": "component",
+    "PixelTypes": "pixel",
+    "TransformParameterizations": "parameterization",
 }
 
 
 def record_type_fields(rtype: Any) -> Iterator[tuple[str, str, Any]]:
-    """The fields of a record's type (a MeshType, a PointSetType) as ``(name, kind,
-    value)``: ``kind`` ``"component"`` (value a ComponentType), ``"pixel"`` (a PixelTypes)
-    or ``"int"``."""
+    """The fields of a record's type (a MeshType, a TransformType) as ``(name, kind,
+    value)``: ``kind`` ``"component"`` (value a ComponentType), ``"pixel"`` (a PixelTypes),
+    ``"parameterization"`` (a TransformParameterizations) or ``"int"``."""
     for f in dataclasses.fields(rtype):
         value = getattr(rtype, f.name)
-        if f.name.endswith("ComponentType"):
-            yield f.name, "component", component_type(value)
-        elif f.name.endswith("PixelType"):
-            yield f.name, "pixel", pixel_type(value)
+        kind = _TYPE_FIELD_KINDS.get(str(f.type), "int")
+        if kind == "component":
+            yield f.name, kind, component_type(value)
+        elif kind == "pixel":
+            yield f.name, kind, pixel_type(value)
+        elif kind == "parameterization":
+            yield f.name, kind, transform_parameterization(value)
         else:
-            yield f.name, "int", int(value)
+            yield f.name, kind, int(value)
 
 
 def record_fields(cls: type, value: Any) -> Iterator[tuple[str, str, Any, str | None]]:
@@ -139,22 +210,23 @@ def record_fields(cls: type, value: Any) -> Iterator[tuple[str, str, Any, str | 
     record's type, see :func:`record_type_fields`), ``"buffer"`` (value the flat bytes of
     the data, see :func:`pixel_bytes`, or None; ``ctype`` its component type's name),
     ``"metadata"`` (a dict), ``"str"`` and ``"int"``. ``TypeError``, naming the field, for
-    a buffer of another type than the record's type declares."""
+    a buffer of another type than the record's type (or the WIT) declares."""
     record = coerce(cls, value)
-    type_field, type_cls, buffers = TYPED_BUFFERS[cls]
-    rtype = coerce(type_cls, getattr(record, type_field))
+    layout = TYPED_BUFFERS[cls]
+    rtype = coerce(layout.type_cls, getattr(record, layout.type_field))
     for f in dataclasses.fields(record):  # type: ignore[arg-type]
         v = getattr(record, f.name)
-        if f.name == type_field:
+        if f.name == layout.type_field:
             yield f.name, "type", rtype, None
-        elif f.name in buffers:
-            ctype = component_type(getattr(rtype, buffers[f.name])).value
-            what, declared = f"{cls.__name__}.{f.name}", f"its {type_field}.{buffers[f.name]}"
-            data = None if v is None else pixel_bytes(v, ctype, what, declared, raw_arrays=False)
+        elif f.name in layout.buffers:
+            ctype, declared = buffer_type(cls, rtype, f.name)
+            if v is None and f.name in layout.required:
+                v = b""
+            data = None if v is None else pixel_bytes(v, ctype, f"{cls.__name__}.{f.name}", declared, raw_arrays=False)
             yield f.name, "buffer", data, ctype
         elif f.name == "metadata":
             yield f.name, "metadata", dict(v), None
-        elif f.name == "name":
+        elif str(f.type) == "str":
             yield f.name, "str", str(v), None
         else:
             yield f.name, "int", int(v), None
@@ -162,12 +234,12 @@ def record_fields(cls: type, value: Any) -> Iterator[tuple[str, str, Any, str | 
 
 def record_from_fields(cls: type, fields: dict[str, Any]) -> Any:
     """A record of :data:`TYPED_BUFFERS` from its fields by name, its type as a dict of
-    the type's fields (component and pixel types by ITK-Wasm's names)."""
-    type_field, type_cls, _ = TYPED_BUFFERS[cls]
-    rtype = type_cls(**fields[type_field])
+    the type's fields (component and pixel types and parameterizations by ITK-Wasm's names)."""
+    layout = TYPED_BUFFERS[cls]
+    rtype = layout.type_cls(**fields[layout.type_field])
     for name, _, value in record_type_fields(rtype):
         setattr(rtype, name, value)
-    return cls(**{**fields, type_field: rtype})
+    return cls(**{**fields, layout.type_field: rtype})
 
 
 def buffer_from_bytes(buffer: Any, ctype: str) -> Any:

@@ -13,10 +13,18 @@ import re
 import stat
 from typing import Any, Union
 
-from .arrays import TYPED_BUFFERS, buffer_from_bytes, dtype_of, record_fields, record_from_fields, record_type_fields
+from .arrays import (
+    TYPED_BUFFERS,
+    buffer_from_bytes,
+    buffer_type,
+    dtype_of,
+    record_fields,
+    record_from_fields,
+    record_type_fields,
+)
 from .component_types import IntTypes, PixelTypes, component_type, pixel_type
 from .errors import InvalidArgumentError, PipelineError
-from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, coerce
+from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, PolyData, Transform, coerce
 
 
 def _norm(name: str) -> str:
@@ -224,8 +232,9 @@ def _pixel_from_wit(name: str) -> PixelTypes:
     raise ValueError(f"unknown pixel type {name!r}")
 
 
-# Meshes and point sets (witk.arrays.TYPED_BUFFERS): dicts with snake-case keys, their
-# type a dict with WIT enum names, buffers as bytes-like objects (read in place by the
+# Meshes, point sets, poly data and transforms (witk.arrays.TYPED_BUFFERS): dicts with
+# snake-case keys, their type a dict with WIT enum names (parameterizations by ITK-Wasm's
+# names, as witk-spatial has them), buffers as bytes-like objects (read in place by the
 # native host; bytearrays on the way back, viewed by writable NumPy arrays).
 
 
@@ -242,11 +251,19 @@ def _metadata_to_native(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     return [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in metadata.items()]
 
 
+def _type_value_to_native(kind: str, value: Any) -> Any:
+    if kind == "int":
+        return value
+    if kind == "parameterization":
+        return value.value
+    return enum_to_wit(value)
+
+
 def _record_to_native(cls: type, value: Any) -> dict[str, Any]:
     d: dict[str, Any] = {}
     for name, kind, v, _ in record_fields(cls, value):
         if kind == "type":
-            v = {_snake(n): tv if k == "int" else enum_to_wit(tv) for n, k, tv in record_type_fields(v)}
+            v = {_snake(n): _type_value_to_native(k, tv) for n, k, tv in record_type_fields(v)}
         elif kind == "metadata":
             v = _metadata_to_native(v)
         d[_snake(name)] = v
@@ -254,16 +271,18 @@ def _record_to_native(cls: type, value: Any) -> dict[str, Any]:
 
 
 def _record_from_native(cls: type, d: dict[str, Any]) -> Any:
-    type_field, _, buffers = TYPED_BUFFERS[cls]
-    rtype = {_camel(k): _pixel_from_wit(v) if k.endswith("pixel_type") else v for k, v in d[_snake(type_field)].items()}
-    fields: dict[str, Any] = {type_field: rtype}
+    layout = TYPED_BUFFERS[cls]
+    native_type = d[_snake(layout.type_field)]
+    rtype = {_camel(k): _pixel_from_wit(v) if k.endswith("pixel_type") else v for k, v in native_type.items()}
+    fields: dict[str, Any] = {layout.type_field: rtype}
+    declared = layout.type_cls(**rtype)
     for key, v in d.items():
         name = _camel(key)
-        if name in buffers and v is not None:
-            v = buffer_from_bytes(v, component_type(rtype[buffers[name]]).value)
+        if name in layout.buffers and v is not None:
+            v = buffer_from_bytes(v, buffer_type(cls, declared, name)[0])
         elif name == "metadata":
             v = {k: _metadata_value(text) for k, text in v}
-        if name != type_field:
+        if name != layout.type_field:
             fields[name] = v
     return record_from_fields(cls, fields)
 
@@ -290,3 +309,32 @@ def point_set_to_native(point_set: Any) -> dict[str, Any]:
 def point_set_from_native(d: dict[str, Any]) -> PointSet:
     """The dict the native host returns as a PointSet with flat, writable NumPy arrays."""
     return _record_from_native(PointSet, d)  # type: ignore[no-any-return]
+
+
+def poly_data_to_native(poly_data: Any) -> dict[str, Any]:
+    """A PolyData (witk's, itkwasm's or a dict of its fields) as the dict the native host
+    takes: ``points`` float32 and the connectivity arrays (``vertices``, ``lines``,
+    ``polygons``, ``triangleStrips``: ``[n, id0, id1, ...]`` per cell) uint32, point and cell
+    data of the component types its polyDataType declares; another dtype is a
+    ``TypeError`` naming the field."""
+    return _record_to_native(PolyData, poly_data)
+
+
+def poly_data_from_native(d: dict[str, Any]) -> PolyData:
+    """The dict the native host returns as a PolyData with flat, writable NumPy arrays."""
+    return _record_from_native(PolyData, d)  # type: ignore[no-any-return]
+
+
+def transform_to_native(transform: Any) -> dict[str, Any]:
+    """A Transform (witk's, itkwasm's or a dict of its fields) as the dict the native host
+    takes: ``parameters`` of the value type its transformType declares (float32 or
+    float64; ``None`` is empty, as for a composite), ``fixedParameters`` float64 (a NumPy
+    array or a list of numbers); another dtype is a ``TypeError`` naming the field."""
+    return _record_to_native(Transform, transform)
+
+
+def transform_from_native(d: dict[str, Any]) -> Transform:
+    """The dict the native host returns as a Transform: ``parameters`` a flat, writable
+    NumPy array of its parametersValueType, ``fixedParameters`` one of float64, the
+    parameterization a :class:`witk.TransformParameterizations`."""
+    return _record_from_native(Transform, d)  # type: ignore[no-any-return]

@@ -16,7 +16,10 @@ JavaScript ones the npm package takes and returns (ITK-Wasm's shapes):
 - :class:`witk.Mesh` and :class:`witk.PointSet` <-> ITK-Wasm's ``{meshType, name,
   numberOfPoints, points: TypedArray, ..., metadata: Map}``: the same field names, their
   flat buffers TypedArrays of the component types the record's type declares (copied
-  once each way), back as flat NumPy arrays (or typed memoryviews).
+  once each way), back as flat NumPy arrays (or typed memoryviews). :class:`witk.PolyData`
+  and :class:`witk.Transform` likewise (``points`` a Float32Array, connectivity
+  Uint32Arrays; ``parameters`` a Float32Array or Float64Array of the declared value type,
+  ``fixedParameters`` a Float64Array).
 - Files: parameters are paths in Pyodide's file system. The binding reads them (and the
   companion files a detached header names) and writes the files a function returns,
   as the system-Python (``-wasi``) packages do; bytes go between the file system and
@@ -45,6 +48,7 @@ from pyodide.ffi import JsBuffer, JsException, JsMap, JsProxy, jsnull, to_js  # 
 from .arrays import (
     BUFFER_FORMATS,
     TYPED_BUFFERS,
+    buffer_type,
     numpy_if_installed,
     pixel_bytes,
     pixels_from_bytes,
@@ -55,7 +59,7 @@ from .arrays import (
 from .component_types import STORAGE, component_type, pixel_type
 from .convert import HEADER_BYTES, companion_paths, header_is_partial
 from .errors import BY_CODE, LoadError, PipelineError
-from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, coerce
+from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, PolyData, Transform, coerce
 
 # ---------------------------------------------------------------------------------------
 # The npm package.
@@ -336,14 +340,15 @@ def _record_to_js(cls: type, value: Any) -> Any:
 def _record_from_js(cls: type, value: Any) -> Any:
     if is_null(value):
         return None
-    type_field, type_cls, buffers = TYPED_BUFFERS[cls]
-    t = getattr(value, type_field)
-    rtype = {f: getattr(t, f) for f, _, _ in record_type_fields(type_cls())}
-    fields: dict[str, Any] = {type_field: rtype}
+    layout = TYPED_BUFFERS[cls]
+    t = getattr(value, layout.type_field)
+    rtype = {f: getattr(t, f) for f, _, _ in record_type_fields(layout.type_cls())}
+    declared = layout.type_cls(**rtype)
+    fields: dict[str, Any] = {layout.type_field: rtype}
     for f, kind, _, _ in record_fields(cls, cls()):
         v = getattr(value, f)
         if kind == "buffer":
-            v = None if is_null(v) else _pixels(v, component_type(rtype[buffers[f]]).value, (int(v.length),))
+            v = None if is_null(v) else _pixels(v, buffer_type(cls, declared, f)[0], (int(v.length),))
         elif kind == "metadata":
             v = value_from_js(v) or {}
         elif kind == "int":
@@ -377,10 +382,38 @@ def point_set_from_js(value: Any) -> PointSet | None:
     return _record_from_js(PointSet, value)  # type: ignore[no-any-return]
 
 
+def poly_data_to_js(poly_data: Any) -> Any:
+    """A PolyData (witk's, itkwasm's or a dict of its fields) as the npm package's poly
+    data: ``points`` a Float32Array, the connectivity arrays Uint32Arrays, point and cell
+    data TypedArrays of the component types its polyDataType declares."""
+    return _record_to_js(PolyData, poly_data)
+
+
+def poly_data_from_js(value: Any) -> PolyData | None:
+    """The npm package's poly data as a :class:`witk.PolyData` with flat arrays (``None`` for null)."""
+    return _record_from_js(PolyData, value)  # type: ignore[no-any-return]
+
+
+def transform_to_js(transform: Any) -> Any:
+    """A Transform (witk's, itkwasm's or a dict of its fields) as the npm package's
+    transform (ITK-Wasm's): ``parameters`` a Float32Array or Float64Array of its
+    parametersValueType, ``fixedParameters`` a Float64Array (a buffer of another type is a
+    ``TypeError`` naming the field)."""
+    return _record_to_js(Transform, transform)
+
+
+def transform_from_js(value: Any) -> Transform | None:
+    """The npm package's transform as a :class:`witk.Transform` (``None`` for null):
+    parameters of its parametersValueType and float64 fixed parameters as flat arrays, the
+    parameterization a :class:`witk.TransformParameterizations`."""
+    return _record_from_js(Transform, value)  # type: ignore[no-any-return]
+
+
 def value_from_js(value: Any) -> Any:
     """A JavaScript value as plain Python: ``Uint8Array`` -> bytes, other typed arrays and
-    arrays -> lists, ``Map`` and objects -> dicts (images, meshes and point sets ->
-    :class:`witk.Image`, :class:`witk.Mesh`, :class:`witk.PointSet`), null -> None."""
+    arrays -> lists, ``Map`` and objects -> dicts (images, meshes, point sets, poly data and
+    transforms -> :class:`witk.Image`, :class:`witk.Mesh`, :class:`witk.PointSet`,
+    :class:`witk.PolyData`, :class:`witk.Transform`), null -> None."""
     if is_null(value):
         return None
     if not isinstance(value, JsProxy):
@@ -399,6 +432,10 @@ def value_from_js(value: Any) -> Any:
         return mesh_from_js(value)
     if hasattr(value, "pointSetType"):
         return point_set_from_js(value)
+    if hasattr(value, "polyDataType"):
+        return poly_data_from_js(value)
+    if hasattr(value, "transformType"):
+        return transform_from_js(value)
     return {str(k): value_from_js(v) for k, v in js.Object.entries(value)}
 
 

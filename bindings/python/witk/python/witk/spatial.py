@@ -206,12 +206,26 @@ class TransformParameterizations(str, Enum):
     GaussianSmoothingOnUpdateTimeVaryingVelocityField = "GaussianSmoothingOnUpdateTimeVaryingVelocityField"
 
 
+def transform_parameterization(value: object) -> TransformParameterizations:
+    """Coerce a parameterization given as an enum of witk or itkwasm, or a string
+    (ITK-Wasm's name, ``"Euler3D"``)."""
+    text = str(getattr(value, "value", value))
+    try:
+        return TransformParameterizations(text)
+    except ValueError:
+        raise ValueError(f"unknown transform parameterization {value!r}") from None
+
+
 @dataclass
 class TransformType:
     transformParameterization: TransformParameterizations = TransformParameterizations.Identity
     parametersValueType: FloatTypes = FloatTypes.Float64
     inputDimension: int = 3
     outputDimension: int = 3
+
+    def __post_init__(self) -> None:
+        self.transformParameterization = transform_parameterization(self.transformParameterization)
+        self.parametersValueType = component_type(self.parametersValueType)  # type: ignore[assignment]
 
 
 @dataclass
