@@ -37,7 +37,14 @@ fn is_file_list(t: &Ty) -> bool {
 /// host's dicts) and `witk.pyodide.<snake>_to_js` / `_from_js` (Pyodide, over the npm
 /// package's objects); the native host's `FromPy`/`IntoPy` for it are in
 /// bindings/python/witk/src/spatial.rs. Adding a record here is all codegen needs.
-const WITK_OBJECTS: &[(&str, &str)] = &[("image", "Image"), ("mesh", "Mesh"), ("point-set", "PointSet")];
+/// A `list<transform>` is a `list[Transform]` (ITK-Wasm's `TransformList`).
+const WITK_OBJECTS: &[(&str, &str)] = &[
+    ("image", "Image"),
+    ("mesh", "Mesh"),
+    ("point-set", "PointSet"),
+    ("poly-data", "PolyData"),
+    ("transform", "Transform"),
+];
 
 /// The witk class of a witk object's record (`PointSet`) and the stem of its
 /// conversions (`point_set`).
@@ -416,6 +423,10 @@ fn from_js(pkg: &Package, t: &Ty, expr: &str) -> String {
         Ty::Record(r) if pkg.is_local(r) => format!("witk.pyodide.record_from_js({expr}, {})", record_constant(r)),
         // Option<image> and option<record> map null to None themselves.
         Ty::Option(inner) if matches!(**inner, Ty::Record(_)) => from_js(pkg, inner, expr),
+        // An option<list<transform>>: null, or a list converted item by item.
+        Ty::Option(inner) if is_object(inner) => {
+            format!("None if witk.pyodide.is_null({expr}) else {}", from_js(pkg, inner, expr))
+        }
         Ty::Float(_) => format!("float({expr})"),
         Ty::Bool | Ty::Int(_) | Ty::String => expr.to_string(),
         _ => format!("witk.pyodide.value_from_js({expr})"),

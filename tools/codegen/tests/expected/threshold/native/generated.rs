@@ -61,6 +61,22 @@ impl Adapter {
                 drop(near);
                 output(py, result)
             }
+            (Adapter::Threshold(pipeline), "transform-poly-data") => {
+                arity(function, args, 2)?;
+                let input: spatial::PolyData = extract(args, 0, "input")?;
+                let transforms: Vec<spatial::Transform> = extract(args, 1, "transforms")?;
+                let result = py.detach(|| pipeline.transform_poly_data(&input, &transforms));
+                drop(input);
+                drop(transforms);
+                output(py, result)
+            }
+            (Adapter::Threshold(pipeline), "invert-transforms") => {
+                arity(function, args, 1)?;
+                let transforms: Vec<spatial::Transform> = extract(args, 0, "transforms")?;
+                let result = py.detach(|| pipeline.invert_transforms(&transforms));
+                drop(transforms);
+                output(py, result)
+            }
             (Adapter::Threshold(pipeline), "checksum") => {
                 arity(function, args, 3)?;
                 let data = ByteArg::extract(&args.get_item(0)?, "data")?;

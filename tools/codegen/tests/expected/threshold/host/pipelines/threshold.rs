@@ -41,6 +41,12 @@ pub type HistogramFn = Arc<dyn Fn(&[spatial::Image], u32, Option<&[f64]>) -> Res
 /// Signature of an override for `clip-mesh`: `(input, near)`.
 pub type ClipMeshFn = Arc<dyn Fn(&spatial::Mesh, &[spatial::PointSet]) -> Result<(bool, Option<spatial::Mesh>)> + Send + Sync>;
 
+/// Signature of an override for `transform-poly-data`: `(input, transforms)`.
+pub type TransformPolyDataFn = Arc<dyn Fn(&spatial::PolyData, &[spatial::Transform]) -> Result<spatial::PolyData> + Send + Sync>;
+
+/// Signature of an override for `invert-transforms`: `(transforms)`.
+pub type InvertTransformsFn = Arc<dyn Fn(&[spatial::Transform]) -> Result<(bool, Option<Vec<spatial::Transform>>)> + Send + Sync>;
+
 /// Signature of an override for `checksum`: `(data, uppercase, label)`.
 pub type ChecksumFn = Arc<dyn Fn(&[u8], bool, &str) -> Result<String> + Send + Sync>;
 
@@ -56,6 +62,10 @@ pub mod overrides {
     pub const HISTOGRAM: crate::overrides::Key<super::HistogramFn> = crate::overrides::Key::new(super::PACKAGE, "histogram");
     /// Overrides `clip-mesh`.
     pub const CLIP_MESH: crate::overrides::Key<super::ClipMeshFn> = crate::overrides::Key::new(super::PACKAGE, "clip-mesh");
+    /// Overrides `transform-poly-data`.
+    pub const TRANSFORM_POLY_DATA: crate::overrides::Key<super::TransformPolyDataFn> = crate::overrides::Key::new(super::PACKAGE, "transform-poly-data");
+    /// Overrides `invert-transforms`.
+    pub const INVERT_TRANSFORMS: crate::overrides::Key<super::InvertTransformsFn> = crate::overrides::Key::new(super::PACKAGE, "invert-transforms");
     /// Overrides `checksum`.
     pub const CHECKSUM: crate::overrides::Key<super::ChecksumFn> = crate::overrides::Key::new(super::PACKAGE, "checksum");
     /// Overrides `list-files`.
@@ -120,6 +130,32 @@ impl Threshold {
             |instance, store| instance.witk_threshold_api().call_clip_mesh(store, input, near),
         )?;
         result.map_err(|e| super::pipeline_error("clip-mesh", e.code, e.message))
+    }
+
+    /// Move poly data's points by a transform list.
+    pub fn transform_poly_data(&self, input: &spatial::PolyData, transforms: &[spatial::Transform]) -> Result<spatial::PolyData> {
+        if let Some(f) = self.runtime.overrides().get(overrides::TRANSFORM_POLY_DATA) {
+            return f(input, transforms);
+        }
+        let result = self.pool.call(
+            "transform-poly-data",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_transform_poly_data(store, input, transforms),
+        )?;
+        result.map_err(|e| super::pipeline_error("transform-poly-data", e.code, e.message))
+    }
+
+    /// Invert a transform list.
+    pub fn invert_transforms(&self, transforms: &[spatial::Transform]) -> Result<(bool, Option<Vec<spatial::Transform>>)> {
+        if let Some(f) = self.runtime.overrides().get(overrides::INVERT_TRANSFORMS) {
+            return f(transforms);
+        }
+        let result = self.pool.call(
+            "invert-transforms",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_invert_transforms(store, transforms),
+        )?;
+        result.map_err(|e| super::pipeline_error("invert-transforms", e.code, e.message))
     }
 
     /// A checksum of bytes, as text.

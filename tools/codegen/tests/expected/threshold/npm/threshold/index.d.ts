@@ -114,6 +114,73 @@ export interface PointSet {
   metadata: Map<string, JsonValue>;
 }
 
+/** Type of the data attached to a poly data's points and cells (ITK-Wasm `PolyDataType`). */
+export interface PolyDataType {
+  pointPixelComponentType: ComponentType;
+  pointPixelType: PixelType;
+  pointPixelComponents: number;
+  cellPixelComponentType: ComponentType;
+  cellPixelType: PixelType;
+  cellPixelComponents: number;
+}
+
+/**
+ * VTK-style poly data (ITK-Wasm `PolyData`): float32 3-D points and uint32
+ * connectivity arrays laid out as `[n, id0, id1, ...]` per cell.
+ */
+export interface PolyData {
+  polyDataType: PolyDataType;
+  /** Defaults to "PolyData". */
+  name: string;
+  numberOfPoints: number;
+  points: Float32Array;
+  verticesBufferSize: number;
+  vertices?: Uint32Array | null;
+  linesBufferSize: number;
+  lines?: Uint32Array | null;
+  polygonsBufferSize: number;
+  polygons?: Uint32Array | null;
+  triangleStripsBufferSize: number;
+  triangleStrips?: Uint32Array | null;
+  numberOfPointPixels: number;
+  pointData?: TypedArray | null;
+  numberOfCellPixels: number;
+  cellData?: TypedArray | null;
+  metadata: Map<string, JsonValue>;
+}
+
+/** How a transform's parameters are interpreted (ITK-Wasm `TransformParameterizations`). */
+export type TransformParameterization = 'Composite' | 'Identity' | 'Translation' | 'Euler2D' | 'Euler3D' | 'Rigid2D' | 'Rigid3D' | 'Rigid3DPerspective' | 'Versor' | 'VersorRigid3D' | 'Scale' | 'ScaleLogarithmic' | 'ScaleSkewVersor3D' | 'Similarity2D' | 'Similarity3D' | 'QuaternionRigid' | 'Affine' | 'ScalableAffine' | 'AzimuthElevationToCartesian' | 'BSpline' | 'BSplineSmoothingOnUpdateDisplacementField' | 'ConstantVelocityField' | 'DisplacementField' | 'GaussianSmoothingOnUpdateDisplacementField' | 'GaussianExponentialDiffeomorphic' | 'VelocityField' | 'TimeVaryingVelocityField' | 'GaussianSmoothingOnUpdateTimeVaryingVelocityField';
+
+/**
+ * Type of a spatial transform (ITK-Wasm `TransformType`). Defaults: identity,
+ * float64 parameters, 3-D to 3-D.
+ */
+export interface TransformType {
+  transformParameterization: TransformParameterization;
+  /** float32 or float64. */
+  parametersValueType: ComponentType;
+  inputDimension: number;
+  outputDimension: number;
+}
+
+/**
+ * A spatial transform (ITK-Wasm `Transform`). A composite transform is a
+ * `transform-list` whose first element is the composite itself.
+ */
+export interface Transform {
+  transformType: TransformType;
+  numberOfFixedParameters: number;
+  numberOfParameters: number;
+  /** Defaults to "Transform". */
+  name: string;
+  inputSpaceName: string;
+  outputSpaceName: string;
+  fixedParameters: Float64Array;
+  parameters: TypedArray;
+  metadata: Map<string, JsonValue>;
+}
+
 /**
  * A file given by path and read or written by the host, never the guest
  * (ITK-Wasm `BinaryFile`). The guest sees its name and bytes only.
@@ -166,6 +233,25 @@ export function histogram(inputs: Array<Image>, range: ArrayLike<number> | null,
  * @returns Whether any cell was kept; the kept cells, if any
  */
 export function clipMesh(input: Mesh, near: Array<PointSet>, options?: CallOptions): Promise<{ value0: boolean; mesh: Mesh | null }>;
+
+/**
+ * Move poly data's points by a transform list.
+ *
+ * @param input The input poly data
+ * @param transforms Transforms applied in order (a composite first)
+ * @param options
+ * @returns The moved poly data
+ */
+export function transformPolyData(input: PolyData, transforms: Array<Transform>, options?: CallOptions): Promise<PolyData>;
+
+/**
+ * Invert a transform list.
+ *
+ * @param transforms The transforms
+ * @param options
+ * @returns Whether every transform is invertible; the inverses, if they are
+ */
+export function invertTransforms(transforms: Array<Transform>, options?: CallOptions): Promise<{ value0: boolean; value1: Array<Transform> | null }>;
 
 /**
  * A checksum of bytes, as text.

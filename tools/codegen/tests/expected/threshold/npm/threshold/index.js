@@ -119,6 +119,67 @@ T.PointSet = {
     ['metadata', { map: 'string', json: true }],
   ],
 };
+T.PolyDataType = {
+  record: 'poly-data-type',
+  fields: [
+    ['pointPixelComponentType', T.ComponentType],
+    ['pointPixelType', T.PixelType],
+    ['pointPixelComponents', 'u32'],
+    ['cellPixelComponentType', T.ComponentType],
+    ['cellPixelType', T.PixelType],
+    ['cellPixelComponents', 'u32'],
+  ],
+};
+T.PolyData = {
+  record: 'poly-data',
+  fields: [
+    ['polyDataType', T.PolyDataType],
+    ['name', 'string'],
+    ['numberOfPoints', 'u64'],
+    ['points', { typed: 'f32' }],
+    ['verticesBufferSize', 'u64'],
+    ['vertices', { option: { typed: 'u32' } }],
+    ['linesBufferSize', 'u64'],
+    ['lines', { option: { typed: 'u32' } }],
+    ['polygonsBufferSize', 'u64'],
+    ['polygons', { option: { typed: 'u32' } }],
+    ['triangleStripsBufferSize', 'u64'],
+    ['triangleStrips', { option: { typed: 'u32' } }],
+    ['numberOfPointPixels', 'u64'],
+    ['pointData', { option: T.Buffer }],
+    ['numberOfCellPixels', 'u64'],
+    ['cellData', { option: T.Buffer }],
+    ['metadata', { map: 'string', json: true }],
+  ],
+};
+T.TransformParameterization = {
+  enum: 'transform-parameterization',
+  cases: ['composite', 'identity', 'translation', 'euler2-d', 'euler3-d', 'rigid2-d', 'rigid3-d', 'rigid3-d-perspective', 'versor', 'versor-rigid3-d', 'scale', 'scale-logarithmic', 'scale-skew-versor3-d', 'similarity2-d', 'similarity3-d', 'quaternion-rigid', 'affine', 'scalable-affine', 'azimuth-elevation-to-cartesian', 'b-spline', 'b-spline-smoothing-on-update-displacement-field', 'constant-velocity-field', 'displacement-field', 'gaussian-smoothing-on-update-displacement-field', 'gaussian-exponential-diffeomorphic', 'velocity-field', 'time-varying-velocity-field', 'gaussian-smoothing-on-update-time-varying-velocity-field'],
+  names: ['Composite', 'Identity', 'Translation', 'Euler2D', 'Euler3D', 'Rigid2D', 'Rigid3D', 'Rigid3DPerspective', 'Versor', 'VersorRigid3D', 'Scale', 'ScaleLogarithmic', 'ScaleSkewVersor3D', 'Similarity2D', 'Similarity3D', 'QuaternionRigid', 'Affine', 'ScalableAffine', 'AzimuthElevationToCartesian', 'BSpline', 'BSplineSmoothingOnUpdateDisplacementField', 'ConstantVelocityField', 'DisplacementField', 'GaussianSmoothingOnUpdateDisplacementField', 'GaussianExponentialDiffeomorphic', 'VelocityField', 'TimeVaryingVelocityField', 'GaussianSmoothingOnUpdateTimeVaryingVelocityField'],
+};
+T.TransformType = {
+  record: 'transform-type',
+  fields: [
+    ['transformParameterization', T.TransformParameterization],
+    ['parametersValueType', T.ComponentType],
+    ['inputDimension', 'u32'],
+    ['outputDimension', 'u32'],
+  ],
+};
+T.Transform = {
+  record: 'transform',
+  fields: [
+    ['transformType', T.TransformType],
+    ['numberOfFixedParameters', 'u64'],
+    ['numberOfParameters', 'u64'],
+    ['name', 'string'],
+    ['inputSpaceName', 'string'],
+    ['outputSpaceName', 'string'],
+    ['fixedParameters', { typed: 'f64' }],
+    ['parameters', T.Buffer],
+    ['metadata', { map: 'string', json: true }],
+  ],
+};
 T.BinaryFile = {
   record: 'binary-file',
   file: 'binary',
@@ -168,6 +229,21 @@ const signatures = {
       { name: 'near', type: { list: T.PointSet } },
     ],
     result: { tuple: ['bool', { option: T.Mesh }], names: ['value0', 'mesh'] },
+  },
+  transformPolyData: {
+    name: 'transformPolyData',
+    params: [
+      { name: 'input', type: T.PolyData },
+      { name: 'transforms', type: { list: T.Transform } },
+    ],
+    result: T.PolyData,
+  },
+  invertTransforms: {
+    name: 'invertTransforms',
+    params: [
+      { name: 'transforms', type: { list: T.Transform } },
+    ],
+    result: { tuple: ['bool', { option: { list: T.Transform } }], names: ['value0', 'value1'] },
   },
   checksum: {
     name: 'checksum',
@@ -229,6 +305,29 @@ export async function histogram(inputs, range, options = {}) {
  */
 export async function clipMesh(input, near, options = {}) {
   return pipeline.run(signatures.clipMesh, [input, near], options);
+}
+
+/**
+ * Move poly data's points by a transform list.
+ *
+ * @param input The input poly data
+ * @param transforms Transforms applied in order (a composite first)
+ * @param options
+ * @returns The moved poly data
+ */
+export async function transformPolyData(input, transforms, options = {}) {
+  return pipeline.run(signatures.transformPolyData, [input, transforms], options);
+}
+
+/**
+ * Invert a transform list.
+ *
+ * @param transforms The transforms
+ * @param options
+ * @returns Whether every transform is invertible; the inverses, if they are
+ */
+export async function invertTransforms(transforms, options = {}) {
+  return pipeline.run(signatures.invertTransforms, [transforms], options);
 }
 
 /**

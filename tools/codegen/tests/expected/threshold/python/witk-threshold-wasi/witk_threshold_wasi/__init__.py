@@ -9,8 +9,10 @@ System Python implementation over witk's native host.
 from .checksum import checksum
 from .clip_mesh import clip_mesh
 from .histogram import histogram
+from .invert_transforms import invert_transforms
 from .list_files import list_files
 from .threshold import threshold
+from .transform_poly_data import transform_poly_data
 
 __version__ = "0.2.0"
-__all__ = ["checksum", "clip_mesh", "histogram", "list_files", "threshold"]
+__all__ = ["checksum", "clip_mesh", "histogram", "invert_transforms", "list_files", "threshold", "transform_poly_data"]

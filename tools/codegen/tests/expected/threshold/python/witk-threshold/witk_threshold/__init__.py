@@ -9,10 +9,14 @@ from .clip_mesh import clip_mesh
 from .clip_mesh_async import clip_mesh_async
 from .histogram import histogram
 from .histogram_async import histogram_async
+from .invert_transforms import invert_transforms
+from .invert_transforms_async import invert_transforms_async
 from .list_files import list_files
 from .list_files_async import list_files_async
 from .threshold import threshold
 from .threshold_async import threshold_async
+from .transform_poly_data import transform_poly_data
+from .transform_poly_data_async import transform_poly_data_async
 
 # ITK-Wasm's short names.
 binarize = threshold
@@ -26,10 +30,14 @@ __all__ = [
     "clip_mesh_async",
     "histogram",
     "histogram_async",
+    "invert_transforms",
+    "invert_transforms_async",
     "list_files",
     "list_files_async",
     "threshold",
     "threshold_async",
     "binarize",
     "binarize_async",
+    "transform_poly_data",
+    "transform_poly_data_async",
 ]
