@@ -141,7 +141,14 @@ def test_minc_xfm_matches_itk(tmp_path: Path) -> None:
         np.testing.assert_allclose(direct.GetTranslation(), ref.GetTranslation(), atol=1e-12)
 
 
-@pytest.mark.parametrize("case", ["euler", "composite", "displacement"])
+# itkwasm 1.0b201's Python pipeline gives a composite's transform list as the composite
+# alone, its empty arrays left as "data:application/vnd.itk.address,0:0" strings (its own
+# hdf5_read_transform of ITK's composite .h5 does the same, and its wasm_write_transform
+# of that list traps): an ITK-Wasm limitation, checked so that a fixed release shows.
+ITKWASM_COMPOSITES = pytest.mark.xfail(strict=True, reason="itkwasm's Python reads a composite as one transform")
+
+
+@pytest.mark.parametrize("case", ["euler", pytest.param("composite", marks=ITKWASM_COMPOSITES), "displacement"])
 def test_iwt_cbor_interchange_with_itkwasm(tmp_path: Path, case: str) -> None:
     t = CASES[case]()
     sitk.WriteTransform(t, str(tmp_path / "t.h5"))
