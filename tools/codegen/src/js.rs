@@ -460,7 +460,7 @@ impl<'f> Sig<'f> {
 /// Names for the items of a tuple result, so it resolves to an object as ITK-Wasm's
 /// functions do. Named in the WIT doc comment (`returns: could-read: Whether ...; image:
 /// The image`), else by ITK-Wasm's conventions: a bool is `could<Verb>` (the function's
-/// read/write), a record its type's name (`image`), the files a function writes the
+/// read/write), a record or a list of records its type's name (`image`, `transform`), the files a function writes the
 /// parameter that names them (`serializedImage`). `None` (a plain array) if names repeat.
 fn tuple_names(f: &Function, items: &[Shape], params: &[SigParam], types: &Types) -> Option<Vec<String>> {
     let documented: Vec<String> = f
@@ -475,8 +475,13 @@ fn tuple_names(f: &Function, items: &[Shape], params: &[SigParam], types: &Types
         return Some(documented);
     }
     let verb = f.name.split('-').find(|w| matches!(*w, "read" | "write"));
+    // A list of records is named after them too (ITK-Wasm's `transform`, a TransformList).
     let named = |s: &Shape| match s {
         Shape::Named(n) => Some(camel_lower(n)),
+        Shape::List(t) => match &**t {
+            Shape::Named(n) if !types.is_file(t) => Some(camel_lower(n)),
+            _ => None,
+        },
         _ => None,
     };
     let names: Vec<String> = items

@@ -251,7 +251,7 @@ export function transformPolyData(input: PolyData, transforms: Array<Transform>,
  * @param options
  * @returns Whether every transform is invertible; the inverses, if they are
  */
-export function invertTransforms(transforms: Array<Transform>, options?: CallOptions): Promise<{ value0: boolean; value1: Array<Transform> | null }>;
+export function invertTransforms(transforms: Array<Transform>, options?: CallOptions): Promise<{ value0: boolean; transform: Array<Transform> | null }>;
 
 /**
  * A checksum of bytes, as text.

@@ -243,7 +243,7 @@ const signatures = {
     params: [
       { name: 'transforms', type: { list: T.Transform } },
     ],
-    result: { tuple: ['bool', { option: { list: T.Transform } }], names: ['value0', 'value1'] },
+    result: { tuple: ['bool', { option: { list: T.Transform } }], names: ['value0', 'transform'] },
   },
   checksum: {
     name: 'checksum',
