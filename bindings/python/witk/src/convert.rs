@@ -184,6 +184,13 @@ impl<A: IntoPy, B: IntoPy, C: IntoPy> IntoPy for (A, B, C) {
     }
 }
 
+impl<A: IntoPy, B: IntoPy, C: IntoPy, D: IntoPy> IntoPy for (A, B, C, D) {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items = [self.0.into_py(py)?, self.1.into_py(py)?, self.2.into_py(py)?, self.3.into_py(py)?];
+        Ok(PyTuple::new(py, items)?.into_any().unbind())
+    }
+}
+
 macro_rules! into_py_numbers {
     ($($t:ty),*) => {$(
         /// A Python int or float (fields of a package's own records).
