@@ -49,14 +49,15 @@ def test_cells_land_in_vtk_sections_with_their_data() -> None:
 
 @pytest.mark.parametrize("ext", ["vtk", "stl", "obj", "off", "ply"])
 def test_geometry_matches_itkwasm(tmp_path: Path, ext: str) -> None:
-    mesh = mixed_mesh() if ext in ("vtk", "obj") else None
-    if mesh is None:
-        import trimesh
+    # Triangles only: ITK-Wasm 1.1's mesh_to_poly_data traps on meshes with vertices,
+    # lines or polylines (mixed_mesh above, checked by hand instead).
+    import trimesh
 
-        t = trimesh.creation.icosphere(subdivisions=2)
-        cells = np.empty((len(t.faces), 5), np.uint32)
-        cells[:, 0], cells[:, 1], cells[:, 2:] = TRIANGLE, 3, t.faces
-        mesh = witk.mesh_from_arrays(t.vertices.astype(np.float32), cells.ravel())
+    t = trimesh.creation.icosphere(subdivisions=2)
+    cells = np.empty((len(t.faces), 5), np.uint32)
+    cells[:, 0], cells[:, 1], cells[:, 2:] = TRIANGLE, 3, t.faces
+    point_data = np.linspace(0, 1, len(t.vertices)).astype(np.float32)
+    mesh = witk.mesh_from_arrays(t.vertices.astype(np.float32), cells.ravel(), point_data=point_data)
     path = tmp_path / f"m.{ext}"
     witk_mesh_io.write_mesh(mesh, path)
     read = witk_mesh_io.read_mesh(path)

@@ -163,15 +163,16 @@ fn compare_one(test: &Mesh, base: &Mesh, t: &Tolerances) -> Result<(Metrics, [Ve
     Ok((metrics, [point_diffs, pd, cd]))
 }
 
-/// How many things differ, for choosing the closest baseline.
-fn score(m: &Metrics) -> (bool, u64) {
+/// How many things differ, for choosing the closest baseline (ties: the smaller mean
+/// point difference, then the larger point data one).
+fn score(m: &Metrics) -> (bool, u64, f64, f64) {
     let c = &m.cells;
     let n = m.points.number_with_differences
         + c.number_of_different_types
         + c.number_of_different_points
         + m.point_data.number_with_differences
         + m.cell_data.number_with_differences;
-    (!m.almost_equal, n)
+    (!m.almost_equal, n, m.points.mean_difference, m.point_data.maximum_difference)
 }
 
 pub fn compare(test: &Mesh, baselines: &[Mesh], t: &Tolerances) -> Result<Comparison, Failure> {
@@ -190,7 +191,7 @@ pub fn compare(test: &Mesh, baselines: &[Mesh], t: &Tolerances) -> Result<Compar
     for (i, b) in baselines.iter().enumerate() {
         let (mut m, diffs) = compare_one(test, b, t)?;
         m.best_baseline_index = i as u32;
-        if best.as_ref().is_none_or(|(bm, _)| score(&m) < score(bm)) {
+        if best.as_ref().is_none_or(|(bm, _)| score(&m).partial_cmp(&score(bm)) == Some(std::cmp::Ordering::Less)) {
             best = Some((m, diffs));
         }
     }

@@ -65,6 +65,15 @@ impl Transform {
         self
     }
 
+    /// As ITK reads it: an Euler 3-D transform's fixed parameters are the centre and the
+    /// ComputeZYX flag, which older files leave out (ITK reads it as 0).
+    pub fn normalized(mut self) -> Transform {
+        if self.kind == Parameterization::Euler3D && self.fixed.len() == 3 {
+            self.fixed.push(0.0);
+        }
+        self
+    }
+
     /// Checks of a caller's transform.
     pub fn check(&self) -> Result<(), String> {
         if !matches!(self.params.ctype(), Ctype::F32 | Ctype::F64) {

@@ -62,8 +62,11 @@ fn every_format_round_trips_what_it_holds() {
 fn float_parameters_write_and_read_float32() {
     for f in [Format::Txt, Format::Hdf5, Format::Mat, Format::Iwt, Format::IwtZstd] {
         let bytes = f.write(&[euler()], true, false).unwrap();
-        let back = formats::read(&name(f), &bytes, false).unwrap();
+        let back = formats::read(&name(f), &bytes, true).unwrap();
         assert_eq!(back[0].params, Pixels::F32(vec![0.1, 0.2, 0.3, 4.0, 5.0, 6.0]), "{f:?}");
+        // Without float-parameters, float64 (of the float32 values), as ITK-Wasm reads.
+        let doubles = formats::read(&name(f), &bytes, false).unwrap();
+        assert_eq!(doubles[0].params, Pixels::F64(vec![0.1f32 as f64, 0.2f32 as f64, 0.3f32 as f64, 4.0, 5.0, 6.0]));
         // And float-parameters on read converts a double file.
         let doubles = f.write(&[euler()], false, false).unwrap();
         assert!(formats::read(&name(f), &doubles, true).unwrap()[0].is_float());
@@ -81,6 +84,9 @@ fn reads_itk_text_as_itk_writes_it() {
     // Older and ANTs class names.
     let ants = b"#Insight Transform File V1.0\nTransform: MatrixOffsetTransformBase_double_3_3\nParameters: 1 0 0 0 1 0 0 0 1 0 0 0\nFixedParameters: 0 0 0\n";
     assert_eq!(formats::read("a.txt", ants, false).unwrap()[0].kind, P::Affine);
+    // An Euler transform of ITK 4's files has no ComputeZYX flag: ITK reads it as 0.
+    let old = b"#Insight Transform File V1.0\nTransform: Euler3DTransform_double_3_3\nParameters: 0 0 0 0 0 0\nFixedParameters: 1 2 3\n";
+    assert_eq!(formats::read("e.txt", old, false).unwrap()[0].fixed, vec![1.0, 2.0, 3.0, 0.0]);
 }
 
 #[test]

@@ -136,7 +136,7 @@ fn encode(list: &[Transform], float: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes + 16);
     put_head(&mut out, ARRAY, list.len() as u64);
     for t in list {
-        let params = if float { crate::model::precision(t.params_f64(), true) } else { t.params.clone() };
+        let params = crate::model::precision(t.params_f64(), float);
         put_head(&mut out, MAP, if t.metadata.is_empty() { 8 } else { 9 });
         put_text(&mut out, "transformType");
         put_head(&mut out, MAP, 4);

@@ -70,8 +70,9 @@ impl Format {
         };
         check_list(&list)
             .map_err(|f| Failure::new(Code::InvalidData, format!("{}: {}", self.itk_wasm_name(), f.message)))?;
-        // float-parameters: the parameters as float32, as ITK-Wasm's readers give them.
-        Ok(list.into_iter().map(|t| if float { t.with_precision(true) } else { t }).collect())
+        // ITK-Wasm's readers give float64 parameters, or float32 with float-parameters,
+        // whatever the file stores.
+        Ok(list.into_iter().map(|t| t.normalized().with_precision(float)).collect())
     }
 
     pub fn write(self, list: &[Transform], float: bool, compression: bool) -> Result<Vec<u8>, Failure> {

@@ -64,17 +64,14 @@ pub fn write(list: &[Transform], float: bool) -> Result<Vec<u8>, Failure> {
             continue;
         }
         s.push_str("Parameters:");
-        match (&t.params, float) {
+        if float {
             // float32 values print as their own shortest text, not float64's.
-            (crate::model::Pixels::F32(v), _) => v.iter().for_each(|x| {
-                s.push(' ');
-                s.push_str(&x.to_string());
-            }),
-            (_, true) => t.params_f64().iter().for_each(|&x| {
+            for x in t.params_f64() {
                 s.push(' ');
                 s.push_str(&(x as f32).to_string());
-            }),
-            _ => push_all(&mut s, &t.params_f64()),
+            }
+        } else {
+            push_all(&mut s, &t.params_f64());
         }
         s.push_str("\nFixedParameters:");
         push_all(&mut s, &t.fixed);
