@@ -34,7 +34,8 @@ pub fn read(b: &[u8]) -> Result<Vec<Transform>, Failure> {
             }
             "Parameters" => {
                 let t = out.last_mut().ok_or_else(|| bad(F, "Parameters before any Transform"))?;
-                t.params = precision(numbers(value, "Parameters")?, t.is_float());
+                // Kept as the text says (ITK parses it in the precision it reads into).
+                t.params = precision(numbers(value, "Parameters")?, false);
             }
             "FixedParameters" => {
                 let t = out.last_mut().ok_or_else(|| bad(F, "FixedParameters before any Transform"))?;

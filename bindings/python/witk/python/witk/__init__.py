@@ -27,6 +27,7 @@ from .errors import (
     TrapError,
     UnsupportedError,
 )
+from .interop import from_meshio, from_pyvista, to_meshio, to_pyvista
 from .runtime import Pipeline, Settings, configure, pipeline, settings
 from .spatial import (
     BinaryFile,
@@ -90,6 +91,10 @@ __all__ = [
     "array_from_image",
     "array_from_point_set",
     "arrays_from_mesh",
+    "from_meshio",
+    "from_pyvista",
+    "to_meshio",
+    "to_pyvista",
     "configure",
     "convert",
     "environment_dispatch",
