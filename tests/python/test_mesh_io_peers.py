@@ -294,3 +294,37 @@ def test_hostile_files_raise_typed_errors(tmp_path: Path) -> None:
     assert witk_mesh_io.read_mesh(tmp_path / "ok.ply").numberOfCells == len(s.faces)
     with pytest.raises(witk.UnsupportedError):
         witk_mesh_io.write_mesh(witk_mesh(s.vertices, s.faces), tmp_path / "m.unknown")
+
+
+@pytest.mark.parametrize(
+    ("ext", "binary"),
+    [("vtk", True), ("vtk", False), ("vtp", True), ("stl", True), ("ply", True), ("ply", False), ("obj", False)]
+    + [("off", False), ("gii", False), ("fsb", False), ("mz3", False), ("swc", False), ("iwm.cbor", False)]
+    + [("iwm.cbor.zst", False)],
+)
+def test_corrupted_files_are_errors_never_traps(tmp_path: Path, ext: str, binary: bool) -> None:
+    """Byte positions of a real file overwritten in turn (counts, offsets, headers): a
+    consistent mesh or a typed error, never a trap; the pipeline stays usable."""
+    s = trimesh.creation.icosphere(subdivisions=1)
+    kind = TRIANGLE if ext in ("stl", "fsb", "mz3", "gii") else POLYGON
+    mesh = witk_mesh(s.vertices, s.faces, kind)
+    if ext == "swc":
+        lines = np.array([[1, 2, i, i + 1] for i in range(len(s.vertices) - 1)], np.uint32).ravel()
+        mesh = witk.mesh_from_arrays(np.asarray(s.vertices, np.float32), lines)
+    source = tmp_path / f"src.{ext}"
+    witk_mesh_io.write_mesh(mesh, source, binary_file_type=binary)
+    data = source.read_bytes()
+    bad = tmp_path / f"bad.{ext}"
+    step = max(1, len(data) // 300)
+    for at in range(0, len(data), step):
+        for value in (0x00, 0xFF, 0x39):
+            corrupted = bytearray(data)
+            corrupted[at] = value
+            bad.write_bytes(bytes(corrupted))
+            try:
+                witk_mesh_io.read_mesh(bad)
+            except witk.TrapError as e:  # pragma: no cover - the failure this test exists for
+                raise AssertionError(f"byte {at} = {value:#x}: a trap: {e}") from e
+            except witk.PipelineError:
+                pass
+    assert witk_mesh_io.read_mesh(source).numberOfPoints == mesh.numberOfPoints

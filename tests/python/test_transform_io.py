@@ -51,6 +51,22 @@ def bspline() -> sitk.Transform:
     return t
 
 
+def translation() -> sitk.Transform:
+    return sitk.TranslationTransform(3, (1.5, -2.0, 0.25))
+
+
+def scale() -> sitk.Transform:
+    return sitk.ScaleTransform(3, (1.5, 2.0, 0.5))
+
+
+def euler2d() -> sitk.Transform:
+    return sitk.Euler2DTransform((1.0, -1.0), 0.3, (2.0, 5.0))
+
+
+def identity() -> sitk.Transform:
+    return sitk.Transform(3, sitk.sitkIdentity)
+
+
 def composite() -> sitk.Transform:
     return sitk.CompositeTransform([euler(), affine()])
 
@@ -79,6 +95,10 @@ CASES = {
     "affine": affine,
     "versor": versor,
     "similarity2d": similarity2d,
+    "translation": translation,
+    "scale": scale,
+    "euler2d": euler2d,
+    "identity": identity,
     "composite": composite,
     "displacement": displacement,
     "bspline": bspline,
@@ -183,3 +203,28 @@ def test_errors_are_typed(tmp_path: Path) -> None:
         witk_transform_io.write_transform(transforms, tmp_path / "c.mat")
     # The pipeline still works after the failures.
     assert len(witk_transform_io.read_transform(tmp_path / "c.h5")) == 3
+
+
+@pytest.mark.parametrize("ext", ["h5", "tfm", "mat", "xfm", "iwt.cbor"])
+def test_corrupted_files_are_errors_never_traps(tmp_path: Path, ext: str) -> None:
+    """Every byte position of a real file overwritten in turn (HDF5 offsets and sizes
+    included): a result or a typed error, never a trap, and the pipeline stays usable."""
+    sitk.WriteTransform(affine() if ext == "xfm" else composite() if ext != "mat" else euler(), str(tmp_path / "t.h5"))
+    transforms = witk_transform_io.read_transform(tmp_path / "t.h5")
+    source = tmp_path / f"src.{ext}"
+    witk_transform_io.write_transform(transforms, source)
+    data = source.read_bytes()
+    bad = tmp_path / f"bad.{ext}"
+    step = max(1, len(data) // 400)
+    for at in range(0, len(data), step):
+        for value in (0x00, 0xFF, 0x7F):
+            corrupted = bytearray(data)
+            corrupted[at] = value
+            bad.write_bytes(bytes(corrupted))
+            try:
+                witk_transform_io.read_transform(bad)
+            except witk.TrapError as e:  # pragma: no cover - the failure this test exists for
+                raise AssertionError(f"byte {at} = {value:#x}: a trap: {e}") from e
+            except witk.PipelineError:
+                pass
+    assert len(witk_transform_io.read_transform(source)) == len(transforms)
