@@ -78,7 +78,9 @@ def flatten(t: sitk.Transform) -> list[tuple[str, tuple[float, ...], tuple[float
         return [("CompositeTransform", (), ())] + [
             x for i in range(t.GetNumberOfTransforms()) for x in flatten(t.GetNthTransform(i))
         ]
-    return [(t.GetName(), tuple(t.GetParameters()), tuple(t.GetFixedParameters()))]
+    # SimpleITK names its identity transform by the base class.
+    name = "IdentityTransform" if t.GetName() == "Transform" else t.GetName()
+    return [(name, tuple(t.GetParameters()), tuple(t.GetFixedParameters()))]
 
 
 def ours(transforms: list[Any]) -> list[tuple[str, tuple[float, ...], tuple[float, ...]]]:
