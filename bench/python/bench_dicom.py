@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 STEP = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 folder, who = Path(sys.argv[1]), sys.argv[2]
 files = sorted(str(p) for p in folder.glob("*.dcm"))
@@ -26,11 +26,13 @@ elif who == "itkwasm":
     from itkwasm_dicom import read_image_dicom_file_series as read
 else:
     import SimpleITK as sitk
-def rss_mib():
+def status_mib(key):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
+def rss_mib():
+    return status_mib("VmRSS:")
 base = rss_mib()
 t = time.perf_counter()
 if who == "sitk":
@@ -42,7 +44,7 @@ else:
     image, _ = read([Path(f) for f in files]) if who == "witk" else read(input_images=[Path(f) for f in files])
     arr = image.data
 elapsed = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = status_mib("VmHWM:")  # not ru_maxrss: Linux keeps the parent's peak across exec
 result = {"seconds": elapsed, "base_mib": base, "peak_mib": peak, "dtype": str(arr.dtype), "sum": float(arr.sum())}
 print(json.dumps(result))
 """

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 STEP = r"""
-import json, resource, sys, time
+import json, sys, time
 import numpy as np
 side, path, step, who = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 if who == "witk":
@@ -25,11 +25,13 @@ if who == "witk":
     witk_image_io_warm = read_image  # imports done before the baseline
 else:
     import SimpleITK as sitk
-def rss_mib():
+def status_mib(key):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
+def rss_mib():
+    return status_mib("VmRSS:")
 if step == "write":
     arr = np.arange(side**3, dtype=np.float32).reshape(side, side, side)
     image = witk.image_from_array(arr) if who == "witk" else sitk.GetImageFromArray(arr, isVector=False)
@@ -43,7 +45,7 @@ else:
     arr = witk.array_from_image(image) if who == "witk" else sitk.GetArrayViewFromImage(image)
     assert arr.dtype == np.float32 and arr.reshape(-1)[side**3 - 1] == side**3 - 1
 elapsed = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = status_mib("VmHWM:")  # not ru_maxrss: Linux keeps the parent's peak across exec
 print(json.dumps({"seconds": elapsed, "base_mib": base, "peak_mib": peak}))
 """
 

@@ -16,14 +16,16 @@ from pathlib import Path
 import numpy as np
 
 STEP = r"""
-import json, resource, sys, time
+import json, sys, time
 import numpy as np
 path, who, op = sys.argv[1], sys.argv[2], sys.argv[3]
-def rss_mib():
+def status_mib(key):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
+def rss_mib():
+    return status_mib("VmRSS:")
 if op == "write":
     data = np.load(path + ".npz")
     points, faces = data["points"], data["faces"]
@@ -78,7 +80,7 @@ else:
         mesh.export(out)
     n = len(faces)
 elapsed = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = status_mib("VmHWM:")  # not ru_maxrss: Linux keeps the parent's peak across exec
 print(json.dumps({"seconds": elapsed, "base_mib": base, "peak_mib": peak, "triangles": int(n)}))
 """
 
