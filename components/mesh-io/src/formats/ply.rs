@@ -172,12 +172,42 @@ impl Body<'_> {
         })
     }
 
+    /// The next `n` bytes of a binary body.
+    fn take(&mut self, n: usize) -> Result<&[u8], Failure> {
+        let s = self
+            .bin
+            .get(self.at..self.at.saturating_add(n))
+            .ok_or_else(|| bad("PLY", "the file ends inside its elements"))?;
+        self.at += n;
+        Ok(s)
+    }
+
     fn left(&self) -> usize {
         if self.enc == Encoding::Ascii {
             self.text.left()
         } else {
             self.bin.len() - self.at
         }
+    }
+}
+
+/// One binary value of type `ty` at the start of `b` (which holds at least its size).
+fn decode(ty: Ty, big: bool, b: &[u8]) -> f64 {
+    let mut v = [0u8; 8];
+    let n = ty.size();
+    v[..n].copy_from_slice(&b[..n]);
+    if big {
+        v[..n].reverse();
+    }
+    match ty {
+        Ty::I8 => v[0] as i8 as f64,
+        Ty::U8 => v[0] as f64,
+        Ty::I16 => i16::from_le_bytes([v[0], v[1]]) as f64,
+        Ty::U16 => u16::from_le_bytes([v[0], v[1]]) as f64,
+        Ty::I32 => i32::from_le_bytes([v[0], v[1], v[2], v[3]]) as f64,
+        Ty::U32 => u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as f64,
+        Ty::F32 => f32::from_le_bytes([v[0], v[1], v[2], v[3]]) as f64,
+        Ty::F64 => f64::from_le_bytes(v),
     }
 }
 
@@ -262,6 +292,25 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                 let attr = attributes(&e.props, &["x", "y", "z"]);
                 let mut values = Vec::new();
                 points = vec_for(e.count * 3, 0, 0, "PLY vertices")?;
+                if enc != Encoding::Ascii && e.props.iter().all(|p| p.list.is_none()) {
+                    // Binary rows of fixed size: every value at a known offset, no per-value dispatch.
+                    let offsets: Vec<usize> =
+                        e.props.iter().scan(0, |at, p| Some(std::mem::replace(at, *at + p.ty.size()))).collect();
+                    let stride: usize = e.props.iter().map(|p| p.ty.size()).sum();
+                    let block = body.take(e.count as usize * stride)?;
+                    let big = enc == Encoding::Big;
+                    for r in block.chunks_exact(stride) {
+                        for c in 0..3 {
+                            points.push(xyz.get(c).map_or(0.0, |&i| decode(e.props[i].ty, big, &r[offsets[i]..])));
+                        }
+                        if let Some((_, idx, _)) = &attr {
+                            values.extend(idx.iter().map(|&i| decode(e.props[i].ty, big, &r[offsets[i]..])));
+                        }
+                    }
+                    nv = e.count;
+                    point_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, typed(values, c)));
+                    continue;
+                }
                 for _ in 0..e.count {
                     read_row(&mut body, e, &mut row)?;
                     points.extend((0..3).map(|c| xyz.get(c).map_or(0.0, |&i| row[i])));
@@ -280,6 +329,28 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                     .ok_or_else(|| bad("PLY", "the face element has no vertex_indices list"))?;
                 let attr = attributes(&e.props, &[]);
                 let mut values = Vec::new();
+                let simple =
+                    e.props.len() == 1 && e.props[0].list == Some(Ty::U8) && matches!(e.props[0].ty, Ty::I32 | Ty::U32);
+                if enc != Encoding::Ascii && simple {
+                    // The common binary face list: a byte count, then 32-bit ids.
+                    let big = enc == Encoding::Big;
+                    cells.buffer.reserve(e.count as usize * 5);
+                    let mut ids = [0u32; 255];
+                    for _ in 0..e.count {
+                        let n = body.take(1)?[0] as usize;
+                        let raw = body.take(4 * n)?;
+                        for (k, b) in raw.chunks_exact(4).enumerate() {
+                            let b = [b[0], b[1], b[2], b[3]];
+                            let v = if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) };
+                            if v as u64 >= nv {
+                                return Err(bad("PLY", format!("point index {} is outside the {nv} points", v as i32)));
+                            }
+                            ids[k] = v;
+                        }
+                        cells.polygon(&ids[..n]);
+                    }
+                    continue;
+                }
                 for _ in 0..e.count {
                     for (i, p) in e.props.iter().enumerate() {
                         match p.list {

@@ -273,14 +273,22 @@ pub(crate) fn cast(v: &[f64], c: Ctype) -> Pixels {
 
 /// Integer values (ids, counts, offsets): negative or fractional ones are not.
 pub(crate) fn ints(p: &Pixels) -> Result<Vec<u64>, Failure> {
-    to_f64(p)
-        .into_iter()
-        .map(|x| {
-            (x >= 0.0 && x.fract() == 0.0)
-                .then_some(x as u64)
-                .ok_or_else(|| bad(F, format!("{x} is not a point id or count")))
-        })
-        .collect()
+    let negative = |x: i64| bad(F, format!("{x} is not a point id or count"));
+    // Integer arrays (all that VTK writes for cells) convert directly; floats via float64.
+    match p {
+        Pixels::I32(v) => v.iter().map(|&x| u64::try_from(x).map_err(|_| negative(x as i64))).collect(),
+        Pixels::I64(v) => v.iter().map(|&x| u64::try_from(x).map_err(|_| negative(x))).collect(),
+        Pixels::U32(v) => Ok(v.iter().map(|&x| x as u64).collect()),
+        Pixels::U64(v) => Ok(v.clone()),
+        other => to_f64(other)
+            .into_iter()
+            .map(|x| {
+                (x >= 0.0 && x.fract() == 0.0)
+                    .then_some(x as u64)
+                    .ok_or_else(|| bad(F, format!("{x} is not a point id or count")))
+            })
+            .collect(),
+    }
 }
 
 /// A VTK cell array: offsets (from 0, one more than the cells) into the connectivity.
@@ -529,19 +537,26 @@ impl Writer {
     /// Values as VTK stores them: ASCII, several per line, or big-endian binary.
     fn values(&mut self, v: &[f64], c: Ctype, per_line: usize) {
         if self.binary {
-            for &x in v {
-                match c {
-                    Ctype::I8 => self.out.push(x as i8 as u8),
-                    Ctype::U8 => self.out.push(x as u8),
-                    Ctype::I16 => self.out.extend_from_slice(&(x as i16).to_be_bytes()),
-                    Ctype::U16 => self.out.extend_from_slice(&(x as u16).to_be_bytes()),
-                    Ctype::I32 => self.out.extend_from_slice(&(x as i32).to_be_bytes()),
-                    Ctype::U32 => self.out.extend_from_slice(&(x as u32).to_be_bytes()),
-                    Ctype::I64 => self.out.extend_from_slice(&(x as i64).to_be_bytes()),
-                    Ctype::U64 => self.out.extend_from_slice(&(x as u64).to_be_bytes()),
-                    Ctype::F32 => self.out.extend_from_slice(&(x as f32).to_be_bytes()),
-                    Ctype::F64 => self.out.extend_from_slice(&x.to_be_bytes()),
-                }
+            // The type is matched once, not per value: this is the bulk of a large file.
+            macro_rules! be {
+                ($t:ty) => {{
+                    self.out.reserve(v.len() * std::mem::size_of::<$t>() + 1);
+                    for &x in v {
+                        self.out.extend_from_slice(&(x as $t).to_be_bytes());
+                    }
+                }};
+            }
+            match c {
+                Ctype::I8 => be!(i8),
+                Ctype::U8 => be!(u8),
+                Ctype::I16 => be!(i16),
+                Ctype::U16 => be!(u16),
+                Ctype::I32 => be!(i32),
+                Ctype::U32 => be!(u32),
+                Ctype::I64 => be!(i64),
+                Ctype::U64 => be!(u64),
+                Ctype::F32 => be!(f32),
+                Ctype::F64 => be!(f64),
             }
             self.out.push(b'\n');
             return;
@@ -554,26 +569,28 @@ impl Writer {
         self.out.extend_from_slice(s.as_bytes());
     }
 
-    /// Cell rows `n id...` (legacy layout), int32.
-    fn rows(&mut self, rows: &[Vec<u64>]) {
+    /// Cell rows `n id...` (legacy layout) from a flat array of them, int32.
+    fn rows(&mut self, flat: &[u32]) {
         if self.binary {
-            for r in rows {
-                self.out.extend_from_slice(&(r.len() as i32).to_be_bytes());
-                for &id in r {
-                    self.out.extend_from_slice(&(id as i32).to_be_bytes());
-                }
+            self.out.reserve(flat.len() * 4 + 1);
+            for &v in flat {
+                self.out.extend_from_slice(&(v as i32).to_be_bytes());
             }
             self.out.push(b'\n');
             return;
         }
-        let mut s = String::new();
-        for r in rows {
-            s.push_str(&r.len().to_string());
-            for id in r {
-                s.push(' ');
-                s.push_str(&id.to_string());
+        let mut s = String::with_capacity(flat.len() * 7);
+        let mut at = 0;
+        while at < flat.len() {
+            let n = flat[at] as usize;
+            for (k, v) in flat[at..at + 1 + n].iter().enumerate() {
+                if k > 0 {
+                    s.push(' ');
+                }
+                s.push_str(&v.to_string());
             }
             s.push('\n');
+            at += 1 + n;
         }
         self.out.extend_from_slice(s.as_bytes());
     }
@@ -640,21 +657,29 @@ pub fn write(mesh: &Mesh, o: &Options) -> Result<Vec<u8>, Failure> {
     if mesh.dimension > 3 {
         return Err(Failure::new(Code::Unsupported, format!("VTK holds 3-D points; the mesh is {}-D", mesh.dimension)));
     }
-    let mut rows: Vec<Vec<u64>> = Vec::new();
-    let mut kinds: Vec<(u8, Option<usize>)> = Vec::new();
+    // Every cell as a legacy row `n id...`, flat; with its VTK type and section.
+    let mut flat: Vec<u32> = Vec::with_capacity(mesh.cell_buffer_size as usize);
+    let mut starts: Vec<usize> = Vec::with_capacity(mesh.number_of_cells as usize + 1);
+    let mut kinds: Vec<(u8, Option<usize>)> = Vec::with_capacity(mesh.number_of_cells as usize);
     let mut index = 0u64;
     mesh.each_cell(|kind, ids| {
         kinds.push(
             vtk_cell(kind).ok_or_else(|| format!("VTK: cell {index} has ITK cell type {kind}, which VTK has not"))?,
         );
-        rows.push(ids.to_vec());
+        starts.push(flat.len());
+        flat.push(ids.len() as u32);
+        flat.extend(ids.iter().map(|&i| i as u32));
         index += 1;
         Ok(())
     })
     .map_err(|f| Failure::new(Code::Unsupported, f.message))?;
+    starts.push(flat.len());
     let sections: Option<Vec<usize>> = kinds.iter().map(|k| k.1).collect();
     let poly = sections.filter(|s| s.windows(2).all(|w| w[0] <= w[1]));
-    let mut w = Writer { binary: o.binary, out: Vec::new() };
+    let mut w = Writer {
+        binary: o.binary,
+        out: Vec::with_capacity(256 + flat.len() * 4 + mesh.number_of_points as usize * 12),
+    };
     w.line("# vtk DataFile Version 4.2");
     w.line(if mesh.name.is_empty() || mesh.name.contains('\n') { "witk mesh" } else { &mesh.name });
     w.line(if o.binary { "BINARY" } else { "ASCII" });
@@ -662,29 +687,31 @@ pub fn write(mesh: &Mesh, o: &Options) -> Result<Vec<u8>, Failure> {
     let pc = if mesh.point_ctype == Ctype::F64 { Ctype::F64 } else { Ctype::F32 };
     w.line(&format!("POINTS {} {}", mesh.number_of_points, type_name(pc)));
     let d = mesh.dimension.max(1);
-    let xyz: Vec<f64> = mesh
-        .coordinates()
-        .chunks_exact(d)
-        .flat_map(|p| (0..3).map(|c| p.get(c).copied().unwrap_or(0.0)).collect::<Vec<_>>())
-        .collect();
+    let coordinates = mesh.coordinates();
+    let xyz: Vec<f64> = if d == 3 {
+        coordinates
+    } else {
+        coordinates.chunks_exact(d).flat_map(|p| [0, 1, 2].map(|c| p.get(c).copied().unwrap_or(0.0))).collect()
+    };
     w.values(&xyz, pc, 3);
     match &poly {
         Some(sections) => {
+            // In VTK's order, each section's cells are one run of the flat rows.
             for (s, name) in ["VERTICES", "LINES", "POLYGONS"].iter().enumerate() {
-                let these: Vec<Vec<u64>> =
-                    rows.iter().zip(sections).filter(|(_, &k)| k == s).map(|(r, _)| r.clone()).collect();
-                if !these.is_empty() {
-                    let size: usize = these.iter().map(|r| r.len() + 1).sum();
-                    w.line(&format!("{name} {} {size}", these.len()));
-                    w.rows(&these);
-                }
+                let (Some(first), Some(last)) =
+                    (sections.iter().position(|&k| k == s), sections.iter().rposition(|&k| k == s))
+                else {
+                    continue;
+                };
+                let run = &flat[starts[first]..starts[last + 1]];
+                w.line(&format!("{name} {} {}", last + 1 - first, run.len()));
+                w.rows(run);
             }
         }
         None => {
-            let size: usize = rows.iter().map(|r| r.len() + 1).sum();
-            w.line(&format!("CELLS {} {size}", rows.len()));
-            w.rows(&rows);
-            w.line(&format!("CELL_TYPES {}", rows.len()));
+            w.line(&format!("CELLS {} {}", kinds.len(), flat.len()));
+            w.rows(&flat);
+            w.line(&format!("CELL_TYPES {}", kinds.len()));
             let types: Vec<f64> = kinds.iter().map(|k| k.0 as f64).collect();
             w.values(&types, Ctype::I32, 1);
         }
