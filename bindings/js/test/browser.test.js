@@ -8,7 +8,8 @@
 //    `await compress_stringify_async(...)` gives the host's bytes, and the image pipelines
 //    (image-io, compare-images, downsample) run on witk.Image objects and files in
 //    Pyodide's file system through their npm packages (one Pyodide page for all of them),
-//    mesh-io on witk.Mesh and witk.PointSet, and transform-io on witk.Transform lists;
+//    mesh-io on witk.Mesh and witk.PointSet, transform-io on witk.Transform lists,
+//    mesh-to-poly-data and compare-meshes;
 //  - a page that imports the package by name, bundled by Vite, works (main thread + worker);
 //  - the demo page works and is screenshotted (build/artifacts/demo.png).
 import assert from 'node:assert/strict';
@@ -509,6 +510,42 @@ json.dumps(out)
   assert.deepEqual(r['not txt'], [false, null]);
   assert.match(r.errors.dtype, /Transform\.parameters has 4-byte items .* says float64/);
   assert.equal(r.errors.empty, 'InvalidArgumentError');
+  assert.deepEqual(errors, []);
+});
+
+test('Pyodide: mesh-to-poly-data and compare-meshes on witk.Mesh', async () => {
+  const { errors } = await pyodidePage();
+  const r = await runPython(`
+import array, json
+import witk
+from witk_compare_meshes import compare_meshes_async
+from witk_mesh_to_poly_data import mesh_to_poly_data_async, poly_data_to_mesh_async
+
+def tetra(dx=0.0):
+    return witk.Mesh(
+        meshType=witk.MeshType(cellComponentType="uint32"),
+        numberOfPoints=4, points=array.array("f", [0, 0, 0, 1 + dx, 0, 0, 0, 1, 0, 0, 0, 1]),
+        numberOfCells=2, cells=array.array("I", [0, 1, 3, 2, 3, 0, 1, 2]), cellBufferSize=8,
+        numberOfCellPixels=2, cellData=array.array("f", [5, 6]),
+    )
+
+out = {}
+poly = await mesh_to_poly_data_async(tetra())
+out["poly"] = [list(poly.vertices), list(poly.polygons), list(poly.cellData), poly.numberOfPoints]
+back = await poly_data_to_mesh_async(poly)
+out["back"] = list(back.cells)
+metrics, points_diff, _, _ = await compare_meshes_async(tetra(), [tetra(0.5)])
+out["metrics"] = [metrics["almostEqual"], metrics["points"]["numberWithDifferences"], metrics["points"]["maximumDifference"]]
+out["diff"] = list(points_diff.pointData)
+same, _, _, _ = await compare_meshes_async(tetra(), [tetra()])
+out["same"] = same["almostEqual"]
+json.dumps(out)
+`);
+  assert.deepEqual(r.poly, [[1, 3], [3, 0, 1, 2], [5, 6], 4]);
+  assert.deepEqual(r.back, [0, 1, 3, 2, 3, 0, 1, 2]);
+  assert.deepEqual(r.metrics, [false, 1, 0.25]);
+  assert.deepEqual(r.diff, [0, 0.25, 0, 0]);
+  assert.equal(r.same, true);
   assert.deepEqual(errors, []);
 });
 
