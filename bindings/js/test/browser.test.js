@@ -8,13 +8,12 @@
 //    `await compress_stringify_async(...)` gives the host's bytes, and the image pipelines
 //    (image-io, compare-images, downsample) run on witk.Image objects and files in
 //    Pyodide's file system through their npm packages (one Pyodide page for all of them),
-//    mesh-io on witk.Mesh and witk.PointSet, transform-io on witk.Transform lists,
-//    mesh-to-poly-data and compare-meshes;
+//    and every pipeline's own checks from components/*/tests/*.pyodide.js;
 //  - a page that imports the package by name, bundled by Vite, works (main thread + worker);
 //  - the demo page works and is screenshotted (build/artifacts/demo.png).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { serve } from './browser/server.js';
@@ -401,153 +400,22 @@ json.dumps({
   assert.equal(r.error, 'InvalidArgumentError');
 });
 
-test('Pyodide: mesh-io on witk.Mesh and witk.PointSet, files in Pyodide\'s file system', async () => {
-  const { errors } = await pyodidePage();
-  const r = await runPython(`
-import array, json
-import witk
-from witk_mesh_io import read_mesh_async, read_point_set_async, vtk_poly_data_read_mesh_async, write_mesh_async, write_point_set_async
-
-# Without NumPy: buffers in as array.array or lists, back as flat typed memoryviews.
-points = array.array("d", [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1])
-cells = array.array("I", [2, 3, 0, 1, 2, 2, 3, 0, 1, 3])
-mesh = witk.Mesh(
-    meshType=witk.MeshType(pointComponentType="float64", pointPixelComponentType="int16", cellComponentType="uint32"),
-    name="tetra", numberOfPoints=4, points=points, numberOfPointPixels=4, pointData=[-3, 0, 7, 300],
-    numberOfCells=2, cells=cells, cellBufferSize=10, metadata={"labels": [1, 2]},
-)
-out = {}
-await write_mesh_async(mesh, "/tmp/m.iwm.cbor")
-back = await read_mesh_async("/tmp/m.iwm.cbor")
-out["mesh"] = {
-    "type": [back.meshType.pointComponentType.value, back.meshType.pointPixelComponentType.value,
-             back.meshType.cellComponentType.value, back.meshType.pointPixelType.value],
-    "counts": [back.numberOfPoints, back.numberOfCells, back.cellBufferSize],
-    "formats": [back.points.format, back.pointData.format, back.cells.format],
-    "points": list(back.points), "pointData": list(back.pointData), "cells": list(back.cells),
-    "name": back.name, "metadata": back.metadata,
+// Each pipeline's own Pyodide checks (components/<name>/tests/*.pyodide.js), found by
+// looking, so a new pipeline adds its browser tests without editing this file.
+for (const name of readdirSync(`${root}components`).sort()) {
+  const folder = `${root}components/${name}/tests`;
+  if (!existsSync(folder)) continue;
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.pyodide.js')).sort()) {
+    const { tests } = await import(`${folder}/${file}`);
+    for (const [title, run] of Object.entries(tests)) {
+      test(`Pyodide: ${title}`, async () => {
+        const { errors } = await pyodidePage();
+        await run({ runPython });
+        assert.deepEqual(errors, []);
+      });
+    }
+  }
 }
-await write_mesh_async(mesh, "/tmp/m.vtk")
-could, vtk = await vtk_poly_data_read_mesh_async("/tmp/m.vtk")
-out["vtk"] = [could, list(vtk.cells)]
-out["not vtk"] = list(await vtk_poly_data_read_mesh_async("/tmp/m.iwm.cbor"))
-ps = witk.PointSet(numberOfPoints=2, points=array.array("f", [0, 1, 2, 3, 4, 5]))
-await write_point_set_async(ps, "/tmp/p.ply")
-pback = await read_point_set_async("/tmp/p.ply")
-out["points"] = [pback.pointSetType.dimension, pback.numberOfPoints, list(pback.points)]
-errors = {}
-try:
-    await write_mesh_async(witk.Mesh(**{**mesh.__dict__, "points": array.array("f", points)}), "/tmp/x.vtk")
-except TypeError as e:
-    errors["dtype"] = str(e)
-try:
-    await write_mesh_async(witk.Mesh(**{**mesh.__dict__, "cells": array.array("I", [2, 3, 0, 1, 9])}), "/tmp/x.vtk")
-except witk.PipelineError as e:
-    errors["cells"] = type(e).__name__
-out["errors"] = errors
-json.dumps(out)
-`);
-  assert.deepEqual(r.mesh.type, ['float64', 'int16', 'uint32', 'Scalar']);
-  assert.deepEqual(r.mesh.counts, [4, 2, 10]);
-  assert.deepEqual(r.mesh.formats, ['d', 'h', 'I']);
-  assert.deepEqual(r.mesh.points, [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
-  assert.deepEqual(r.mesh.pointData, [-3, 0, 7, 300]);
-  assert.deepEqual(r.mesh.cells, [2, 3, 0, 1, 2, 2, 3, 0, 1, 3]);
-  assert.equal(r.mesh.name, 'tetra');
-  assert.deepEqual(r.mesh.metadata, { labels: [1, 2] });
-  assert.deepEqual(r.vtk, [true, [4, 3, 0, 1, 2, 4, 3, 0, 1, 3]]);
-  assert.deepEqual(r['not vtk'], [false, null]);
-  assert.deepEqual(r.points, [3, 2, [0, 1, 2, 3, 4, 5]]);
-  assert.match(r.errors.dtype, /Mesh\.points has 4-byte items .* says float64/);
-  assert.equal(r.errors.cells, 'InvalidArgumentError');
-  assert.deepEqual(errors, []);
-});
-
-test('Pyodide: transform-io on witk.Transform lists, files in Pyodide\'s file system', async () => {
-  const { errors } = await pyodidePage();
-  const r = await runPython(`
-import array, json
-import witk
-from witk_transform_io import read_transform_async, txt_read_transform_async, write_transform_async
-
-# Without NumPy: parameters in as array.array or lists, back as flat typed memoryviews.
-euler = witk.Transform(
-    transformType=witk.TransformType("Euler3D"), numberOfFixedParameters=4, numberOfParameters=6,
-    fixedParameters=[1, 2, 3, 0], parameters=array.array("d", [0.1, 0.2, 0.3, 4, 5, 6]),
-)
-head = witk.Transform(transformType=witk.TransformType(witk.TransformParameterizations.Composite))
-floats = witk.Transform(**{**euler.__dict__, "transformType": witk.TransformType("Euler3D", "float32"),
-                           "parameters": array.array("f", [0.5, 0, 0, 1, 2, 3])})
-out = {}
-await write_transform_async([head, euler], "/tmp/c.h5")
-back = await read_transform_async("/tmp/c.h5")
-out["composite"] = [
-    [t.transformType.transformParameterization.value, t.transformType.parametersValueType.value,
-     t.parameters.format, list(t.parameters), t.fixedParameters.format, list(t.fixedParameters)]
-    for t in back
-]
-await write_transform_async([floats], "/tmp/f.tfm", float_parameters=True)
-could, f = await txt_read_transform_async("/tmp/f.tfm", float_parameters=True)
-out["float"] = [could, f[0].parameters.format, list(f[0].parameters)]
-out["not txt"] = list(await txt_read_transform_async("/tmp/c.h5"))
-errors = {}
-try:
-    await write_transform_async([witk.Transform(**{**euler.__dict__, "parameters": array.array("f", [0] * 6)})], "/tmp/x.tfm")
-except TypeError as e:
-    errors["dtype"] = str(e)
-try:
-    await write_transform_async([], "/tmp/x.tfm")
-except witk.PipelineError as e:
-    errors["empty"] = type(e).__name__
-out["errors"] = errors
-json.dumps(out)
-`);
-  assert.deepEqual(r.composite, [
-    ['Composite', 'float64', 'd', [], 'd', []],
-    ['Euler3D', 'float64', 'd', [0.1, 0.2, 0.3, 4, 5, 6], 'd', [1, 2, 3, 0]],
-  ]);
-  assert.deepEqual(r.float, [true, 'f', [0.5, 0, 0, 1, 2, 3]]);
-  assert.deepEqual(r['not txt'], [false, null]);
-  assert.match(r.errors.dtype, /Transform\.parameters has 4-byte items .* says float64/);
-  assert.equal(r.errors.empty, 'InvalidArgumentError');
-  assert.deepEqual(errors, []);
-});
-
-test('Pyodide: mesh-to-poly-data and compare-meshes on witk.Mesh', async () => {
-  const { errors } = await pyodidePage();
-  const r = await runPython(`
-import array, json
-import witk
-from witk_compare_meshes import compare_meshes_async
-from witk_mesh_to_poly_data import mesh_to_poly_data_async, poly_data_to_mesh_async
-
-def tetra(dx=0.0):
-    return witk.Mesh(
-        meshType=witk.MeshType(cellComponentType="uint32"),
-        numberOfPoints=4, points=array.array("f", [0, 0, 0, 1 + dx, 0, 0, 0, 1, 0, 0, 0, 1]),
-        numberOfCells=2, cells=array.array("I", [0, 1, 3, 2, 3, 0, 1, 2]), cellBufferSize=8,
-        numberOfCellPixels=2, cellData=array.array("f", [5, 6]),
-    )
-
-out = {}
-poly = await mesh_to_poly_data_async(tetra())
-out["poly"] = [list(poly.vertices), list(poly.polygons), list(poly.cellData), poly.numberOfPoints]
-back = await poly_data_to_mesh_async(poly)
-out["back"] = list(back.cells)
-metrics, points_diff, _, _ = await compare_meshes_async(tetra(), [tetra(0.5)])
-out["metrics"] = [metrics["almostEqual"], metrics["points"]["numberWithDifferences"], metrics["points"]["maximumDifference"]]
-out["diff"] = list(points_diff.pointData)
-same, _, _, _ = await compare_meshes_async(tetra(), [tetra()])
-out["same"] = same["almostEqual"]
-json.dumps(out)
-`);
-  assert.deepEqual(r.poly, [[1, 3], [3, 0, 1, 2], [5, 6], 4]);
-  assert.deepEqual(r.back, [0, 1, 3, 2, 3, 0, 1, 2]);
-  assert.deepEqual(r.metrics, [false, 1, 0.25]);
-  assert.deepEqual(r.diff, [0, 0.25, 0, 0]);
-  assert.equal(r.same, true);
-  assert.deepEqual(errors, []);
-});
 
 test('demo page: drop a file, compress, show sizes and the data URL (screenshot kept)', async () => {
   const { page, errors } = await openPage('/bindings/js/demo/index.html');
