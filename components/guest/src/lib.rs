@@ -38,3 +38,8 @@ impl Failure {
         Failure { code, message: message.into() }
     }
 }
+
+/// A file's failure: invalid data, with the format named (`"PLY: ..."`).
+pub fn bad(format: &str, message: impl std::fmt::Display) -> Failure {
+    Failure::new(Code::InvalidData, format!("{format}: {message}"))
+}

@@ -8,8 +8,7 @@ mod component {
     use super::convert::{self, PolyData};
     use witk_guest::wit::errors::Error;
     use witk_guest::wit::spatial as wit;
-    use witk_mesh::wit::{mesh_to_model, mesh_to_wit};
-    use witk_mesh::{Data, Pixels};
+    use witk_mesh::wit::{data, mesh_to_model, mesh_to_wit};
 
     wit_bindgen::generate!({
         path: "../../wit/mesh-to-poly-data",
@@ -21,22 +20,6 @@ mod component {
     });
 
     use exports::witk::mesh_to_poly_data::api::Guest;
-
-    fn data(
-        pixel: wit::PixelType,
-        ctype: wit::ComponentType,
-        components: u32,
-        count: u64,
-        b: Option<wit::Buffer>,
-    ) -> Data {
-        Data {
-            pixel: pixel.into(),
-            ctype: ctype.into(),
-            components: components as usize,
-            count,
-            values: b.map(Pixels::from),
-        }
-    }
 
     fn poly_to_wit(p: PolyData) -> wit::PolyData {
         let section = |v: Vec<u32>| (v.len() as u64, Some(v));

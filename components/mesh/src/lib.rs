@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 pub mod wit;
 
-pub use witk_guest::{with_pixels, Code, Ctype, Failure, Pixel, Pixels};
+pub use witk_guest::{bad, with_pixels, Code, Ctype, Failure, Pixel, Pixels};
 
 /// ITK's cell types (`itk::CommonEnums::CellGeometry`), as they appear in a cell buffer.
 pub mod cell {
@@ -286,6 +286,22 @@ pub fn to_f64(p: &Pixels) -> Vec<f64> {
     with_pixels!(p, v => v.iter().map(|&x| x as f64).collect())
 }
 
+/// float64 values as a buffer of component type `c` (each converted as `as` does).
+pub fn from_f64(v: &[f64], c: Ctype) -> Pixels {
+    match c {
+        Ctype::I8 => Pixels::I8(v.iter().map(|&x| x as i8).collect()),
+        Ctype::U8 => Pixels::U8(v.iter().map(|&x| x as u8).collect()),
+        Ctype::I16 => Pixels::I16(v.iter().map(|&x| x as i16).collect()),
+        Ctype::U16 => Pixels::U16(v.iter().map(|&x| x as u16).collect()),
+        Ctype::I32 => Pixels::I32(v.iter().map(|&x| x as i32).collect()),
+        Ctype::U32 => Pixels::U32(v.iter().map(|&x| x as u32).collect()),
+        Ctype::I64 => Pixels::I64(v.iter().map(|&x| x as i64).collect()),
+        Ctype::U64 => Pixels::U64(v.iter().map(|&x| x as u64).collect()),
+        Ctype::F32 => Pixels::F32(v.iter().map(|&x| x as f32).collect()),
+        Ctype::F64 => Pixels::F64(v.to_vec()),
+    }
+}
+
 /// A vector for `n` values, refused (not aborted on) when memory runs out, and refused
 /// outright when a file's count could not be honest: `n` values need at least
 /// `n * min_bytes` of the `available` bytes.
@@ -300,11 +316,6 @@ pub fn vec_for<T>(n: u64, min_bytes: u64, available: usize, what: &str) -> Resul
     v.try_reserve_exact(n as usize)
         .map_err(|_| Failure::new(Code::LimitExceeded, format!("{what}: {n} values do not fit in memory")))?;
     Ok(v)
-}
-
-/// A file's failure: invalid data with the format named.
-pub fn bad(format: &str, message: impl std::fmt::Display) -> Failure {
-    Failure::new(Code::InvalidData, format!("{format}: {message}"))
 }
 
 /// An ITK cell buffer being built by a reader.

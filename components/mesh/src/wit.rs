@@ -4,7 +4,8 @@
 use crate::{Data, Failure, Mesh, Pixels};
 use witk_guest::wit::spatial::{self as wit, Buffer};
 
-fn data(pixel: wit::PixelType, ctype: wit::ComponentType, components: u32, count: u64, b: Option<Buffer>) -> Data {
+/// Point or cell data from a WIT record's type fields and buffer.
+pub fn data(pixel: wit::PixelType, ctype: wit::ComponentType, components: u32, count: u64, b: Option<Buffer>) -> Data {
     Data {
         pixel: pixel.into(),
         ctype: ctype.into(),

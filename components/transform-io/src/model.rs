@@ -2,7 +2,7 @@
 //! field for field, and ITK's class names (`Euler3DTransform_double_3_3`), which every
 //! ITK file format stores.
 
-pub use witk_guest::{Code, Ctype, Failure, Parameterization, Pixels};
+pub use witk_guest::{bad, Code, Ctype, Failure, Parameterization, Pixels};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transform {
@@ -119,11 +119,6 @@ pub fn parse_itk_name(name: &str) -> Result<(Parameterization, bool, (u32, u32))
         return Err(bad());
     }
     Ok((kind, float, (inp, out)))
-}
-
-/// A file's failure: invalid data with the format named.
-pub fn bad(format: &str, message: impl std::fmt::Display) -> Failure {
-    Failure::new(Code::InvalidData, format!("{format}: {message}"))
 }
 
 /// The list checks every writer relies on: a composite comes first, alone.

@@ -6,7 +6,7 @@
 //! cell data; `edge` vertex1/vertex2 pairs become lines. Other elements are skipped.
 
 use super::{only_polygons, Options};
-use crate::model::{bad, cell, point_id, vec_for, Cells, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
+use crate::model::{bad, cell, from_f64, point_id, vec_for, Cells, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
 use crate::text::{push_num, Tokens};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -152,24 +152,8 @@ impl Body<'_> {
         if self.enc == Encoding::Ascii {
             return self.text.f64("a PLY value");
         }
-        let n = ty.size();
-        let s = self.bin.get(self.at..self.at + n).ok_or_else(|| bad("PLY", "the file ends inside its elements"))?;
-        self.at += n;
-        let mut b = [0u8; 8];
-        b[..n].copy_from_slice(s);
-        if self.enc == Encoding::Big {
-            b[..n].reverse();
-        }
-        Ok(match ty {
-            Ty::I8 => b[0] as i8 as f64,
-            Ty::U8 => b[0] as f64,
-            Ty::I16 => i16::from_le_bytes([b[0], b[1]]) as f64,
-            Ty::U16 => u16::from_le_bytes([b[0], b[1]]) as f64,
-            Ty::I32 => i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
-            Ty::U32 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
-            Ty::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
-            Ty::F64 => f64::from_le_bytes(b),
-        })
+        let big = self.enc == Encoding::Big;
+        Ok(decode(ty, big, self.take(ty.size())?))
     }
 
     /// The next `n` bytes of a binary body.
@@ -244,19 +228,6 @@ fn attributes(props: &[Property], skip: &[&str]) -> Option<(Pixel, Vec<usize>, C
     Some((pixel, rest.clone(), widest(&rest)))
 }
 
-fn typed(values: Vec<f64>, c: Ctype) -> Pixels {
-    match c {
-        Ctype::I8 => Pixels::I8(values.iter().map(|&v| v as i8).collect()),
-        Ctype::U8 => Pixels::U8(values.iter().map(|&v| v as u8).collect()),
-        Ctype::I16 => Pixels::I16(values.iter().map(|&v| v as i16).collect()),
-        Ctype::U16 => Pixels::U16(values.iter().map(|&v| v as u16).collect()),
-        Ctype::I32 => Pixels::I32(values.iter().map(|&v| v as i32).collect()),
-        Ctype::U32 => Pixels::U32(values.iter().map(|&v| v as u32).collect()),
-        Ctype::F32 => Pixels::F32(values.iter().map(|&v| v as f32).collect()),
-        _ => Pixels::F64(values),
-    }
-}
-
 pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
     let mut t = Tokens::new(b, "PLY", false);
     let (enc, elements) = header(&mut t)?;
@@ -308,7 +279,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                         }
                     }
                     nv = e.count;
-                    point_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, typed(values, c)));
+                    point_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, from_f64(&values, c)));
                     continue;
                 }
                 for _ in 0..e.count {
@@ -319,7 +290,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                     }
                 }
                 nv = e.count;
-                point_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, typed(values, c)));
+                point_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, from_f64(&values, c)));
             }
             "face" => {
                 let list = e
@@ -375,7 +346,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                         values.extend(idx.iter().map(|&i| row[i]));
                     }
                 }
-                cell_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, typed(values, c)));
+                cell_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, from_f64(&values, c)));
             }
             "edge" => {
                 let end = |n: &str| e.props.iter().position(|p| p.name == n && p.list.is_none());

@@ -13,7 +13,7 @@
 //! then polygons), else an UNSTRUCTURED_GRID, so cell order and cell data survive.
 
 use super::Options;
-use crate::model::{bad, cell, to_f64, vec_for, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
+use crate::model::{bad, cell, from_f64, to_f64, vec_for, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
 use crate::text::{push_coord, Tokens};
 
 const F: &str = "VTK";
@@ -81,7 +81,7 @@ impl Reader<'_> {
         for _ in 0..count {
             v.push(self.t.f64(what)?);
         }
-        Ok(cast(&v, c))
+        Ok(from_f64(&v, c))
     }
 
     /// A cell array: (offsets, connectivity), from either layout.
@@ -194,7 +194,7 @@ impl Reader<'_> {
                 } else {
                     v
                 };
-                data(Pixel::SymmetricSecondRankTensor, 6, cast(&six, c))
+                data(Pixel::SymmetricSecondRankTensor, 6, from_f64(&six, c))
             }
             "FIELD" => {
                 self.t.word("the field name")?;
@@ -254,21 +254,6 @@ pub(crate) fn partitions(offsets: &[u64], conn_len: usize) -> bool {
     offsets.first().is_none_or(|&o| o == 0)
         && offsets.windows(2).all(|w| w[0] <= w[1])
         && offsets.last().is_none_or(|&o| o == conn_len as u64)
-}
-
-pub(crate) fn cast(v: &[f64], c: Ctype) -> Pixels {
-    match c {
-        Ctype::I8 => Pixels::I8(v.iter().map(|&x| x as i8).collect()),
-        Ctype::U8 => Pixels::U8(v.iter().map(|&x| x as u8).collect()),
-        Ctype::I16 => Pixels::I16(v.iter().map(|&x| x as i16).collect()),
-        Ctype::U16 => Pixels::U16(v.iter().map(|&x| x as u16).collect()),
-        Ctype::I32 => Pixels::I32(v.iter().map(|&x| x as i32).collect()),
-        Ctype::U32 => Pixels::U32(v.iter().map(|&x| x as u32).collect()),
-        Ctype::I64 => Pixels::I64(v.iter().map(|&x| x as i64).collect()),
-        Ctype::U64 => Pixels::U64(v.iter().map(|&x| x as u64).collect()),
-        Ctype::F32 => Pixels::F32(v.iter().map(|&x| x as f32).collect()),
-        Ctype::F64 => Pixels::F64(v.to_vec()),
-    }
 }
 
 /// Integer values (ids, counts, offsets): negative or fractional ones are not.
@@ -517,7 +502,7 @@ fn repeat(d: Data, parts: &[usize]) -> Data {
         .flat_map(|(i, &n)| std::iter::repeat_n(&v[i * comps..(i + 1) * comps], n).flatten().copied())
         .collect();
     let count = parts.iter().sum::<usize>() as u64;
-    Data::new(d.pixel, comps, count, cast(&out, d.ctype))
+    Data::new(d.pixel, comps, count, from_f64(&out, d.ctype))
 }
 
 // ---------------------------------------------------------------------------------------

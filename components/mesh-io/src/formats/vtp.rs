@@ -24,7 +24,7 @@
 
 use super::xml::{self, Element};
 use super::{vtk, Options};
-use crate::model::{bad, to_f64, Cells, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
+use crate::model::{bad, from_f64, to_f64, Cells, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
 use std::borrow::Cow;
 
 const F: &str = "VTP";
@@ -300,7 +300,7 @@ impl Layout<'_> {
             9 if is("Tensors") => {
                 let six: Vec<f64> =
                     to_f64(&v).chunks_exact(9).flat_map(|m| [m[0], m[1], m[2], m[4], m[5], m[8]]).collect();
-                Data::new(Pixel::SymmetricSecondRankTensor, 6, n, vtk::cast(&six, v.ctype()))
+                Data::new(Pixel::SymmetricSecondRankTensor, 6, n, from_f64(&six, v.ctype()))
             }
             6 if is("Tensors") => Data::new(Pixel::SymmetricSecondRankTensor, 6, n, v),
             3 | 4 if is("Scalars") && v.ctype() == Ctype::U8 => {
@@ -459,7 +459,7 @@ fn push_data(out: &mut String, mode: Mode, d: &Data, on_points: bool, order: Opt
                 .chunks_exact(6)
                 .flat_map(|t| [t[0], t[1], t[2], t[1], t[3], t[4], t[2], t[4], t[5]])
                 .collect();
-            ("Tensors", "TensorData", vtk::cast(&nine, d.ctype), 9)
+            ("Tensors", "TensorData", from_f64(&nine, d.ctype), 9)
         }
         (Pixel::Vector, 3) => ("Vectors", "VectorData", values, 3),
         (Pixel::Scalar, c) => ("Scalars", "ScalarData", values, c),
@@ -526,7 +526,7 @@ pub fn write(mesh: &Mesh, o: &Options) -> Result<Vec<u8>, Failure> {
     let xyz: Vec<f64> =
         mesh.coordinates().chunks_exact(d).flat_map(|p| (0..3).map(|c| p.get(c).copied().unwrap_or(0.0))).collect();
     out.push_str("      <Points>\n");
-    push_array(&mut out, mode, "Points", &vtk::cast(&xyz, pc), 3, "        ")?;
+    push_array(&mut out, mode, "Points", &from_f64(&xyz, pc), 3, "        ")?;
     out.push_str("      </Points>\n");
     for (s, name) in ["Verts", "Lines", "Polys"].iter().enumerate() {
         if counts[s] == 0 {
