@@ -401,7 +401,7 @@ impl<'f> Sig<'f> {
             let companions_of = (p.name == "companions" && matches!(&shape, Shape::List(t) if types.is_file(t)))
                 .then(|| params.iter().rev().find(|q| types.is_file(&q.shape)).map(|q| q.name.clone()))
                 .flatten();
-            let output = returns_files && shape == Shape::Prim("string") && p.name.starts_with("serialized");
+            let output = returns_files && p.names_output();
             params.push(SigParam {
                 name: camel_lower(&p.name),
                 shape,

@@ -46,6 +46,16 @@ pub struct Param {
     pub default: Option<String>,
 }
 
+impl Param {
+    /// Whether this string parameter names the file(s) a function returns as
+    /// `list<binary-file>`: ITK-Wasm's `serialized-image`, `output-dicom-file`, ...
+    pub fn names_output(&self) -> bool {
+        self.ty == Ty::String
+            && (self.name.starts_with("serialized")
+                || (self.name.starts_with("output-") && self.name.ends_with("-file")))
+    }
+}
+
 /// WIT types the bindings know how to carry.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ty {

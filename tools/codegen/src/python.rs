@@ -159,8 +159,7 @@ fn visible(f: &Function) -> Vec<&Param> {
 /// The annotation of a parameter as Python callers pass it: files and output file
 /// names are paths.
 fn param_annotation(f: &Function, p: &Param) -> String {
-    let path = p.ty == Ty::Record("binary-file".into())
-        || (p.ty == Ty::String && writes_files(f) && p.name.starts_with("serialized"));
+    let path = p.ty == Ty::Record("binary-file".into()) || (writes_files(f) && p.names_output());
     if path {
         "str | os.PathLike[str]".into()
     } else if is_file_list(&p.ty) {
@@ -466,13 +465,13 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
                 );
                 "companions".into()
             }
-            t if is_file_list(t) => format!("[witk.pyodide.read_binary_file(p) for p in {n}]"),
+            t if is_file_list(t) => format!("witk.pyodide.read_binary_files({n})"),
             Ty::Bytes => format!("witk.pyodide.bytes_to_js({n})"),
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
             t if is_number_list(t) => format!("witk.pyodide.numbers({n})"),
             // The npm package names the output files after this path's file name.
-            Ty::String if writes_files(f) && p.name.starts_with("serialized") => {
+            Ty::String if writes_files(f) && p.names_output() => {
                 out_path = Some(n.clone());
                 format!("os.fspath({n})")
             }
@@ -587,11 +586,11 @@ fn implementation(f: &Function) -> String {
                 "companions".into()
             }
             // Several input files (a DICOM series): paths, read by the native host.
-            t if is_file_list(t) => format!("[witk.convert.read_binary_file(p) for p in {n}]"),
+            t if is_file_list(t) => format!("witk.convert.read_binary_files({n})"),
             // Enums go by their WIT names; other options (option<list<u32>>) pass as they are.
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
-            Ty::String if writes_files(f) && p.name.starts_with("serialized") => {
+            Ty::String if writes_files(f) && p.names_output() => {
                 out_path = Some(n.clone());
                 format!("os.path.basename(os.fspath({n}))")
             }
@@ -629,7 +628,7 @@ fn after_call(
     convert: impl Fn(&Ty, &str) -> String,
 ) -> String {
     let write = |files: &str| {
-        let path = out_path.expect("functions returning files name them with a serialized-* string");
+        let path = out_path.expect("functions returning files name them with a serialized-* or output-*-file string");
         format!("    {files_module}.write_binary_files({path}, {files})\n")
     };
     match result_ty(f) {

@@ -142,6 +142,12 @@ impl IntoPy for Vec<u8> {
     }
 }
 
+impl IntoPy for String {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pyo3::types::PyString::new(py, &self).into_any().unbind())
+    }
+}
+
 impl IntoPy for Vec<String> {
     fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         Ok(pyo3::types::PyList::new(py, self)?.into_any().unbind())

@@ -63,6 +63,12 @@ def read_binary_file(path: str | os.PathLike[str]) -> BinaryFileArg:
     return os.path.basename(p), os.path.abspath(p)
 
 
+def read_binary_files(paths: list[str | os.PathLike[str]]) -> list[BinaryFileArg]:
+    """Input files given as a list (a DICOM series): each named by its path as given, so
+    results that list them (sorted filenames) name them as the caller did."""
+    return [(os.fspath(path), read_binary_file(path)[1]) for path in paths]
+
+
 def header_is_partial(size: int) -> bool:
     """Whether a file of ``size`` bytes is longer than the prefix companion-files is given
     first: only then is a failure on the prefix worth a second call with the whole file."""

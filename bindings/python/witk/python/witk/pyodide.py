@@ -472,14 +472,20 @@ def numbers(values: Any) -> list[Any] | None:
 # ---------------------------------------------------------------------------------------
 
 
-def read_binary_file(path: str | os.PathLike[str]) -> Any:
+def read_binary_file(path: str | os.PathLike[str], name: str | None = None) -> Any:
     """An input file as the npm package's ``{path, data}``: its name and its bytes, read
     from the file system straight into a ``Uint8Array``."""
     p = os.path.abspath(os.fspath(path))
     if not os.path.isfile(p):
         raise FileNotFoundError(f"{os.fspath(path)}: no such file")
     data = pyodide_js.FS.readFile(p)
-    return _to_js({"path": os.path.basename(p), "data": data})
+    return _to_js({"path": os.path.basename(p) if name is None else name, "data": data})
+
+
+def read_binary_files(paths: list[str | os.PathLike[str]]) -> list[Any]:
+    """Input files given as a list (a DICOM series), each named by its path as given (see
+    :func:`witk.convert.read_binary_files`)."""
+    return [read_binary_file(path, os.fspath(path)) for path in paths]
 
 
 async def read_companions(package: NpmPackage, main: Any, path: str | os.PathLike[str]) -> list[Any]:

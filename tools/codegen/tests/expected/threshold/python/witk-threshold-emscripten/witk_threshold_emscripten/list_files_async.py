@@ -34,7 +34,7 @@ async def list_files_async(
     """
     result = await component.call(
         "listFiles",
-        [[witk.pyodide.read_binary_file(p) for p in inputs]],
+        [witk.pyodide.read_binary_files(inputs)],
         {},
     )
     return witk.pyodide.value_from_js(result)

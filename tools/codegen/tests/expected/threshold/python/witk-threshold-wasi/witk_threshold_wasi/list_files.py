@@ -34,5 +34,5 @@ def list_files(
     """
     return pipeline().call(
         "list-files",
-        [witk.convert.read_binary_file(p) for p in inputs],
+        witk.convert.read_binary_files(inputs),
     )
