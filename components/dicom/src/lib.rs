@@ -2,10 +2,14 @@
 //! in `tags`, series assembled in `series` with pixels decoded by dicom-pixeldata and
 //! typed in `pixels`; this file adapts them to the WIT exports.
 
+pub mod attrs;
 pub mod iso2022;
 pub mod open;
+pub mod pdf;
 pub mod pixels;
+pub mod seg;
 pub mod series;
+pub mod sr;
 pub mod tags;
 
 #[cfg(target_arch = "wasm32")]
@@ -67,6 +71,93 @@ mod component {
             };
             Ok((image, v.sorted))
         }
+
+        fn read_segmentation(dicom_file: BinaryFile) -> Result<(wit::Image, String), Error> {
+            segmentation(&dicom_file, super::seg::read::Layout::Labels)
+        }
+
+        fn read_overlapping_segmentation(
+            dicom_file: BinaryFile,
+            merge_segments: bool,
+        ) -> Result<(wit::Image, String), Error> {
+            use super::seg::read::Layout;
+            segmentation(&dicom_file, if merge_segments { Layout::Merged } else { Layout::PerSegment })
+        }
+
+        fn write_segmentation(
+            seg_image: wit::Image,
+            meta_info: String,
+            output_dicom_file: String,
+            ref_dicom_series: Vec<BinaryFile>,
+            skip_empty_slices: bool,
+            use_labelid_as_segmentnumber: bool,
+        ) -> Result<Vec<BinaryFile>, Error> {
+            let image = super::seg::write::LabelImage {
+                origin: seg_image.origin,
+                spacing: seg_image.spacing,
+                direction: seg_image.direction,
+                size: seg_image.size,
+                components: seg_image.image_type.components as usize,
+                pixels: seg_image.data.map(witk_guest::Pixels::from).ok_or_else(|| {
+                    Error::from(super::Failure::new(super::Code::InvalidArgument, "seg-image has no pixel data"))
+                })?,
+            };
+            let refs: Vec<(String, Vec<u8>)> = ref_dicom_series.into_iter().map(|f| (f.path, f.data)).collect();
+            let data = super::seg::write::write_segmentation(
+                &image,
+                &meta_info,
+                &refs,
+                skip_empty_slices,
+                use_labelid_as_segmentnumber,
+            )?;
+            Ok(vec![BinaryFile { path: output_dicom_file, data }])
+        }
+
+        fn read_dicom_encapsulated_pdf(dicom_file: BinaryFile) -> Result<Vec<u8>, Error> {
+            Ok(super::pdf::read_encapsulated_pdf(&dicom_file.data, &dicom_file.path)?)
+        }
+
+        fn structured_report_to_text(
+            dicom_file: BinaryFile,
+            no_document_header: bool,
+            number_nested_items: bool,
+            print_long_values: bool,
+            print_instance_uid: bool,
+            print_all_codes: bool,
+            print_template_id: bool,
+        ) -> Result<String, Error> {
+            let opts = super::sr::Options {
+                no_document_header,
+                number_nested_items,
+                print_long_values,
+                print_instance_uid,
+                print_all_codes,
+                print_template_id,
+            };
+            Ok(super::sr::structured_report_to_text(&dicom_file.data, &dicom_file.path, opts)?)
+        }
+    }
+
+    fn segmentation(file: &BinaryFile, layout: super::seg::read::Layout) -> Result<(wit::Image, String), Error> {
+        let s = super::seg::read::read_segmentation(&file.data, &file.path, layout)?;
+        let g = s.geometry;
+        let image = wit::Image {
+            image_type: wit::ImageType {
+                dimension: 3,
+                component_type: s.pixels.ctype().into(),
+                pixel_type: s.pixel.into(),
+                components: s.components as u32,
+            },
+            name: "Segmentation".into(),
+            origin: g.origin,
+            spacing: g.spacing,
+            direction: g.direction,
+            buffered_region: Some(wit::ImageRegion { index: vec![0; 3], size: g.size.clone() }),
+            size: g.size,
+            metadata: Vec::new(),
+            data: Some(Buffer::from(s.pixels)),
+        };
+        Ok((image, s.meta_info))
     }
 
     export!(Component);

@@ -127,7 +127,7 @@ pub enum Samples {
 impl Samples {
     /// Call `f` with each value of frame `frame` (`len` values); `None` if it is missing.
     #[inline]
-    fn each(&self, frame: usize, len: usize, mut f: impl FnMut(i64)) -> Option<()> {
+    pub(crate) fn each(&self, frame: usize, len: usize, mut f: impl FnMut(i64)) -> Option<()> {
         match self {
             Samples::Raw { bytes, reader } => {
                 let w = reader.width;

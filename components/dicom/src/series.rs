@@ -1,6 +1,7 @@
 //! read-image-dicom-file-series: files grouped by series, slices sorted along the normal,
 //! ITK's geometry, pixels decoded by dicom-pixeldata and rescaled with GDCM's type rule.
 
+use crate::attrs::{cross, dot, floats, group_floats, int, text, three};
 use crate::open::parse;
 use crate::pixels::{self, Samples};
 use crate::{Code, Failure};
@@ -53,42 +54,6 @@ struct File {
 }
 
 const TOLERANCE: f64 = 1e-3;
-
-fn floats(obj: &InMemDicomObject, tag: Tag) -> Option<Vec<f64>> {
-    obj.get(tag)?.to_multi_float64().ok()
-}
-
-fn text(obj: &InMemDicomObject, tag: Tag) -> Option<String> {
-    Some(obj.get(tag)?.to_str().ok()?.trim_end_matches(['\0', ' ']).to_string())
-}
-
-fn int(obj: &InMemDicomObject, tag: Tag) -> Option<i64> {
-    obj.get(tag)?.to_int::<i64>().ok()
-}
-
-/// The first item of sequence `seq` in `obj`.
-fn item(obj: &InMemDicomObject, seq: Tag) -> Option<&InMemDicomObject> {
-    obj.get(seq)?.items()?.first()
-}
-
-/// A functional-group attribute: in `frame`'s per-frame item, else in the shared item.
-fn group_floats(obj: &InMemDicomObject, frame: Option<&InMemDicomObject>, seq: Tag, tag: Tag) -> Option<Vec<f64>> {
-    frame.and_then(|f| item(f, seq)).and_then(|i| floats(i, tag)).or_else(|| {
-        item(obj, tags::SHARED_FUNCTIONAL_GROUPS_SEQUENCE).and_then(|s| item(s, seq)).and_then(|i| floats(i, tag))
-    })
-}
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn three(v: &[f64]) -> [f64; 3] {
-    [v[0], v[1], v[2]]
-}
 
 fn open(name: &str, bytes: &[u8]) -> Result<File, Failure> {
     let obj = parse(bytes, name, None)?.file;
@@ -167,7 +132,7 @@ fn slices(f: &File, file: usize, normal: [f64; 3]) -> Result<Vec<Slice>, Failure
     for k in 0..frames as u32 {
         let item = per_frame.get(k as usize).copied();
         let own = item
-            .and_then(|i| crate::series::item(i, tags::PLANE_POSITION_SEQUENCE))
+            .and_then(|i| crate::attrs::item(i, tags::PLANE_POSITION_SEQUENCE))
             .and_then(|p| floats(p, tags::IMAGE_POSITION_PATIENT));
         let position = match own.filter(|p| p.len() == 3) {
             Some(p) => three(&p),
@@ -335,8 +300,14 @@ fn slice_spacing(all: &[Slice], normal: [f64; 3], files: &[File]) -> Result<f64,
 
 /// Every frame's samples of file `f`, decoded, RGB interleaved.
 fn decode(f: &File) -> Result<Samples, Failure> {
-    let ts = f.obj.meta().transfer_syntax().trim_end_matches('\0').to_string();
-    let px = f.obj.decode_pixel_data().map_err(|e| {
+    decode_samples(&f.obj, &f.name)
+}
+
+/// Every frame's samples of `obj` (named `name` in errors), decoded, RGB interleaved; a
+/// transfer syntax without a decoder here is `unsupported`, naming its UID.
+pub fn decode_samples(obj: &DefaultDicomObject, name: &str) -> Result<Samples, Failure> {
+    let ts = obj.meta().transfer_syntax().trim_end_matches('\0').to_string();
+    let px = obj.decode_pixel_data().map_err(|e| {
         // The whole chain: the codec's own words (an unsupported JPEG precision) are at the end.
         let mut msg = e.to_string();
         let mut source = std::error::Error::source(&e);
@@ -345,13 +316,13 @@ fn decode(f: &File) -> Result<Samples, Failure> {
             source = s.source();
         }
         if ["nsupported", "not supported", "nknown transfer syntax", "no decoder"].iter().any(|m| msg.contains(m)) {
-            Failure::new(Code::Unsupported, format!("{}: transfer syntax {ts} cannot be decoded here: {msg}", f.name))
+            Failure::new(Code::Unsupported, format!("{name}: transfer syntax {ts} cannot be decoded here: {msg}"))
         } else {
-            Failure::new(Code::InvalidData, format!("{}: its pixel data cannot be decoded: {msg}", f.name))
+            Failure::new(Code::InvalidData, format!("{name}: its pixel data cannot be decoded: {msg}"))
         }
     })?;
     // Explicit VR big endian pixel data is read as 16-bit words: 32-bit samples come out
     // with their halves swapped.
     let big_endian = ts == "1.2.840.10008.1.2.2";
-    pixels::samples(px, &f.name, big_endian)
+    pixels::samples(px, name, big_endian)
 }
