@@ -157,18 +157,18 @@ def test_overlapping_segmentations_match_itkwasm(study: dict[str, Any], name: st
     image, meta = read_overlapping_segmentation(study[name], merge_segments=merge)
     theirs, their_meta = itkwasm_dicom.read_overlapping_segmentation(str(study[name]), merge_segments=merge)
     same_image(image, theirs)
-    assert json.loads(meta) == their_meta
+    assert meta == their_meta
 
 
 def test_a_label_image_matches_itkwasm_and_highdicom(study: dict[str, Any]) -> None:
     image, meta = read_segmentation(study["binary"])
     theirs, their_meta = itkwasm_dicom.read_segmentation(str(study["binary"]))
     same_image(image, theirs)
-    assert json.loads(meta) == their_meta
+    assert meta == their_meta
     # The volume spans the slices the SEG's frames lie on (1 to 4): highdicom agrees.
     assert image.size == [COLS, ROWS, 3 + 1]
     assert np.array_equal(witk.array_from_image(image), labels()[1:5])
-    attributes = json.loads(meta)["segmentAttributes"][0]
+    attributes = meta["segmentAttributes"][0]
     assert [a["SegmentLabel"] for a in attributes] == ["segment 1", "segment 2"]
     assert attributes[1]["SegmentedPropertyTypeCodeSequence"]["CodeMeaning"] == "Kidney"
 
@@ -178,7 +178,7 @@ def test_label_maps_and_fractions(study: dict[str, Any]) -> None:
     # (highdicom leaves the empty slices 0 and 5 out, as for binary SEGs.)
     image, meta = read_segmentation(study["labelmap"])
     assert np.array_equal(witk.array_from_image(image), labels()[1:5])
-    assert [a["labelID"] for a in json.loads(meta)["segmentAttributes"][0]] == [1, 2]
+    assert [a["labelID"] for a in meta["segmentAttributes"][0]] == [1, 2]
     # A fractional pixel belongs to a label image's segment at half its maximum or more:
     # segment 1 (0.35) is left out, 2 and 3 (0.7) are in; they do not overlap then.
     image, _ = read_segmentation(study["fractional"])
@@ -194,7 +194,7 @@ def test_pydicom_segmentation_files_match_pydicom() -> None:
         ds = pydicom.dcmread(DATA / name)
         image, meta = read_segmentation(DATA / name)
         assert np.array_equal(witk.array_from_image(image)[0], ds.pixel_array.astype(np.int16) * 1)
-        attributes = json.loads(meta)["segmentAttributes"][0]
+        attributes = meta["segmentAttributes"][0]
         assert attributes[0]["SegmentLabel"] == ds.SegmentSequence[0].SegmentLabel
 
 
@@ -211,7 +211,7 @@ def test_written_segs_read_back_in_highdicom_and_itkwasm(study: dict[str, Any], 
     # Ourselves.
     again, again_meta = read_segmentation(out)
     assert np.array_equal(witk.array_from_image(again), witk.array_from_image(image))
-    assert list(again.origin) == pytest.approx(list(image.origin)) and json.loads(again_meta) == json.loads(meta)
+    assert list(again.origin) == pytest.approx(list(image.origin)) and again_meta == meta
     # highdicom: the same volume as it reads from highdicom's own SEG, the same segments.
     ours, source = hd.seg.segread(out), hd.seg.segread(study["binary"])
     assert ours.number_of_segments == 2 and ours.segmentation_type == hd.seg.SegmentationTypeValues.BINARY
@@ -226,7 +226,7 @@ def test_written_segs_read_back_in_highdicom_and_itkwasm(study: dict[str, Any], 
     # ITK-Wasm's dcmqi reader.
     theirs, their_meta = itkwasm_dicom.read_segmentation(str(out))
     assert np.array_equal(np.asarray(theirs.data), witk.array_from_image(image))
-    assert their_meta == json.loads(meta)
+    assert their_meta == meta
 
 
 def test_itkwasm_written_segs_read_back(study: dict[str, Any], tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ def test_itkwasm_written_segs_read_back(study: dict[str, Any], tmp_path: Path) -
     image, ours_meta = read_segmentation(out)
     assert np.array_equal(witk.array_from_image(image), np.asarray(theirs.data))
     assert np.allclose(image.origin, theirs.origin)
-    assert [a["SegmentLabel"] for a in json.loads(ours_meta)["segmentAttributes"][0]] == ["segment 1", "segment 2"]
+    assert [a["SegmentLabel"] for a in ours_meta["segmentAttributes"][0]] == ["segment 1", "segment 2"]
 
 
 def test_overlapping_segments_write_as_components(study: dict[str, Any], tmp_path: Path) -> None:
@@ -282,14 +282,16 @@ def test_bad_segmentations_are_typed_errors(study: dict[str, Any], tmp_path: Pat
     refs = study["refs"]
     with pytest.raises(witk.InvalidArgumentError, match="not JSON"):
         write_segmentation(image, "{", tmp_path / "x.dcm", refs)
-    only_one = json.loads(meta)
+    with pytest.raises(TypeError, match="JSON-compatible"):
+        write_segmentation(image, {"x": object()}, tmp_path / "x.dcm", refs)
+    only_one = json.loads(json.dumps(meta))
     only_one["segmentAttributes"][0] = only_one["segmentAttributes"][0][:1]
     with pytest.raises(witk.InvalidArgumentError, match="label 2"):
-        write_segmentation(image, json.dumps(only_one), tmp_path / "x.dcm", refs)
-    gaps = json.loads(meta)
+        write_segmentation(image, only_one, tmp_path / "x.dcm", refs)
+    gaps = json.loads(json.dumps(meta))
     gaps["segmentAttributes"][0][1]["labelID"] = 7
     with pytest.raises(witk.InvalidArgumentError):
-        write_segmentation(image, json.dumps(gaps), tmp_path / "x.dcm", refs, use_labelid_as_segmentnumber=True)
+        write_segmentation(image, gaps, tmp_path / "x.dcm", refs, use_labelid_as_segmentnumber=True)
     with pytest.raises(witk.InvalidArgumentError, match="empty"):
         write_segmentation(image, meta, tmp_path / "x.dcm", [])
     assert not (tmp_path / "x.dcm").exists()

@@ -34,6 +34,8 @@ export function asBytes(input, name = 'input') {
 // ---------------------------------------------------------------------------------------
 // Values. A generated package describes each WIT type with a plain descriptor:
 //   'bool' 'u8' 'u16' 'u32' 'u64' 's8' 's16' 's32' 's64' 'f32' 'f64' 'string'
+//   'json'                                witk:types json: any JSON value (a string is
+//                                         taken as JSON text), parsed when it comes back
 //   'bytes'                               list<u8>: a Uint8Array
 //   { typed: 'f64', array?: true }        list of numbers: a TypedArray, or number[] with `array`
 //   { record, fields: [[name, type]], file?: 'binary' | 'text' }
@@ -105,6 +107,13 @@ export function lower(t, v, where) {
         return v;
       case 'bytes':
         return asBytes(v, where);
+      case 'json':
+        if (typeof v === 'string') return v;
+        try {
+          return JSON.stringify(v);
+        } catch (e) {
+          throw new TypeError(`${where}: expected a JSON value, got ${describe(v)}: ${e.message}`);
+        }
       case 'f32':
       case 'f64':
         if (typeof v !== 'number') throw new TypeError(`${where}: expected a number, got ${describe(v)}`);
@@ -206,6 +215,7 @@ function parseJson(text) {
 export function lift(t, v) {
   if (typeof t === 'string') {
     if (t === 'u64' || t === 's64') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    if (t === 'json') return parseJson(v);
     return v;
   }
   if (t.typed) return t.array ? Array.from(v, Number) : v;

@@ -127,7 +127,20 @@ fn method(pkg: &Package, f: &Function, s: &mut String) {
     let pkg_snake = pkg.snake();
     let params: String =
         f.params.iter().map(|p| format!(", {}: {}", p.name.replace('-', "_"), param_type(pkg, &p.ty))).collect();
-    let args = f.params.iter().map(|p| p.name.replace('-', "_")).collect::<Vec<_>>().join(", ");
+    // bindgen! takes a string alias (json) as `&String`.
+    let args = f
+        .params
+        .iter()
+        .map(|p| {
+            let n = p.name.replace('-', "_");
+            if p.ty == Ty::Json {
+                format!("&{n}.to_owned()")
+            } else {
+                n
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let _ = write!(s, "\n    /// {}\n", f.summary());
     for line in f.details().lines() {
         let _ = writeln!(s, "    ///{}{line}", if line.is_empty() { "" } else { " " });
@@ -160,12 +173,12 @@ fn cli_param(t: &Ty) -> Option<(&'static str, String)> {
     match t {
         Ty::Bool => Some(("flag", "bool".into())),
         Ty::Int(n) | Ty::Float(n) => Some(("value", (*n).into())),
-        Ty::String => Some(("value", "String".into())),
+        Ty::String | Ty::Json => Some(("value", "String".into())),
         Ty::Bytes => Some(("input", String::new())),
         Ty::List(inner) => number(inner).map(|n| ("list", n)),
         Ty::Option(inner) => match &**inner {
             Ty::Int(n) | Ty::Float(n) => Some(("option", (*n).into())),
-            Ty::String => Some(("option", "String".into())),
+            Ty::String | Ty::Json => Some(("option", "String".into())),
             Ty::List(i) => number(i).map(|n| ("option-list", n)),
             _ => None,
         },
@@ -312,7 +325,7 @@ fn uses_spatial(pkg: &Package, t: &Ty) -> bool {
 fn param_type(pkg: &Package, t: &Ty) -> String {
     match t {
         Ty::Bytes => "&[u8]".into(),
-        Ty::String => "&str".into(),
+        Ty::String | Ty::Json => "&str".into(),
         Ty::Record(_) => format!("&{}", const_type(pkg, t)),
         Ty::List(inner) => format!("&[{}]", owned(pkg, inner)),
         // bindgen! borrows an optional list: `Option<&[u32]>`.
@@ -325,7 +338,7 @@ fn const_type(pkg: &Package, t: &Ty) -> String {
     match t {
         Ty::Bool => "bool".into(),
         Ty::Int(n) | Ty::Float(n) => (*n).into(),
-        Ty::String => "&str".into(),
+        Ty::String | Ty::Json => "&str".into(),
         Ty::Bytes => "&[u8]".into(),
         Ty::Fallible(inner) => const_type(pkg, inner),
         // The package's own records are re-exported beside the pipeline.
@@ -347,7 +360,7 @@ fn return_type(pkg: &Package, t: &Ty) -> String {
 fn owned(pkg: &Package, t: &Ty) -> String {
     match t {
         Ty::Bytes => "Vec<u8>".into(),
-        Ty::String => "String".into(),
+        Ty::String | Ty::Json => "String".into(),
         other => const_type(pkg, other),
     }
 }

@@ -201,6 +201,10 @@ impl Types<'_> {
                 let def = &resolve.types[*id];
                 let name = def.name.clone().unwrap_or_default();
                 match &def.kind {
+                    // witk:types json: JSON text in WIT, any JSON value for callers.
+                    TypeDefKind::Type(Type::String) if resolve.types[*id].name.as_deref() == Some("json") => {
+                        Shape::Prim("json")
+                    }
                     TypeDefKind::Type(inner) => self.shape(inner, field),
                     TypeDefKind::List(Type::U8) => Shape::Bytes,
                     TypeDefKind::List(elem) => match self.shape(elem, None) {
@@ -307,6 +311,7 @@ impl Types<'_> {
         match s {
             Shape::Prim("bool") => "boolean".into(),
             Shape::Prim("string") => "string".into(),
+            Shape::Prim("json") => "JsonValue".into(),
             Shape::Prim(_) => "number".into(),
             Shape::Bytes if input => "BinaryInput".into(),
             Shape::Bytes => "Uint8Array".into(),

@@ -65,6 +65,9 @@ pub enum Ty {
     /// `f32` or `f64`.
     Float(&'static str),
     String,
+    /// `witk:types/spatial.json`: JSON text to components and the Rust API, parsed values
+    /// (dicts, lists, ...) in Python and JS.
+    Json,
     /// `list<u8>`: any buffer-protocol object in, `bytes` out.
     Bytes,
     /// `result<T, error>`: the value, or an exception carrying the error.
@@ -84,7 +87,7 @@ impl Ty {
     /// Whether every binding can carry this type (others are skipped with a note).
     pub fn is_scalar_or_bytes(&self) -> bool {
         match self {
-            Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::String | Ty::Bytes => true,
+            Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::String | Ty::Json | Ty::Bytes => true,
             Ty::Fallible(t) => t.is_scalar_or_bytes(),
             _ => false,
         }
@@ -210,6 +213,11 @@ fn ty(resolve: &Resolve, t: &Type) -> Result<Ty, String> {
             TypeDefKind::Result(r) => {
                 let ok = r.ok.as_ref().ok_or("result<_, error> without a value is not supported yet")?;
                 Ty::Fallible(Box::new(ty(resolve, ok)?))
+            }
+            TypeDefKind::Type(Type::String)
+                if resolve.types[*id].name.as_deref() == Some("json") && is_spatial(resolve, *id) =>
+            {
+                Ty::Json
             }
             TypeDefKind::Type(inner) => ty(resolve, inner)?,
             TypeDefKind::Record(_) | TypeDefKind::Enum(_) if is_spatial(resolve, *id) => {

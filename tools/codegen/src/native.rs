@@ -60,7 +60,10 @@ pub fn generate(pkgs: &[Package]) -> String {
                         format!("let {var} = ByteArg::extract(&args.get_item({i})?, \"{var}\")?;"),
                         format!("{var}.as_slice()"),
                     ),
-                    Ty::String => (format!("let {var}: String = arg(args, {i}, \"{var}\")?;"), format!("&{var}")),
+                    // JSON arrives as text: the Python layer dumps it (witk.convert.json_to_wit).
+                    Ty::String | Ty::Json => {
+                        (format!("let {var}: String = arg(args, {i}, \"{var}\")?;"), format!("&{var}"))
+                    }
                     Ty::Bool => (format!("let {var}: bool = arg(args, {i}, \"{var}\")?;"), var.clone()),
                     Ty::Int(t) | Ty::Float(t) => (format!("let {var}: {t} = arg(args, {i}, \"{var}\")?;"), var.clone()),
                     Ty::Record(_) | Ty::List(_) => (
@@ -77,7 +80,7 @@ pub fn generate(pkgs: &[Package]) -> String {
                     Ty::Fallible(_) | Ty::Tuple(_) => unreachable!("results are not parameters"),
                 };
                 let _ = writeln!(s, "                {decl}");
-                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Record(_) | Ty::List(_)) {
+                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Json | Ty::Record(_) | Ty::List(_)) {
                     owned.push(var.clone());
                 }
                 call_args.push(use_);
@@ -130,7 +133,7 @@ fn rust_owned(p: &Package, t: &Ty) -> String {
         Ty::List(inner) => format!("Vec<{}>", rust_owned(p, inner)),
         Ty::Tuple(items) => format!("({})", items.iter().map(|t| rust_owned(p, t)).collect::<Vec<_>>().join(", ")),
         Ty::Bytes => "Vec<u8>".into(),
-        Ty::String => "String".into(),
+        Ty::String | Ty::Json => "String".into(),
         Ty::Bool => "bool".into(),
         Ty::Int(n) | Ty::Float(n) => (*n).into(),
         Ty::Fallible(inner) => rust_owned(p, inner),

@@ -143,6 +143,7 @@ fn from_native(t: &Ty, expr: &str) -> String {
         return converted;
     }
     match t {
+        Ty::Json => format!("witk.convert.json_from_wit({expr})"),
         Ty::Option(inner) => match from_native(inner, expr) {
             same if same == expr => same,
             converted => format!("None if {expr} is None else {converted}"),
@@ -192,7 +193,8 @@ fn imports(text: &str, classes: &[&str], extra: &[&str]) -> String {
         lines.push("import os\n".into());
     }
     // Classes first, in order (isort's order-by-type), then functions.
-    let mut names: Vec<&str> = ["ComponentType", "PixelTypes"].into_iter().filter(|n| text.contains(n)).collect();
+    let mut names: Vec<&str> =
+        ["ComponentType", "JsonCompatible", "PixelTypes"].into_iter().filter(|n| text.contains(n)).collect();
     names.extend_from_slice(classes);
     names.sort_unstable();
     names.dedup();
@@ -406,6 +408,7 @@ fn field_from_js(t: &Ty) -> String {
         Ty::Int(_) => "int".into(),
         Ty::Float(_) => "float".into(),
         Ty::String => "str".into(),
+        Ty::Json => "witk.pyodide.value_from_js".into(),
         t => match witk_object(t) {
             Some((_, stem)) => format!("witk.pyodide.{stem}_from_js"),
             None => "witk.pyodide.value_from_js".into(),
@@ -466,6 +469,8 @@ fn browser_implementation(pkg: &Package, f: &Function) -> String {
                 "companions".into()
             }
             t if is_file_list(t) => format!("witk.pyodide.read_binary_files({n})"),
+            // As JSON text: a dict would reach JavaScript as a Map, which JSON.stringify empties.
+            Ty::Json => format!("witk.convert.json_to_wit({n})"),
             Ty::Bytes => format!("witk.pyodide.bytes_to_js({n})"),
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
@@ -587,6 +592,7 @@ fn implementation(f: &Function) -> String {
             }
             // Several input files (a DICOM series): paths, read by the native host.
             t if is_file_list(t) => format!("witk.convert.read_binary_files({n})"),
+            Ty::Json => format!("witk.convert.json_to_wit({n})"),
             // Enums go by their WIT names; other options (option<list<u32>>) pass as they are.
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
@@ -720,6 +726,7 @@ fn annotation(t: &Ty) -> String {
         Ty::Int(_) => "int".into(),
         Ty::Float(_) => "float".into(),
         Ty::String => "str".into(),
+        Ty::Json => "JsonCompatible".into(),
         Ty::Bytes => "bytes".into(),
         Ty::Fallible(inner) => annotation(inner),
         Ty::Record(r) if r == "binary-file" => "tuple[str, bytes]".into(),

@@ -27,6 +27,23 @@ from .errors import InvalidArgumentError, PipelineError
 from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, PolyData, Transform, coerce
 
 
+def json_to_wit(value: Any) -> str:
+    """A ``json`` parameter (ITK-Wasm's JsonCompatible: dicts, lists, ...) as the JSON
+    text a component takes; a ``str`` is taken as JSON text already."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError) as e:
+        kind = type(value).__name__
+        raise TypeError(f"expected a JSON-compatible value (dict, list, str, number), got {kind}: {e}") from e
+
+
+def json_from_wit(text: str) -> Any:
+    """A ``json`` result: the component's JSON text, parsed."""
+    return json.loads(text)
+
+
 def _norm(name: str) -> str:
     return re.sub("[^a-z0-9]", "", name.lower())
 

@@ -94,6 +94,17 @@ impl Adapter {
                 drop(inputs);
                 output(py, result)
             }
+            (Adapter::Threshold(pipeline), "label") => {
+                arity(function, args, 3)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let meta_info: String = arg(args, 1, "meta_info")?;
+                let output_label_file: String = arg(args, 2, "output_label_file")?;
+                let result = py.detach(|| pipeline.label(&input, &meta_info, &output_label_file));
+                drop(input);
+                drop(meta_info);
+                drop(output_label_file);
+                output(py, result)
+            }
             _ => Err(unknown_function(function)),
         }
     }

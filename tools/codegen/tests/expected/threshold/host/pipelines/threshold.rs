@@ -53,6 +53,9 @@ pub type ChecksumFn = Arc<dyn Fn(&[u8], bool, &str) -> Result<String> + Send + S
 /// Signature of an override for `list-files`: `(inputs)`.
 pub type ListFilesFn = Arc<dyn Fn(&[spatial::BinaryFile]) -> Result<Vec<(String, String)>> + Send + Sync>;
 
+/// Signature of an override for `label`: `(input, meta_info, output_label_file)`.
+pub type LabelFn = Arc<dyn Fn(&spatial::Image, &str, &str) -> Result<(String, Vec<spatial::BinaryFile>)> + Send + Sync>;
+
 /// Typed keys of this pipeline's overrides: `runtime.overrides().register(KEY, f)` accepts
 /// only an `f` of the function's signature.
 pub mod overrides {
@@ -70,6 +73,8 @@ pub mod overrides {
     pub const CHECKSUM: crate::overrides::Key<super::ChecksumFn> = crate::overrides::Key::new(super::PACKAGE, "checksum");
     /// Overrides `list-files`.
     pub const LIST_FILES: crate::overrides::Key<super::ListFilesFn> = crate::overrides::Key::new(super::PACKAGE, "list-files");
+    /// Overrides `label`.
+    pub const LABEL: crate::overrides::Key<super::LabelFn> = crate::overrides::Key::new(super::PACKAGE, "label");
 }
 
 /// The threshold pipeline bound to a runtime; clones share warm instances.
@@ -182,6 +187,19 @@ impl Threshold {
             |instance, store| instance.witk_threshold_api().call_list_files(store, inputs),
         )?;
         result.map_err(|e| super::pipeline_error("list-files", e.code, e.message))
+    }
+
+    /// Label an image: JSON in and out, and a file named by an output-*-file parameter.
+    pub fn label(&self, input: &spatial::Image, meta_info: &str, output_label_file: &str) -> Result<(String, Vec<spatial::BinaryFile>)> {
+        if let Some(f) = self.runtime.overrides().get(overrides::LABEL) {
+            return f(input, &meta_info.to_owned(), output_label_file);
+        }
+        let result = self.pool.call(
+            "label",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_label(store, input, &meta_info.to_owned(), output_label_file),
+        )?;
+        result.map_err(|e| super::pipeline_error("label", e.code, e.message))
     }
 }
 

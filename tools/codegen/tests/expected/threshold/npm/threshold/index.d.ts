@@ -272,3 +272,14 @@ export function checksum(data: BinaryInput, label: string, options?: { uppercase
  * @returns (name, size) pairs
  */
 export function listFiles(inputs: Array<FileInput>, options?: CallOptions): Promise<Map<string, string>>;
+
+/**
+ * Label an image: JSON in and out, and a file named by an output-*-file parameter.
+ *
+ * @param input The image
+ * @param metaInfo What to label
+ * @param outputLabelFile Where the labels go
+ * @param options
+ * @returns meta-info: What was labelled; output-label-file: The labels
+ */
+export function label(input: Image, metaInfo: JsonValue, outputLabelFile: string, options?: CallOptions & WriteOptions): Promise<{ metaInfo: JsonValue; outputLabelFile: Array<BinaryFile> }>;

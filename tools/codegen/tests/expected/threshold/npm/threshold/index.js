@@ -261,6 +261,15 @@ const signatures = {
     ],
     result: { map: 'string' },
   },
+  label: {
+    name: 'label',
+    params: [
+      { name: 'input', type: T.Image },
+      { name: 'metaInfo', type: 'json' },
+      { name: 'outputLabelFile', type: 'string', output: true },
+    ],
+    result: { tuple: ['json', { list: T.BinaryFile }], names: ['metaInfo', 'outputLabelFile'] },
+  },
 };
 
 /**
@@ -352,4 +361,17 @@ export async function checksum(data, label, options = {}) {
  */
 export async function listFiles(inputs, options = {}) {
   return pipeline.run(signatures.listFiles, [inputs], options);
+}
+
+/**
+ * Label an image: JSON in and out, and a file named by an output-*-file parameter.
+ *
+ * @param input The image
+ * @param metaInfo What to label
+ * @param outputLabelFile Where the labels go
+ * @param options
+ * @returns meta-info: What was labelled; output-label-file: The labels
+ */
+export async function label(input, metaInfo, outputLabelFile, options = {}) {
+  return pipeline.run(signatures.label, [input, metaInfo, outputLabelFile], options);
 }

@@ -10,6 +10,7 @@ from .checksum_async import checksum_async
 from .clip_mesh_async import clip_mesh_async
 from .histogram_async import histogram_async
 from .invert_transforms_async import invert_transforms_async
+from .label_async import label_async
 from .list_files_async import list_files_async
 from .threshold_async import threshold_async
 from .transform_poly_data_async import transform_poly_data_async
@@ -20,6 +21,7 @@ __all__ = [
     "clip_mesh_async",
     "histogram_async",
     "invert_transforms_async",
+    "label_async",
     "list_files_async",
     "threshold_async",
     "transform_poly_data_async",

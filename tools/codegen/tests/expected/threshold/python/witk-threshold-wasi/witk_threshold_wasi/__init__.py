@@ -10,9 +10,19 @@ from .checksum import checksum
 from .clip_mesh import clip_mesh
 from .histogram import histogram
 from .invert_transforms import invert_transforms
+from .label import label
 from .list_files import list_files
 from .threshold import threshold
 from .transform_poly_data import transform_poly_data
 
 __version__ = "0.2.0"
-__all__ = ["checksum", "clip_mesh", "histogram", "invert_transforms", "list_files", "threshold", "transform_poly_data"]
+__all__ = [
+    "checksum",
+    "clip_mesh",
+    "histogram",
+    "invert_transforms",
+    "label",
+    "list_files",
+    "threshold",
+    "transform_poly_data",
+]

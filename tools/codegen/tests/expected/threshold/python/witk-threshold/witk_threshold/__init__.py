@@ -11,6 +11,8 @@ from .histogram import histogram
 from .histogram_async import histogram_async
 from .invert_transforms import invert_transforms
 from .invert_transforms_async import invert_transforms_async
+from .label import label
+from .label_async import label_async
 from .list_files import list_files
 from .list_files_async import list_files_async
 from .threshold import threshold
@@ -32,6 +34,8 @@ __all__ = [
     "histogram_async",
     "invert_transforms",
     "invert_transforms_async",
+    "label",
+    "label_async",
     "list_files",
     "list_files_async",
     "threshold",
