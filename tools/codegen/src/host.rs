@@ -127,6 +127,7 @@ fn method(pkg: &Package, f: &Function, s: &mut String) {
     let pkg_snake = pkg.snake();
     let params: String =
         f.params.iter().map(|p| format!(", {}: {}", p.name.replace('-', "_"), param_type(pkg, &p.ty))).collect();
+    let plain_args = f.params.iter().map(|p| p.name.replace('-', "_")).collect::<Vec<_>>().join(", ");
     // bindgen! takes a string alias (json) as `&String`.
     let args = f
         .params
@@ -152,7 +153,7 @@ fn method(pkg: &Package, f: &Function, s: &mut String) {
     let _ = write!(
         s,
         "    pub fn {snake}(&self{params}) -> {ret} {{\n        \
-         if let Some(f) = self.runtime.overrides().get(overrides::{upper}) {{\n            return f({args});\n        }}\n        \
+         if let Some(f) = self.runtime.overrides().get(overrides::{upper}) {{\n            return f({plain_args});\n        }}\n        \
          let result = self.pool.call(\n            \"{name}\",\n            |store| self.pre.instantiate(store),\n            \
          |instance, store| instance.witk_{pkg_snake}_api().call_{snake}(store, {args}),\n        )?;\n        \
          result.map_err(|e| super::pipeline_error(\"{name}\", e.code, e.message))\n    }}\n",

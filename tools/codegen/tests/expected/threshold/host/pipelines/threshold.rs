@@ -192,7 +192,7 @@ impl Threshold {
     /// Label an image: JSON in and out, and a file named by an output-*-file parameter.
     pub fn label(&self, input: &spatial::Image, meta_info: &str, output_label_file: &str) -> Result<(String, Vec<spatial::BinaryFile>)> {
         if let Some(f) = self.runtime.overrides().get(overrides::LABEL) {
-            return f(input, &meta_info.to_owned(), output_label_file);
+            return f(input, meta_info, output_label_file);
         }
         let result = self.pool.call(
             "label",
