@@ -260,8 +260,12 @@ function hasFiles(t) {
   return false;
 }
 
-/** One file input as { path, data }: data a Uint8Array (binary) or a string (text). */
-export async function readFileInput(v, kind = 'binary', where = 'file') {
+/**
+ * One file input as { path, data }: data a Uint8Array (binary) or a string (text). A path
+ * is named by its base name, or as given with `asGiven` (files in a list, as a DICOM
+ * series: results that list them, sorted filenames, name them as the caller did).
+ */
+export async function readFileInput(v, kind = 'binary', where = 'file', asGiven = false) {
   if (isPath(v)) {
     if (!isNode) {
       throw new TypeError(`${where}: a path needs Node; in browsers pass a File, a Blob with a name or { path, data }`);
@@ -269,7 +273,7 @@ export async function readFileInput(v, kind = 'binary', where = 'file') {
     const { readFile } = await import('node:fs/promises');
     const buf = await readFile(v);
     const data = kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    return { path: baseName(pathText(v)), data };
+    return { path: asGiven ? pathText(v) : baseName(pathText(v)), data };
   }
   if (typeof Blob !== 'undefined' && v instanceof Blob) {
     const data = kind === 'text' ? await v.text() : new Uint8Array(await v.arrayBuffer());
@@ -290,14 +294,14 @@ export async function readFileInput(v, kind = 'binary', where = 'file') {
  * a path or a Blob) belong to the call, not the caller: they are added to `owned`, and a
  * worker call moves them instead of copying.
  */
-async function readFiles(t, v, where, owned) {
+async function readFiles(t, v, where, owned, inList = false) {
   if (!hasFiles(t) || v === undefined || v === null) return v;
   if (t.file) {
-    const file = await readFileInput(v, t.file, where);
+    const file = await readFileInput(v, t.file, where, inList);
     if (isPath(v) || (typeof Blob !== 'undefined' && v instanceof Blob)) transferables(file.data, owned);
     return file;
   }
-  if (t.list) return Promise.all(Array.from(v, (x, i) => readFiles(t.list, x, `${where}[${i}]`, owned)));
+  if (t.list) return Promise.all(Array.from(v, (x, i) => readFiles(t.list, x, `${where}[${i}]`, owned, true)));
   if ('option' in t) return readFiles(t.option, v, where, owned);
   return v;
 }

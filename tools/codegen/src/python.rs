@@ -431,6 +431,11 @@ fn from_js(pkg: &Package, t: &Ty, expr: &str) -> String {
         }
         Ty::Float(_) => format!("float({expr})"),
         Ty::Bool | Ty::Int(_) | Ty::String => expr.to_string(),
+        // list<tuple<string, T>> is a Map in JavaScript; Python callers get the (key, value)
+        // pairs the -wasi package returns.
+        Ty::List(inner) if matches!(&**inner, Ty::Tuple(items) if items.len() == 2 && items[0] == Ty::String) => {
+            format!("witk.pyodide.pairs_from_js({expr})")
+        }
         _ => format!("witk.pyodide.value_from_js({expr})"),
     }
 }

@@ -409,6 +409,12 @@ def transform_from_js(value: Any) -> Transform | None:
     return _record_from_js(Transform, value)  # type: ignore[no-any-return]
 
 
+def pairs_from_js(value: Any) -> list[tuple[Any, Any]]:
+    """A ``list<tuple<string, T>>`` result (a ``Map`` in JavaScript: DICOM tags) as the
+    list of (key, value) pairs the -wasi packages return, in order."""
+    return [(value_from_js(k), value_from_js(v)) for k, v in value.entries()]
+
+
 def value_from_js(value: Any) -> Any:
     """A JavaScript value as plain Python: ``Uint8Array`` -> bytes, other typed arrays and
     arrays -> lists, ``Map`` and objects -> dicts (images, meshes, point sets, poly data and

@@ -37,4 +37,4 @@ async def list_files_async(
         [witk.pyodide.read_binary_files(inputs)],
         {},
     )
-    return witk.pyodide.value_from_js(result)
+    return witk.pyodide.pairs_from_js(result)
