@@ -16,6 +16,7 @@
 //! # Ok::<(), witk::Error>(())
 //! ```
 
+pub mod buffers;
 pub mod builtin;
 pub mod cache;
 pub mod cli;

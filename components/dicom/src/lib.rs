@@ -48,28 +48,46 @@ mod component {
         fn read_image_dicom_file_series(
             input_images: Vec<BinaryFile>,
             single_sorted_series: bool,
+            information_only: bool,
         ) -> Result<(wit::Image, Vec<String>), Error> {
-            let files = input_images.into_iter().map(|f| (f.path, f.data)).collect();
-            let v = super::series::read_series(files, single_sorted_series)?;
-            let g = v.geometry;
-            let d = g.size.len();
+            let files: Vec<(String, Vec<u8>)> = input_images.into_iter().map(|f| (f.path, f.data)).collect();
+            let (geometry, ctype, pixel, components, pixels, sorted) = if information_only {
+                // A file given only in part must reach Pixel Data: every attribute the plan
+                // reads comes before it.
+                for (name, bytes) in &files {
+                    if !super::series::reaches_pixel_data(bytes) {
+                        return Err(super::Failure::new(
+                            super::Code::InvalidData,
+                            format!("{name}: no Pixel Data (7FE0,0010) in the bytes given: give the file up to its pixels"),
+                        )
+                        .into());
+                    }
+                }
+                let headers: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
+                let p = super::series::plan_series(&headers, single_sorted_series)?;
+                (p.geometry, p.ctype, p.pixel, p.components, None, p.sorted)
+            } else {
+                let v = super::series::read_series(files, single_sorted_series)?;
+                (v.geometry, v.ctype, v.pixel, v.components, Some(v.pixels), v.sorted)
+            };
+            let d = geometry.size.len();
             let image = wit::Image {
                 image_type: wit::ImageType {
                     dimension: d as u32,
-                    component_type: v.ctype.into(),
-                    pixel_type: v.pixel.into(),
-                    components: v.components as u32,
+                    component_type: ctype.into(),
+                    pixel_type: pixel.into(),
+                    components: components as u32,
                 },
                 name: "Image".into(),
-                origin: g.origin,
-                spacing: g.spacing,
-                direction: g.direction,
-                buffered_region: Some(wit::ImageRegion { index: vec![0; d], size: g.size.clone() }),
-                size: g.size,
+                origin: geometry.origin,
+                spacing: geometry.spacing,
+                direction: geometry.direction,
+                buffered_region: Some(wit::ImageRegion { index: vec![0; d], size: geometry.size.clone() }),
+                size: geometry.size,
                 metadata: Vec::new(),
-                data: Some(Buffer::from(v.pixels)),
+                data: pixels.map(Buffer::from),
             };
-            Ok((image, v.sorted))
+            Ok((image, sorted))
         }
 
         fn read_segmentation(dicom_file: BinaryFile) -> Result<(wit::Image, String), Error> {

@@ -46,6 +46,8 @@ struct Slice {
 /// One parsed file with what the geometry needs.
 struct File {
     name: String,
+    /// Its index among the inputs.
+    input: usize,
     obj: DefaultDicomObject,
     series: String,
     orientation: [f64; 6],
@@ -55,8 +57,10 @@ struct File {
 
 const TOLERANCE: f64 = 1e-3;
 
+/// The file's header (everything before Pixel Data, so `bytes` may be cut anywhere after
+/// that): the pixels are parsed and decoded only when the volume is filled.
 fn open(name: &str, bytes: &[u8]) -> Result<File, Failure> {
-    let obj = parse(bytes, name, None)?.file;
+    let obj = parse(bytes, name, Some(tags::PIXEL_DATA))?.file;
     let what = |m: &str| Failure::new(Code::InvalidData, format!("{name}: {m}"));
     let per_frame = obj.get(tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE).and_then(|e| e.items()).and_then(|i| i.first());
     let orientation = floats(&obj, tags::IMAGE_ORIENTATION_PATIENT)
@@ -84,7 +88,7 @@ fn open(name: &str, bytes: &[u8]) -> Result<File, Failure> {
     let series = text(&obj, tags::SERIES_INSTANCE_UID).unwrap_or_default();
     let mut o = [0.0; 6];
     o.copy_from_slice(&orientation);
-    Ok(File { name: name.to_string(), obj, series, orientation: o, spacing: [spacing[0], spacing[1]], format })
+    Ok(File { name: name.to_string(), input: 0, obj, series, orientation: o, spacing: [spacing[0], spacing[1]], format })
 }
 
 /// The slices of `f` (index `file`): its frames with their positions and rescale.
@@ -146,13 +150,35 @@ fn slices(f: &File, file: usize, normal: [f64; 3]) -> Result<Vec<Slice>, Failure
     Ok(out)
 }
 
-pub fn read_series(files: Vec<(String, Vec<u8>)>, single_sorted: bool) -> Result<Volume, Failure> {
-    if files.is_empty() {
+/// Whether `bytes` hold the Pixel Data element's tag (little or big endian): a file's
+/// beginning given for its header must reach it.
+pub fn reaches_pixel_data(bytes: &[u8]) -> bool {
+    bytes.windows(4).any(|w| w == [0xE0, 0x7F, 0x10, 0x00] || w == [0x7F, 0xE0, 0x00, 0x10])
+}
+
+/// How a series is read: its files' headers, the slices in order and the volume's
+/// geometry and type; no pixel data is needed for it.
+pub struct Plan {
+    files: Vec<File>,
+    slices: Vec<Slice>,
+    pub geometry: Geometry,
+    pub ctype: Ctype,
+    pub pixel: Pixel,
+    pub components: usize,
+    /// The files read, in slice order (a multi-frame file once).
+    pub sorted: Vec<String>,
+    frame_values: usize,
+}
+
+/// The plan for the files `headers` (name, bytes: whole files, or their beginnings up to
+/// Pixel Data).
+pub fn plan_series(headers: &[(String, &[u8])], single_sorted: bool) -> Result<Plan, Failure> {
+    if headers.is_empty() {
         return Err(Failure::new(Code::InvalidArgument, "input-images is empty: give at least one DICOM file"));
     }
-    let mut parsed = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        parsed.push(open(&name, &bytes)?);
+    let mut parsed = Vec::with_capacity(headers.len());
+    for (input, (name, bytes)) in headers.iter().enumerate() {
+        parsed.push(File { input, ..open(name, bytes)? });
     }
     // The largest series, ties to the smallest UID; the others are left out.
     if !single_sorted {
@@ -212,52 +238,61 @@ pub fn read_series(files: Vec<(String, Vec<u8>)>, single_sorted: bool) -> Result
         origin.truncate(2);
         vec![row[0], col[0], row[1], col[1]]
     };
-    let out_type = pixels::output_type(&fmt_samples(&fmt), all.iter().map(|s| s.rescale));
-    let frame_values = fmt.rows as usize * fmt.columns as usize * fmt.samples as usize;
-    let mut out = pixels::Output::new(out_type, frame_values * all.len())?;
-    // Each file is decoded when its first slice is needed and dropped, with its parsed
-    // data set, after its last: peak memory stays near one file beyond the volume.
+    let ctype = pixels::output_type(&fmt_samples(&fmt), all.iter().map(|s| s.rescale));
+    let mut sorted: Vec<String> = Vec::new();
+    for s in &all {
+        let name = &parsed[s.file].name;
+        if sorted.last() != Some(name) {
+            sorted.push(name.clone());
+        }
+    }
+    let pixel = match fmt.samples {
+        3 => Pixel::Rgb,
+        1 => Pixel::Scalar,
+        _ => Pixel::VariableLengthVector,
+    };
+    Ok(Plan {
+        geometry: Geometry { origin, spacing, direction, size },
+        ctype,
+        pixel,
+        components: fmt.samples as usize,
+        sorted,
+        frame_values: fmt.rows as usize * fmt.columns as usize * fmt.samples as usize,
+        files: parsed,
+        slices: all,
+    })
+}
+
+pub fn read_series(files: Vec<(String, Vec<u8>)>, single_sorted: bool) -> Result<Volume, Failure> {
+    let headers: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
+    let plan = plan_series(&headers, single_sorted)?;
+    drop(headers);
+    let Plan { files: parsed, slices: all, geometry, ctype, pixel, components, sorted, frame_values } = plan;
+    let mut bytes: Vec<Option<Vec<u8>>> = files.into_iter().map(|(_, data)| Some(data)).collect();
+    let mut out = pixels::Output::new(ctype, frame_values * all.len())?;
+    // Each file is parsed with its pixels and decoded when its first slice is needed, and
+    // dropped (its input bytes too) after its last: memory stays near the volume plus one
+    // file beyond the inputs not yet read.
     let mut last = vec![0; parsed.len()];
     for (i, s) in all.iter().enumerate() {
         last[s.file] = i;
     }
-    let names: Vec<String> = parsed.iter().map(|f| f.name.clone()).collect();
-    let mut files: Vec<Option<File>> = parsed.into_iter().map(Some).collect();
-    let mut decoded: Vec<Option<Samples>> = (0..files.len()).map(|_| None).collect();
+    let mut decoded: Vec<Option<Samples>> = (0..parsed.len()).map(|_| None).collect();
     for (i, s) in all.iter().enumerate() {
+        let f = &parsed[s.file];
         if decoded[s.file].is_none() {
-            let f = files[s.file].as_ref().ok_or_else(|| Failure::new(Code::Internal, "a file decoded twice"))?;
-            decoded[s.file] = Some(decode(f)?);
+            let data = bytes[f.input].take().ok_or_else(|| Failure::new(Code::Internal, "a file decoded twice"))?;
+            let full = parse(&data, &f.name, None)?.file;
+            drop(data);
+            decoded[s.file] = Some(decode_samples(&full, &f.name)?);
         }
         let samples = decoded[s.file].as_ref().expect("decoded above");
         out.push_frame(samples, s.frame as usize, frame_values, s.rescale)?;
         if last[s.file] == i {
             decoded[s.file] = None;
-            files[s.file] = None;
         }
     }
-    let mut sorted: Vec<String> = Vec::new();
-    for s in &all {
-        let name = &names[s.file];
-        if sorted.last() != Some(name) {
-            sorted.push(name.clone());
-        }
-    }
-    let rgb = fmt.samples == 3;
-    Ok(Volume {
-        geometry: Geometry { origin, spacing, direction, size },
-        ctype: out_type,
-        pixel: if rgb {
-            Pixel::Rgb
-        } else if fmt.samples == 1 {
-            Pixel::Scalar
-        } else {
-            Pixel::VariableLengthVector
-        },
-        components: fmt.samples as usize,
-        pixels: out.finish(),
-        sorted,
-    })
+    Ok(Volume { geometry, ctype, pixel, components, pixels: out.finish(), sorted })
 }
 
 fn fmt_samples(f: &Format) -> pixels::Stored {
@@ -296,11 +331,6 @@ fn slice_spacing(all: &[Slice], normal: [f64; 3], files: &[File]) -> Result<f64,
         }
     }
     Ok((at[at.len() - 1] - at[0]).abs() / (at.len() - 1) as f64)
-}
-
-/// Every frame's samples of file `f`, decoded, RGB interleaved.
-fn decode(f: &File) -> Result<Samples, Failure> {
-    decode_samples(&f.obj, &f.name)
 }
 
 /// Every frame's samples of `obj` (named `name` in errors), decoded, RGB interleaved; a

@@ -13,8 +13,9 @@
 //! registry.
 
 use super::{overrides, Downsample, DownsampleBinShrinkFn, DownsampleFn, DownsampleLabelImageFn};
+use crate::buffers;
 use crate::error::{Error, Result};
-use crate::pipelines::types::witk::types::spatial::{Buffer, Image, ImageRegion};
+use crate::pipelines::types::witk::types::spatial::{Image, ImageRegion};
 use crate::runtime::Runtime;
 use std::sync::Arc;
 
@@ -151,7 +152,7 @@ impl ParallelDownsample {
         }
         let plane = input.size[..d - 1].iter().product::<u64>() as usize * input.image_type.components as usize;
         let data = input.data.as_ref().expect("slabs are only planned for images with pixels");
-        let share = buffer_bytes(data) <= SHARE_WHOLE_BYTES;
+        let share = buffers::bytes(data) <= SHARE_WHOLE_BYTES;
         let parts: Vec<Result<Image>> = std::thread::scope(|scope| {
             let handles: Vec<_> = slabs
                 .iter()
@@ -167,7 +168,7 @@ impl ParallelDownsample {
                         }
                         let (first, last) = slab.input;
                         let mut part = header(input);
-                        part.data = Some(slice(data, first as usize * plane, (last + 1) as usize * plane));
+                        part.data = Some(buffers::slice(data, first as usize * plane, (last + 1) as usize * plane));
                         let mut buffered = input.size.clone();
                         buffered[d - 1] = last - first + 1;
                         let mut index = vec![0; d];
@@ -182,7 +183,7 @@ impl ParallelDownsample {
         let mut parts = parts.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
         let mut whole = parts.next().expect("at least two slabs");
         for part in parts {
-            append(whole.data.as_mut().expect("region results hold pixels"), part.data.expect("pixels"));
+            buffers::append(whole.data.as_mut().expect("region results hold pixels"), part.data.expect("pixels"));
         }
         whole.buffered_region = Some(ImageRegion { index: vec![0; d], size: whole.size.clone() });
         Ok(whole)
@@ -192,7 +193,7 @@ impl ParallelDownsample {
     fn slabs(&self, kind: Kind, input: &Image, shrink: &[u32], crop: Option<&[u32]>, out: &[u64]) -> Result<Vec<Slab>> {
         let d = out.len();
         let whole = input.buffered_region.as_ref().is_none_or(|r| r.size == input.size);
-        let bytes = input.data.as_ref().map_or(0, buffer_bytes);
+        let bytes = input.data.as_ref().map_or(0, buffers::bytes);
         let threads = self.threads.min(bytes / self.min_slab_bytes.max(1)).min(out[d - 1] as usize);
         if threads < 2 || !whole || kind == Kind::Label && input.image_type.components != 1 {
             return Ok(Vec::new());
@@ -234,7 +235,7 @@ impl ParallelDownsample {
         if fits {
             let block: Vec<u64> = shrink.iter().map(|&s| u64::from(s)).collect();
             let values = block.iter().product::<u64>() as usize * input.image_type.components as usize;
-            probe.data = Some(zeros(input, values));
+            probe.data = Some(buffers::zeros(input.image_type.component_type, values, Kind::BinShrink.function())?);
             probe.buffered_region = Some(ImageRegion { index: vec![0; d], size: block });
         }
         let mut out = self.region(Kind::BinShrink, &probe, shrink, None, &vec![0; d], &vec![1; d])?;
@@ -301,76 +302,5 @@ fn header(input: &Image) -> Image {
         metadata: input.metadata.clone(),
         data: None,
         buffered_region: None,
-    }
-}
-
-macro_rules! each_buffer {
-    ($b:expr, $v:ident => $body:expr) => {
-        match $b {
-            Buffer::Int8($v) => Buffer::Int8($body),
-            Buffer::Uint8($v) => Buffer::Uint8($body),
-            Buffer::Int16($v) => Buffer::Int16($body),
-            Buffer::Uint16($v) => Buffer::Uint16($body),
-            Buffer::Int32($v) => Buffer::Int32($body),
-            Buffer::Uint32($v) => Buffer::Uint32($body),
-            Buffer::Int64($v) => Buffer::Int64($body),
-            Buffer::Uint64($v) => Buffer::Uint64($body),
-            Buffer::Float32($v) => Buffer::Float32($body),
-            Buffer::Float64($v) => Buffer::Float64($body),
-        }
-    };
-}
-
-/// Values `start..end` of a buffer, clamped to its length (the component checks lengths).
-fn slice(b: &Buffer, start: usize, end: usize) -> Buffer {
-    each_buffer!(b, v => v[start.min(v.len())..end.min(v.len())].to_vec())
-}
-
-/// `values` zeros of `input`'s component type.
-fn zeros(input: &Image, values: usize) -> Buffer {
-    use crate::pipelines::types::witk::types::spatial::ComponentType as C;
-    match input.image_type.component_type {
-        C::Int8 => Buffer::Int8(vec![0; values]),
-        C::Uint8 => Buffer::Uint8(vec![0; values]),
-        C::Int16 => Buffer::Int16(vec![0; values]),
-        C::Uint16 => Buffer::Uint16(vec![0; values]),
-        C::Int32 => Buffer::Int32(vec![0; values]),
-        C::Uint32 => Buffer::Uint32(vec![0; values]),
-        C::Int64 => Buffer::Int64(vec![0; values]),
-        C::Uint64 => Buffer::Uint64(vec![0; values]),
-        C::Float32 => Buffer::Float32(vec![0.0; values]),
-        C::Float64 => Buffer::Float64(vec![0.0; values]),
-    }
-}
-
-fn buffer_bytes(b: &Buffer) -> usize {
-    match b {
-        Buffer::Int8(v) => v.len(),
-        Buffer::Uint8(v) => v.len(),
-        Buffer::Int16(v) => v.len() * 2,
-        Buffer::Uint16(v) => v.len() * 2,
-        Buffer::Int32(v) => v.len() * 4,
-        Buffer::Uint32(v) => v.len() * 4,
-        Buffer::Int64(v) => v.len() * 8,
-        Buffer::Uint64(v) => v.len() * 8,
-        Buffer::Float32(v) => v.len() * 4,
-        Buffer::Float64(v) => v.len() * 8,
-    }
-}
-
-/// Append `part`'s values to `whole` (the same component type: both come from one call).
-fn append(whole: &mut Buffer, part: Buffer) {
-    match (whole, part) {
-        (Buffer::Int8(a), Buffer::Int8(b)) => a.extend(b),
-        (Buffer::Uint8(a), Buffer::Uint8(b)) => a.extend(b),
-        (Buffer::Int16(a), Buffer::Int16(b)) => a.extend(b),
-        (Buffer::Uint16(a), Buffer::Uint16(b)) => a.extend(b),
-        (Buffer::Int32(a), Buffer::Int32(b)) => a.extend(b),
-        (Buffer::Uint32(a), Buffer::Uint32(b)) => a.extend(b),
-        (Buffer::Int64(a), Buffer::Int64(b)) => a.extend(b),
-        (Buffer::Uint64(a), Buffer::Uint64(b)) => a.extend(b),
-        (Buffer::Float32(a), Buffer::Float32(b)) => a.extend(b),
-        (Buffer::Float64(a), Buffer::Float64(b)) => a.extend(b),
-        _ => unreachable!("every slab of one call has the input's component type"),
     }
 }
