@@ -58,7 +58,9 @@ mod component {
                     if !super::series::reaches_pixel_data(bytes) {
                         return Err(super::Failure::new(
                             super::Code::InvalidData,
-                            format!("{name}: no Pixel Data (7FE0,0010) in the bytes given: give the file up to its pixels"),
+                            format!(
+                                "{name}: no Pixel Data (7FE0,0010) in the bytes given: give the file up to its pixels"
+                            ),
                         )
                         .into());
                     }

@@ -88,7 +88,15 @@ fn open(name: &str, bytes: &[u8]) -> Result<File, Failure> {
     let series = text(&obj, tags::SERIES_INSTANCE_UID).unwrap_or_default();
     let mut o = [0.0; 6];
     o.copy_from_slice(&orientation);
-    Ok(File { name: name.to_string(), input: 0, obj, series, orientation: o, spacing: [spacing[0], spacing[1]], format })
+    Ok(File {
+        name: name.to_string(),
+        input: 0,
+        obj,
+        series,
+        orientation: o,
+        spacing: [spacing[0], spacing[1]],
+        format,
+    })
 }
 
 /// The slices of `f` (index `file`): its frames with their positions and rescale.
