@@ -153,14 +153,27 @@ typed_buffers!(
     Float64(f64),
 );
 
-/// A typed buffer as a bytearray (writable NumPy arrays over it; one copy).
-fn buffer_into_py(py: Python<'_>, buffer: Buffer) -> PyResult<Bound<'_, PyByteArray>> {
+/// The owner of a result's pixel (or point) values while Python views them.
+#[pyclass(frozen, module = "witk._native")]
+struct NativeBuffer {
+    _values: Buffer,
+}
+
+/// A typed buffer handed to Python without a copy: a writable ctypes byte array over the
+/// buffer's own allocation (NumPy views it with `frombuffer`), holding the buffer's owner
+/// as an attribute so the values live as long as any view of them. (The limited API of
+/// Python 3.9, which the abi3 wheel targets, has no buffer protocol to implement.)
+fn buffer_into_py(py: Python<'_>, buffer: Buffer) -> PyResult<Bound<'_, PyAny>> {
     let bytes = buffer_bytes(&buffer);
-    let array = PyByteArray::new_with(py, bytes.len(), |out| {
-        out.copy_from_slice(bytes);
-        Ok(())
-    })?;
-    drop(buffer);
+    let (address, len) = (bytes.as_ptr() as usize, bytes.len());
+    if len == 0 {
+        return Ok(PyByteArray::new(py, &[]).into_any());
+    }
+    // Moving the buffer into its owner moves the vector, not its heap allocation.
+    let owner = Bound::new(py, NativeBuffer { _values: buffer })?;
+    let array_type = py.import("ctypes")?.getattr("c_ubyte")?.mul(len)?;
+    let array = array_type.call_method1("from_address", (address,))?;
+    array.setattr("_witk_owner", owner)?;
     Ok(array)
 }
 

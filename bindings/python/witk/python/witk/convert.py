@@ -258,7 +258,8 @@ def _pixel_from_wit(name: str) -> PixelTypes:
 # Meshes, point sets, poly data and transforms (witk.arrays.TYPED_BUFFERS): dicts with
 # snake-case keys, their type a dict with WIT enum names (parameterizations by ITK-Wasm's
 # names, as witk-spatial has them), buffers as bytes-like objects (read in place by the
-# native host; bytearrays on the way back, viewed by writable NumPy arrays).
+# native host; on the way back, writable byte arrays over the host's own allocations,
+# viewed by NumPy without a copy).
 
 
 def _snake(name: str) -> str:
