@@ -1,7 +1,7 @@
 """Reading a DICOM CT series: witk-dicom against SimpleITK (GDCM) and ITK-Wasm's
 itkwasm-dicom, each read in a fresh process; time and peak memory beyond the process's
 start, in copies of the volume's pixel data. The series (default 300 slices of 512x512,
-12-bit stored, intercept -1024, uncompressed; also JPEG 2000 lossless) is written by
+12-bit stored, intercept -1024, uncompressed; also JPEG-LS and JPEG 2000 lossless) is written by
 pydicom here. Run `.venv/bin/python bench/python/bench_dicom.py [SLICES] [SIDE]`.
 """
 
@@ -53,7 +53,7 @@ print(json.dumps(result))
 def write_series(folder: Path, slices: int, side: int, syntax: str) -> None:
     import pydicom
     from pydicom.dataset import FileDataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless, generate_uid
+    from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless, JPEGLSLossless, generate_uid
 
     rng = np.random.default_rng(1)
     series = generate_uid()
@@ -77,6 +77,8 @@ def write_series(folder: Path, slices: int, side: int, syntax: str) -> None:
         ds.PixelData = (body + rng.integers(0, 60, size=(side, side)) + k).astype(np.uint16).tobytes()
         if syntax == "j2k":
             ds.compress(JPEG2000Lossless)
+        elif syntax == "jpeg-ls":
+            ds.compress(JPEGLSLossless)
         pydicom.dcmwrite(folder / f"s{k:04d}.dcm", ds, enforce_file_format=True)
 
 
@@ -93,7 +95,7 @@ def main() -> None:
     side = int(sys.argv[2]) if len(sys.argv) > 2 else 512
     pixels_mib = slices * side * side * 2 / 2**20
     print(f"dicom: {slices} slices of {side}x{side} int16 ({pixels_mib:.0f} MiB of pixels); fresh process each")
-    for syntax in ["uncompressed", "j2k"]:
+    for syntax in ["uncompressed", "jpeg-ls", "j2k"]:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             try:

@@ -26,10 +26,12 @@ import witk
 DATA = Path(pydicom.__file__).parent / "data" / "test_files"
 WITK = os.environ.get("WITK_BIN", str(ROOT / "target" / "release" / "witk"))
 
-# Files whose pixels witk decodes exactly as pydicom (and pylibjpeg) do: every transfer
-# syntax dicom-rs decodes, monochrome and RGB, big endian, multi-frame, 1 to 32 bits.
+# Files whose pixels witk decodes exactly as pydicom (and pylibjpeg, and CharLS through
+# pyjpegls) do: every transfer syntax dicom-rs decodes, JPEG-LS lossless and near-lossless
+# (pure_jpegls), monochrome and RGB, big endian, multi-frame, 1 to 32 bits.
 EXACT = [
-    "693_J2KI.dcm", "CT_small.dcm", "ExplVR_BigEnd.dcm", "GDCMJ2K_TextGBR.dcm", "J2K_pixelrep_mismatch.dcm",
+    "693_J2KI.dcm", "CT_small.dcm", "JPEGLSNearLossless_08.dcm", "JPEGLSNearLossless_16.dcm",
+    "MR_small_jpeg_ls_lossless.dcm", "ExplVR_BigEnd.dcm", "GDCMJ2K_TextGBR.dcm", "J2K_pixelrep_mismatch.dcm",
     "JPEG2000.dcm", "MR_small.dcm", "MR_small_RLE.dcm", "MR_small_bigendian.dcm", "MR_small_expb.dcm",
     "MR_small_implicit.dcm", "MR_small_jp2klossless.dcm", "MR_small_padded.dcm", "SC_rgb_gdcm_KY.dcm",
     "SC_rgb_jpeg_dcmd.dcm", "SC_rgb_jpeg_gdcm.dcm", "SC_rgb_rle.dcm", "SC_rgb_rle_16bit.dcm",
@@ -47,9 +49,9 @@ LOSSY = [
 ]  # fmt: skip
 # Transfer syntaxes with no decoder in the component: a typed error naming the UID.
 UNSUPPORTED = {
-    "MR_small_jpeg_ls_lossless.dcm": "1.2.840.10008.1.2.4.80",
-    "JPEGLSNearLossless_16.dcm": "1.2.840.10008.1.2.4.81",
+    # Colour JPEG-LS: pure_jpegls decodes one sample per pixel.
     "SC_rgb_jls_lossy_line.dcm": "1.2.840.10008.1.2.4.81",
+    "SC_rgb_jls_lossy_sample.dcm": "1.2.840.10008.1.2.4.81",
     "JPGExtended.dcm": "1.2.840.10008.1.2.4.51",
     "SC_rgb_rle_32bit.dcm": "1.2.840.10008.1.2.5",
 }

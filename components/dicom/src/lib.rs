@@ -4,6 +4,7 @@
 
 pub mod attrs;
 pub mod iso2022;
+pub mod jpegls;
 pub mod open;
 pub mod pdf;
 pub mod pixels;

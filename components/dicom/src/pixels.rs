@@ -125,6 +125,15 @@ pub enum Samples {
 }
 
 impl Samples {
+    /// Stored values of `bits_allocated` (8 or 16) bits each, little endian, as a codec
+    /// decoded them: read masked to `bits_stored`, sign-extended when `signed`.
+    pub fn raw(bytes: Vec<u8>, bits_allocated: u16, bits_stored: u16, signed: bool) -> Samples {
+        let width = if bits_allocated <= 8 { 1 } else { 2 };
+        let stored = bits_stored.clamp(1, 8 * width as u16);
+        let reader = Reader { width, mask: (1u64 << stored) - 1, stored, signed, swap_halves: false, binary: false };
+        Samples::Raw { bytes, reader }
+    }
+
     /// Call `f` with each value of frame `frame` (`len` values); `None` if it is missing.
     #[inline]
     pub(crate) fn each(&self, frame: usize, len: usize, mut f: impl FnMut(i64)) -> Option<()> {

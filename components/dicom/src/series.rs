@@ -345,6 +345,9 @@ fn slice_spacing(all: &[Slice], normal: [f64; 3], files: &[File]) -> Result<f64,
 /// transfer syntax without a decoder here is `unsupported`, naming its UID.
 pub fn decode_samples(obj: &DefaultDicomObject, name: &str) -> Result<Samples, Failure> {
     let ts = obj.meta().transfer_syntax().trim_end_matches('\0').to_string();
+    if ts == crate::jpegls::LOSSLESS || ts == crate::jpegls::NEAR_LOSSLESS {
+        return crate::jpegls::decode(obj, name);
+    }
     let px = obj.decode_pixel_data().map_err(|e| {
         // The whole chain: the codec's own words (an unsupported JPEG precision) are at the end.
         let mut msg = e.to_string();

@@ -43,8 +43,8 @@ test('readImageDicomFileSeries reads JPEG 2000 and RLE from paths and from bytes
 });
 
 test('undecodable and broken files reject with typed errors', async () => {
-  await assert.rejects(dicom.readImageDicomFileSeries([`${data}MR_small_jpeg_ls_lossless.dcm`]), (e) => {
-    return e instanceof dicom.WitkError && e.code === 'unsupported' && e.detail.includes('1.2.840.10008.1.2.4.80');
+  await assert.rejects(dicom.readImageDicomFileSeries([`${data}SC_rgb_jls_lossy_line.dcm`]), (e) => {
+    return e instanceof dicom.WitkError && e.code === 'unsupported' && e.detail.includes('1.2.840.10008.1.2.4.81');
   });
   await assert.rejects(dicom.readImageDicomFileSeries([`${data}MR_truncated.dcm`]), { code: 'invalid-data' });
   await assert.rejects(dicom.readImageDicomFileSeries([]), { code: 'invalid-argument' });
