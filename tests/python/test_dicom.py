@@ -302,3 +302,25 @@ def test_a_large_series_read_in_batches_matches_simpleitk(tmp_path: Path) -> Non
     one.save_as(files[7])
     again, _ = read_image_dicom_file_series(files)
     assert np.array_equal(witk.array_from_image(again), theirs)
+
+
+@pytest.mark.parametrize(("uid", "level"), [("1.2.840.10008.1.2.4.201", None), ("1.2.840.10008.1.2.4.203", 30)])
+def test_htj2k_decodes_as_openjpeg_does(tmp_path: Path, uid: str, level: int | None) -> None:
+    """High-Throughput JPEG 2000 (lossless and lossy), encoded here by OpenJPH (through
+    imagecodecs): the pixels pydicom decodes with OpenJPEG, value for value."""
+    imagecodecs = pytest.importorskip("imagecodecs")
+    from pydicom.encaps import encapsulate
+
+    ds = pydicom.dcmread(DATA / "MR_small.dcm")
+    original = ds.pixel_array
+    stream = imagecodecs.htj2k_encode(original, **({} if level is None else {"level": level}))
+    ds.PixelData = encapsulate([stream])
+    ds["PixelData"].VR = "OB"
+    ds.file_meta.TransferSyntaxUID = uid
+    path = tmp_path / "ht.dcm"
+    ds.save_as(path)
+    theirs = pydicom.dcmread(path).pixel_array
+    image, _ = read_image_dicom_file_series([path])
+    ours = witk.array_from_image(image)
+    assert np.array_equal(ours, theirs)
+    assert np.array_equal(ours, original) == (level is None)
