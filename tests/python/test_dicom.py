@@ -11,6 +11,7 @@ import subprocess
 import warnings
 from pathlib import Path
 
+import itkwasm_dicom
 import numpy as np
 import pydicom
 import pytest
@@ -86,17 +87,27 @@ def test_undecodable_transfer_syntaxes_are_unsupported_errors(name: str, uid: st
     with pytest.raises(witk.UnsupportedError, match=uid.replace(".", r"\.")):
         read_image_dicom_file_series([DATA / name])
     # The component is fine afterwards.
-    assert read_image_dicom_file_series([DATA / "MR_small.dcm"])[0].size == [64, 64]
+    assert read_image_dicom_file_series([DATA / "MR_small.dcm"])[0].size == [64, 64, 1]
 
 
-@pytest.mark.parametrize("name", ["CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "rtdose.dcm"])
-def test_single_files_match_simpleitk(name: str) -> None:
-    image, _ = read_image_dicom_file_series([DATA / name])
+@pytest.mark.parametrize(
+    "name", ["CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "rtdose.dcm", "SC_rgb_rle.dcm", "MR_small_RLE.dcm"]
+)
+def test_single_files_match_simpleitk_and_itkwasm(name: str) -> None:
+    """One file: a 3-D image (one deep unless multi-frame), as SimpleITK's GDCM reader and
+    ITK-Wasm's read-image-dicom-file-series give it, with their geometry and pixels."""
+    image, files = read_image_dicom_file_series([DATA / name])
     ref = sitk.ReadImage(str(DATA / name))
-    assert witk.array_from_image(image).dtype == sitk.GetArrayViewFromImage(ref).dtype
-    d = image.imageType.dimension
-    assert np.allclose(image.origin, ref.GetOrigin()[:d]) and np.allclose(image.spacing, ref.GetSpacing()[:d])
-    assert np.array_equal(witk.array_from_image(image).squeeze(), sitk.GetArrayViewFromImage(ref).squeeze())
+    ours = witk.array_from_image(image)
+    assert ours.dtype == sitk.GetArrayViewFromImage(ref).dtype
+    assert image.size == list(ref.GetSize())
+    assert np.allclose(image.origin, ref.GetOrigin()) and np.allclose(image.spacing, ref.GetSpacing())
+    assert np.array_equal(ours, sitk.GetArrayViewFromImage(ref))
+    theirs, their_files = itkwasm_dicom.read_image_dicom_file_series(input_images=[DATA / name])
+    assert image.size == list(theirs.size) and files == [str(f) for f in their_files]
+    assert np.allclose(image.origin, theirs.origin) and np.allclose(image.spacing, theirs.spacing)
+    assert np.allclose(np.asarray(image.direction), np.asarray(theirs.direction))
+    assert np.array_equal(ours, np.asarray(theirs.data))
 
 
 def tag_values(name: str) -> dict[str, str]:
@@ -321,6 +332,6 @@ def test_htj2k_decodes_as_openjpeg_does(tmp_path: Path, uid: str, level: int | N
     ds.save_as(path)
     theirs = pydicom.dcmread(path).pixel_array
     image, _ = read_image_dicom_file_series([path])
-    ours = witk.array_from_image(image)
+    ours = witk.array_from_image(image)[0]  # one slice deep
     assert np.array_equal(ours, theirs)
     assert np.array_equal(ours, original) == (level is None)

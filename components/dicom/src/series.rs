@@ -232,19 +232,13 @@ pub fn plan_series(headers: &[(String, &[u8])], single_sorted: bool) -> Result<P
     }
     let spacing_z = slice_spacing(&all, normal, &parsed)?;
     let fmt = first.format.clone();
-    let d = if all.len() > 1 { 3 } else { 2 };
-    let mut size = vec![fmt.columns as u64, fmt.rows as u64];
-    let mut spacing = vec![first.spacing[1], first.spacing[0]];
-    let mut origin = all[0].position.to_vec();
+    // Always 3-D, a single slice too (one deep), as ITK's GDCM reader and ITK-Wasm give it.
     // Columns of the direction matrix: the row direction, the column direction, the normal.
-    let direction = if d == 3 {
-        size.push(all.len() as u64);
-        spacing.push(spacing_z);
-        vec![row[0], col[0], normal[0], row[1], col[1], normal[1], row[2], col[2], normal[2]]
-    } else {
-        // One slice is a 2-D image in its own plane.
-        origin.truncate(2);
-        vec![row[0], col[0], row[1], col[1]]
+    let geometry = Geometry {
+        origin: all[0].position.to_vec(),
+        spacing: vec![first.spacing[1], first.spacing[0], spacing_z],
+        direction: vec![row[0], col[0], normal[0], row[1], col[1], normal[1], row[2], col[2], normal[2]],
+        size: vec![fmt.columns as u64, fmt.rows as u64, all.len() as u64],
     };
     let ctype = pixels::output_type(&fmt_samples(&fmt), all.iter().map(|s| s.rescale));
     let mut sorted: Vec<String> = Vec::new();
@@ -260,7 +254,7 @@ pub fn plan_series(headers: &[(String, &[u8])], single_sorted: bool) -> Result<P
         _ => Pixel::VariableLengthVector,
     };
     Ok(Plan {
-        geometry: Geometry { origin, spacing, direction, size },
+        geometry,
         ctype,
         pixel,
         components: fmt.samples as usize,
@@ -310,10 +304,11 @@ fn fmt_samples(f: &Format) -> pixels::Stored {
 /// The distance between slices along the normal; all gaps must agree.
 fn slice_spacing(all: &[Slice], normal: [f64; 3], files: &[File]) -> Result<f64, Failure> {
     if all.len() < 2 {
+        // GDCM's rule for one slice: Spacing Between Slices, else 1 (not Slice Thickness).
         let f: &InMemDicomObject = &files[0].obj;
-        return Ok(floats(f, tags::SLICE_THICKNESS)
+        return Ok(floats(f, tags::SPACING_BETWEEN_SLICES)
             .and_then(|v| v.first().copied())
-            .filter(|s| *s > 0.0)
+            .filter(|s| s.is_finite() && *s > 0.0)
             .unwrap_or(1.0));
     }
     let at: Vec<f64> = all.iter().map(|s| dot(s.position, normal)).collect();

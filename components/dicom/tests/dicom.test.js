@@ -30,7 +30,7 @@ test('readImageDicomFileSeries reads JPEG 2000 and RLE from paths and from bytes
   for (const name of ['MR_small_jp2klossless.dcm', 'MR_small_RLE.dcm']) {
     const { outputImage, sortedFilenames } = await dicom.readImageDicomFileSeries([`${data}${name}`]);
     assert.deepEqual(sortedFilenames, [`${data}${name}`]);
-    assert.deepEqual(outputImage.size, [64, 64]);
+    assert.deepEqual(outputImage.size, [64, 64, 1]);
     assert.equal(outputImage.imageType.componentType, 'int16');
     assert.ok(outputImage.data instanceof Int16Array);
     const plain = await dicom.readImageDicomFileSeries([`${data}MR_small.dcm`], { worker: true });
