@@ -20,6 +20,15 @@ pub fn read_binary_file(path: &Path) -> Result<BinaryFile> {
     Ok(BinaryFile { path: name, data })
 }
 
+/// Files given as a list (a DICOM series), each named by its path as given (results that
+/// list them name them as the caller did).
+pub fn read_named_files(paths: &[std::path::PathBuf]) -> Result<Vec<BinaryFile>> {
+    paths
+        .iter()
+        .map(|p| Ok(BinaryFile { path: p.display().to_string(), data: std::fs::read(p).map_err(|e| io(p, e))? }))
+        .collect()
+}
+
 /// A companion file that `header` names (a detached header's data file), read for
 /// `pipeline`'s component under witk's confinement rule: after following symlinks the
 /// file must be inside the header's folder, or inside one of `allowed_roots` (which the

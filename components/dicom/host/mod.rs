@@ -8,11 +8,13 @@
 //! file, [`HEADER_BYTES`]: the slice order, geometry and output type), then reads the sorted
 //! files in batches, one per thread, each on its own pooled instance
 //! (`single-sorted-series`), and copies each batch's slices into the one volume. Peak
-//! memory is the volume plus a batch per thread; the pixels are the component's, value
-//! for value. Anything the plan cannot vouch for (a multi-frame file, names given twice,
-//! headers longer than the prefix) falls back to one call.
+//! memory is the volume plus a batch per thread (and the files, when the caller read them
+//! all; given paths, as Python and the CLI give them, each is read with its batch); the
+//! pixels are the component's, value for value. Anything the plan cannot vouch for (a
+//! multi-frame file, names given twice, headers longer than the prefix) falls back to one
+//! call.
 
-use super::{overrides, Dicom, ReadImageDicomFileSeriesFn};
+use super::{overrides, Dicom, ReadImageDicomFileSeriesFn, ReadImageDicomFileSeriesPathsFn};
 use crate::buffers;
 use crate::error::{Error, Result};
 use crate::files::read_binary_file;
@@ -44,6 +46,11 @@ impl crate::pipelines::Setup for Dicom {
         let f: ReadImageDicomFileSeriesFn =
             Arc::new(move |files, single, info| p.read_series(&Files::Read(files), single, info));
         runtime.overrides().register(overrides::READ_IMAGE_DICOM_FILE_SERIES, f);
+        // Paths (Python's): each file read when its batch needs it.
+        let p = self.clone();
+        let f: ReadImageDicomFileSeriesPathsFn =
+            Arc::new(move |paths, single, info| p.read_series(&Files::Paths(paths), single, info));
+        runtime.overrides().register(overrides::READ_IMAGE_DICOM_FILE_SERIES_PATHS, f);
     }
 }
 

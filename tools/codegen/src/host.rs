@@ -82,6 +82,24 @@ pub fn generate(pkg: &Package) -> String {
             return_type(pkg, &f.returns),
         );
     }
+    for f in &pkg.functions {
+        if let Some(files) = f.file_list() {
+            let types: Vec<String> = f
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| if i == files { "&[std::path::PathBuf]".into() } else { param_type(pkg, &p.ty) })
+                .collect();
+            let _ = write!(
+                s,
+                "\n/// Signature of an override for `{}` with its files as paths.\npub type {}PathsFn = Arc<dyn Fn({}) -> {} + Send + Sync>;\n",
+                f.name,
+                camel(&f.name),
+                types.join(", "),
+                return_type(pkg, &f.returns),
+            );
+        }
+    }
     s.push_str(
         "\n/// Typed keys of this pipeline's overrides: `runtime.overrides().register(KEY, f)` accepts\n\
          /// only an `f` of the function's signature.\npub mod overrides {\n",
@@ -95,6 +113,18 @@ pub fn generate(pkg: &Package) -> String {
             upper = f.snake().to_uppercase(),
             camel = camel(&f.name),
         );
+        if f.file_list().is_some() {
+            let _ = writeln!(
+                s,
+                "    /// Overrides `{name}` given paths (`{snake}_paths`): host code that reads the files itself.\n    \
+                 pub const {upper}_PATHS: crate::overrides::Key<super::{camel}PathsFn> = \
+                 crate::overrides::Key::new(super::PACKAGE, \"{name}:paths\");",
+                name = f.name,
+                snake = f.snake(),
+                upper = f.snake().to_uppercase(),
+                camel = camel(&f.name),
+            );
+        }
     }
     s.push_str("}\n");
     let _ = write!(
@@ -113,6 +143,7 @@ pub fn generate(pkg: &Package) -> String {
     );
     for f in &pkg.functions {
         method(pkg, f, &mut s);
+        paths_method(pkg, f, &mut s);
     }
     let _ = write!(
         s,
@@ -321,6 +352,48 @@ fn uses_spatial(pkg: &Package, t: &Ty) -> bool {
         Ty::Tuple(items) => items.iter().any(|t| uses_spatial(pkg, t)),
         _ => false,
     }
+}
+
+/// `<function>_paths`: the function with its `list<binary-file>` given as paths (named as
+/// given). The pipeline's host code may register a `*_PATHS` override that reads each file
+/// when it needs it; otherwise the files are read here and the function is called.
+fn paths_method(pkg: &Package, f: &Function, s: &mut String) {
+    let Some(files) = f.file_list() else { return };
+    let names: Vec<String> = f.params.iter().map(|p| p.name.replace('-', "_")).collect();
+    let params: String = f
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let ty = if i == files { "&[std::path::PathBuf]".into() } else { param_type(pkg, &p.ty) };
+            format!(", {}: {ty}", names[i])
+        })
+        .collect();
+    let args = names.join(", ");
+    let call: Vec<String> =
+        names.iter().enumerate().map(|(i, n)| if i == files { format!("&{n}") } else { n.clone() }).collect();
+    let _ = write!(
+        s,
+        "\n    /// [`Self::{snake}`] with `{param}` given as paths (each file named by its path as\n    \
+         /// given): the pipeline's host code may read each file when it needs it.\n",
+        snake = f.snake(),
+        param = names[files],
+    );
+    if f.params.len() > 6 {
+        s.push_str("    #[allow(clippy::too_many_arguments)]\n");
+    }
+    let _ = write!(
+        s,
+        "    pub fn {snake}_paths(&self{params}) -> {ret} {{\n        \
+         if let Some(f) = self.runtime.overrides().get(overrides::{upper}_PATHS) {{\n            return f({args});\n        }}\n        \
+         let {files} = crate::files::read_named_files({files})?;\n        \
+         self.{snake}({call})\n    }}\n",
+        snake = f.snake(),
+        upper = f.snake().to_uppercase(),
+        ret = return_type(pkg, &f.returns),
+        files = names[files],
+        call = call.join(", "),
+    );
 }
 
 fn param_type(pkg: &Package, t: &Ty) -> String {

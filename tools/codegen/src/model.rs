@@ -138,6 +138,18 @@ impl Package {
 }
 
 impl Function {
+    /// The index of the function's one `list<binary-file>` parameter (a DICOM series):
+    /// bindings that have paths hand those over, so host code can read each file when it
+    /// needs it (the `*_paths` method and override).
+    pub fn file_list(&self) -> Option<usize> {
+        let files = Ty::List(Box::new(Ty::Record("binary-file".into())));
+        let mut found = self.params.iter().enumerate().filter(|(_, p)| p.ty == files).map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    }
+
     fn from_wit(resolve: &Resolve, f: &wit_parser::Function) -> Result<Function, String> {
         let docs = f.docs.contents.clone().unwrap_or_default();
         let mut description = Vec::new();

@@ -79,8 +79,13 @@ pub fn generate(pkgs: &[Package]) -> String {
                     ),
                     Ty::Fallible(_) | Ty::Tuple(_) => unreachable!("results are not parameters"),
                 };
+                // The file list is read only if it is not paths (below).
+                let decl =
+                    if f.file_list() == Some(i) { format!("let {var}_arg = args.get_item({i})?;") } else { decl };
                 let _ = writeln!(s, "                {decl}");
-                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Json | Ty::Record(_) | Ty::List(_)) {
+                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Json | Ty::Record(_) | Ty::List(_))
+                    && f.file_list() != Some(i)
+                {
                     owned.push(var.clone());
                 }
                 call_args.push(use_);
@@ -88,11 +93,29 @@ pub fn generate(pkgs: &[Package]) -> String {
             // Inputs (image buffers, files) are freed before the result is converted,
             // so a large call never holds both in Python's memory at once.
             let drops: String = owned.iter().map(|v| format!("                drop({v});\n")).collect();
+            let call = format!("py.detach(|| pipeline.{}({}))", f.snake(), call_args.join(", "));
+            let call = match f.file_list() {
+                // Files given by path (witk.convert.read_binary_files) go as paths: the
+                // pipeline's host code may read each when it needs it.
+                Some(i) => {
+                    let var = f.params[i].name.replace('-', "_");
+                    let mut by_path = call_args.clone();
+                    by_path[i] = "&paths".into();
+                    format!(
+                        "match crate::convert::file_paths(&{var}_arg) {{\n                    \
+                         Some(paths) => py.detach(|| pipeline.{}_paths({})),\n                    \
+                         None => {{\n                        \
+                         let {var}: Vec<spatial::BinaryFile> = extract(args, {i}, \"{var}\")?;\n                        \
+                         {call}\n                    }}\n                }}",
+                        f.snake(),
+                        by_path.join(", ")
+                    )
+                }
+                None => call,
+            };
             let _ = writeln!(
                 s,
-                "                let result = py.detach(|| pipeline.{}({}));\n{drops}                output(py, result)\n            }}",
-                f.snake(),
-                call_args.join(", ")
+                "                let result = {call};\n{drops}                output(py, result)\n            }}"
             );
         }
     }

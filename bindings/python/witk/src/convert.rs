@@ -112,6 +112,17 @@ where
     args.get_item(i)?.extract::<T>().map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
 }
 
+/// A `list<binary-file>` argument given by path (`witk.convert.read_binary_files`: each
+/// `(name as given, absolute path)`): the paths, each named as given (the host reads them,
+/// each when it needs it). `None` if any file came as bytes.
+pub fn file_paths(obj: &Bound<'_, PyAny>) -> Option<Vec<std::path::PathBuf>> {
+    let items: Vec<(String, Bound<'_, PyAny>)> = obj.extract().ok()?;
+    items
+        .into_iter()
+        .map(|(name, data)| data.is_instance_of::<pyo3::types::PyString>().then(|| std::path::PathBuf::from(name)))
+        .collect()
+}
+
 /// A call's result as a Python object, or the matching witk exception.
 pub fn output<T: IntoPy>(py: Python<'_>, result: witk::Result<T>) -> PyResult<Py<PyAny>> {
     match result {

@@ -89,9 +89,14 @@ impl Adapter {
             }
             (Adapter::Threshold(pipeline), "list-files") => {
                 arity(function, args, 1)?;
-                let inputs: Vec<spatial::BinaryFile> = extract(args, 0, "inputs")?;
-                let result = py.detach(|| pipeline.list_files(&inputs));
-                drop(inputs);
+                let inputs_arg = args.get_item(0)?;
+                let result = match crate::convert::file_paths(&inputs_arg) {
+                    Some(paths) => py.detach(|| pipeline.list_files_paths(&paths)),
+                    None => {
+                        let inputs: Vec<spatial::BinaryFile> = extract(args, 0, "inputs")?;
+                        py.detach(|| pipeline.list_files(&inputs))
+                    }
+                };
                 output(py, result)
             }
             (Adapter::Threshold(pipeline), "label") => {

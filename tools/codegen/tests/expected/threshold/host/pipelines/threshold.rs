@@ -56,6 +56,9 @@ pub type ListFilesFn = Arc<dyn Fn(&[spatial::BinaryFile]) -> Result<Vec<(String,
 /// Signature of an override for `label`: `(input, meta_info, output_label_file)`.
 pub type LabelFn = Arc<dyn Fn(&spatial::Image, &str, &str) -> Result<(String, Vec<spatial::BinaryFile>)> + Send + Sync>;
 
+/// Signature of an override for `list-files` with its files as paths.
+pub type ListFilesPathsFn = Arc<dyn Fn(&[std::path::PathBuf]) -> Result<Vec<(String, String)>> + Send + Sync>;
+
 /// Typed keys of this pipeline's overrides: `runtime.overrides().register(KEY, f)` accepts
 /// only an `f` of the function's signature.
 pub mod overrides {
@@ -73,6 +76,8 @@ pub mod overrides {
     pub const CHECKSUM: crate::overrides::Key<super::ChecksumFn> = crate::overrides::Key::new(super::PACKAGE, "checksum");
     /// Overrides `list-files`.
     pub const LIST_FILES: crate::overrides::Key<super::ListFilesFn> = crate::overrides::Key::new(super::PACKAGE, "list-files");
+    /// Overrides `list-files` given paths (`list_files_paths`): host code that reads the files itself.
+    pub const LIST_FILES_PATHS: crate::overrides::Key<super::ListFilesPathsFn> = crate::overrides::Key::new(super::PACKAGE, "list-files:paths");
     /// Overrides `label`.
     pub const LABEL: crate::overrides::Key<super::LabelFn> = crate::overrides::Key::new(super::PACKAGE, "label");
 }
@@ -187,6 +192,16 @@ impl Threshold {
             |instance, store| instance.witk_threshold_api().call_list_files(store, inputs),
         )?;
         result.map_err(|e| super::pipeline_error("list-files", e.code, e.message))
+    }
+
+    /// [`Self::list_files`] with `inputs` given as paths (each file named by its path as
+    /// given): the pipeline's host code may read each file when it needs it.
+    pub fn list_files_paths(&self, inputs: &[std::path::PathBuf]) -> Result<Vec<(String, String)>> {
+        if let Some(f) = self.runtime.overrides().get(overrides::LIST_FILES_PATHS) {
+            return f(inputs);
+        }
+        let inputs = crate::files::read_named_files(inputs)?;
+        self.list_files(&inputs)
     }
 
     /// Label an image: JSON in and out, and a file named by an output-*-file parameter.
