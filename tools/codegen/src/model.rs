@@ -141,9 +141,12 @@ impl Function {
     /// The index of the function's one `list<binary-file>` parameter (a DICOM series):
     /// bindings that have paths hand those over, so host code can read each file when it
     /// needs it (the `*_paths` method and override).
+    /// (Not `companions`: a header's companion files go by the names the header gives,
+    /// read from where those resolve.)
     pub fn file_list(&self) -> Option<usize> {
         let files = Ty::List(Box::new(Ty::Record("binary-file".into())));
-        let mut found = self.params.iter().enumerate().filter(|(_, p)| p.ty == files).map(|(i, _)| i);
+        let mut found =
+            self.params.iter().enumerate().filter(|(_, p)| p.ty == files && p.name != "companions").map(|(i, _)| i);
         match (found.next(), found.next()) {
             (Some(i), None) => Some(i),
             _ => None,
