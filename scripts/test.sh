@@ -60,6 +60,9 @@ step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
 cargo build --release --locked -p witk
 .venv/bin/python -m pytest -q tests/python tests/interchange
 
+step "Python 3.9, 3.10, 3.12, 3.13: fresh venvs from the wheels; every pipeline with NumPy alone"
+bash scripts/test-pythons.sh
+
 step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, demo page)"
 # Shared tests, then each pipeline's own (components/<pipeline>/tests/*.test.js).
 (cd bindings/js && node --test test/*.test.js $(ls ../../components/*/tests/*.test.js 2>/dev/null))
