@@ -156,3 +156,18 @@ def test_new_process_with_warm_cache(tmp_path: Path) -> None:
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == "b'data:application/zstd;base64,KLUv/SADGQAAISw3'"
+
+
+@pytest.mark.parametrize("prefix", ["data:x,", "zstd:", "data:a,b,", "abc", "", "data:application/zstd;base64,"])
+def test_every_data_url_prefix_reads_back(prefix: str) -> None:
+    """What compress-stringify writes with any `data_url_prefix`, parse-string-decompress
+    reads; ITK-Wasm reads the data URLs among them whose one comma ends the prefix (it takes
+    what follows the first comma, and traps on the others)."""
+    data = volume(2000)
+    url = compress_stringify(data, stringify=True, data_url_prefix=prefix)
+    assert url.startswith(prefix.encode())
+    assert parse_string_decompress(url, parse_string=True) == data
+    if prefix.startswith("data:") and prefix.count(",") == 1 and prefix.endswith(","):
+        import itkwasm_compress_stringify
+
+        assert itkwasm_compress_stringify.parse_string_decompress(url, parse_string=True) == data

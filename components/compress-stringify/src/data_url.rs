@@ -114,7 +114,8 @@ fn invalid_symbol(b: u8, at: usize) -> Failure {
     )
 }
 
-/// The payload after a `data:[<media type>][;base64],` prefix, or the whole input.
+/// The payload after a `data:<anything>,` prefix (whatever the header says, as ITK-Wasm
+/// takes it), or the whole input.
 fn strip_prefix(text: &[u8]) -> Result<&[u8], Failure> {
     let trimmed = text.trim_ascii_start();
     if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case(b"data:") {
@@ -122,17 +123,52 @@ fn strip_prefix(text: &[u8]) -> Result<&[u8], Failure> {
             .iter()
             .position(|&b| b == b',')
             .ok_or_else(|| Failure::new(Code::InvalidData, "data URL has no ',' between its header and payload"))?;
-        let header = &trimmed[5..comma];
-        if !header.ends_with(b";base64") && !header.ends_with(b"base64") {
-            return Err(Failure::new(
-                Code::Unsupported,
-                format!("data URL is not base64-encoded (header '{}')", String::from_utf8_lossy(header)),
-            ));
-        }
         Ok(&trimmed[comma + 1..])
     } else {
         Ok(trimmed)
     }
+}
+
+/// The base64 of a zstd frame's magic number, how every payload compress-stringify
+/// writes begins.
+const ZSTD_MAGIC_BASE64: &[u8] = b"KLUv/";
+
+/// A zstd frame as compress-stringify wrote it, after any `data-url-prefix`: a data URL,
+/// bare base64, or base64 after a prefix of any other form (`zstd:`, one with commas),
+/// found by the base64 of the zstd magic number that starts the payload. A data URL whose
+/// header does not say base64 and whose payload does not decode is `unsupported`.
+pub fn decode_frame(text: &[u8]) -> Result<Vec<u8>, Failure> {
+    const MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+    let first = decode(text);
+    if first.as_ref().is_ok_and(|f| f.starts_with(&MAGIC)) {
+        return first;
+    }
+    // A prefix of base64 symbols (`abc`) decodes too, to bytes that are no frame.
+    let starts = text.windows(ZSTD_MAGIC_BASE64.len()).enumerate().filter(|(_, w)| *w == ZSTD_MAGIC_BASE64);
+    for (at, _) in starts {
+        if let Ok(frame) = decode(&text[at..]) {
+            if frame.starts_with(&MAGIC) {
+                return Ok(frame);
+            }
+        }
+    }
+    let first = match first {
+        Ok(bytes) => return Ok(bytes),
+        Err(e) => e,
+    };
+    let trimmed = text.trim_ascii_start();
+    if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case(b"data:") {
+        if let Some(comma) = trimmed.iter().position(|&b| b == b',') {
+            let header = &trimmed[5..comma];
+            if !header.ends_with(b"base64") {
+                return Err(Failure::new(
+                    Code::Unsupported,
+                    format!("data URL is not base64-encoded (header '{}')", String::from_utf8_lossy(header)),
+                ));
+            }
+        }
+    }
+    Err(first)
 }
 
 #[cfg(test)]
@@ -163,10 +199,36 @@ mod tests {
         }
     }
 
+    /// Whatever prefix compress-stringify is given, its output parses back: data URLs of
+    /// any header (ITK-Wasm takes what follows the first comma), prefixes without a comma
+    /// or with several, and prefixes that hold base64 symbols themselves.
+    #[test]
+    fn every_prefix_reads_back() {
+        let frame = [0x28u8, 0xb5, 0x2f, 0xfd, 0x20, 0x03, 0x19, 0x00, 0x00, 0x21, 0x2c, 0x37];
+        let fixed = ["data:x,", "zstd:", "data:application/zstd;base64,", "data:a,b,", "", "abc", "KLUv", "x KLUv/ y:"];
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut prefixes: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+        for _ in 0..500 {
+            let n = next() % 24;
+            let p: String = (0..n).map(|_| (b' ' + (next() % 95) as u8) as char).collect();
+            prefixes.push(p);
+        }
+        for p in &prefixes {
+            let text = encode(p, &frame).unwrap();
+            assert_eq!(decode_frame(&text).unwrap(), frame, "prefix {p:?}");
+        }
+    }
+
     #[test]
     fn rejects_garbage() {
         assert!(decode(b"KLUv*SAD").unwrap_err().message.contains("offset 4"));
-        assert_eq!(decode(b"data:text/plain,hello").unwrap_err().code, Code::Unsupported);
+        assert_eq!(decode_frame(b"data:text/plain,hello").unwrap_err().code, Code::Unsupported);
         assert!(decode(b"A").is_err());
         assert!(decode(b"AQ==AQ").unwrap_err().message.contains("offset 4"));
         assert!(decode(b"AQ==\n").is_ok());

@@ -45,7 +45,7 @@ mod component {
             // Binary zstd data passed with parse-string is decompressed as is: its magic
             // byte '(' (0x28) can never start base64 text or a data URL.
             if parse_string && !codec::is_zstd(&input) {
-                let frames = data_url::decode(&input)?;
+                let frames = data_url::decode_frame(&input)?;
                 drop(input);
                 Ok(codec::decompress(&frames)?)
             } else {
