@@ -283,3 +283,21 @@ def test_itkwasm_short_names(tmp_path: Path) -> None:
     image = sample("uint8", (4, 5))
     imwrite(image, tmp_path / "short.nrrd")
     np.testing.assert_array_equal(witk.array_from_image(imread(tmp_path / "short.nrrd")), witk.array_from_image(image))
+
+
+@pytest.mark.parametrize(
+    ("shape", "dtype"), [((2, 3, 10, 11), np.float64), ((3, 12, 13), np.uint8), ((4, 7, 9), np.uint16)]
+)
+def test_planar_tiffs_read_as_tifffile_reads_them(tmp_path: Path, shape: tuple[int, ...], dtype: type) -> None:
+    """TIFFs with separate sample planes (PlanarConfiguration 2), as scikit-image's
+    multipage_rgb.tif (two pages of float64 RGB): every plane, interleaved, with the size
+    the pixels have."""
+    import tifffile
+
+    planes = (np.random.default_rng(1).random(shape) * 200).astype(dtype)
+    extra = {"extrasamples": [2]} if shape[-3] == 4 else {}
+    tifffile.imwrite(tmp_path / "planar.tif", planes, planarconfig="separate", photometric="rgb", **extra)
+    image = read_image(tmp_path / "planar.tif")
+    expected = np.moveaxis(tifffile.imread(tmp_path / "planar.tif"), -3, -1)
+    assert image.imageType.components == shape[-3]
+    assert np.array_equal(witk.array_from_image(image), expected)

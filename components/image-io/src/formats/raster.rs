@@ -116,6 +116,20 @@ fn le<T: Copy>(v: Vec<T>, f: impl Fn(T) -> Vec<u8>) -> Vec<u8> {
     v.into_iter().flat_map(f).collect()
 }
 
+/// Samples stored plane after plane (`planes` of `size`-byte values each) as pixels of
+/// interleaved samples.
+fn interleave(planar: &[u8], planes: usize, size: usize) -> Vec<u8> {
+    let n = planar.len() / (planes * size);
+    let mut out = vec![0u8; planar.len()];
+    for p in 0..planes {
+        for i in 0..n {
+            let (from, to) = ((p * n + i) * size, (i * planes + p) * size);
+            out[to..to + size].copy_from_slice(&planar[from..from + size]);
+        }
+    }
+    out
+}
+
 pub fn read_tiff(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure> {
     use tiff::decoder::{Decoder, DecodingResult, Limits};
     let mut limits = Limits::default();
@@ -135,7 +149,18 @@ pub fn read_tiff(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fai
         if decoder.dimensions().map_err(|e| bad(what, e))? != (w, h) {
             return Err(unsupported(what, "TIFF pages of different sizes cannot form one volume"));
         }
-        let (c, bytes) = match decoder.read_image().map_err(|e| bad(what, e))? {
+        // All planes: a planar (PlanarConfiguration 2, separate) image holds each sample in
+        // its own plane, which `read_image` would read only the first of.
+        let mut result = DecodingResult::U8(Vec::new());
+        let layout = decoder.read_image_to_buffer(&mut result).map_err(|e| bad(what, e))?;
+        if result.as_buffer(0).as_bytes().len() < layout.complete_len {
+            return Err(Failure::new(
+                Code::LimitExceeded,
+                format!("{what}: the image's {} planes do not fit in the decoding limit", layout.planes),
+            ));
+        }
+        let planes = layout.planes;
+        let (c, bytes) = match result {
             DecodingResult::U8(v) => (Ctype::U8, v),
             DecodingResult::I8(v) => (Ctype::I8, le(v, |x| vec![x as u8])),
             DecodingResult::U16(v) => (Ctype::U16, le(v, |x| x.to_le_bytes().to_vec())),
@@ -152,6 +177,13 @@ pub fn read_tiff(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fai
             return Err(unsupported(what, "TIFF pages of different types cannot form one volume"));
         }
         ctype = Some(c);
+        let bytes = if planes > 1 && planes == components { interleave(&bytes, planes, c.size()) } else { bytes };
+        if bytes.len() as u64 != w as u64 * h as u64 * (components * c.size()) as u64 {
+            return Err(bad(
+                what,
+                format!("a page holds {} bytes, not {w}x{h} pixels of {components} samples", bytes.len()),
+            ));
+        }
         pages.push(bytes);
         if info_only || !decoder.more_images() {
             break;
