@@ -27,6 +27,7 @@ pub mod files;
 pub mod overrides;
 pub mod pipelines;
 pub mod runtime;
+pub mod validate;
 
 pub use config::{Limits, PoolConfig, PreopenedDir, RuntimeConfig, WasiGrants};
 pub use dynamic::{val as wasmtime_val, Dynamic};

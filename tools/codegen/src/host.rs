@@ -187,7 +187,8 @@ fn method(pkg: &Package, f: &Function, s: &mut String) {
          if let Some(f) = self.runtime.overrides().get(overrides::{upper}) {{\n            return f({plain_args});\n        }}\n        \
          let result = self.pool.call(\n            \"{name}\",\n            |store| self.pre.instantiate(store),\n            \
          |instance, store| instance.witk_{pkg_snake}_api().call_{snake}(store, {args}),\n        )?;\n        \
-         result.map_err(|e| super::pipeline_error(\"{name}\", e.code, e.message))\n    }}\n",
+         {finish}\n    }}\n",
+        finish = finish(f),
         snake = f.snake(),
         upper = f.snake().to_uppercase(),
         name = f.name,
@@ -394,6 +395,52 @@ fn paths_method(pkg: &Package, f: &Function, s: &mut String) {
         files = names[files],
         call = call.join(", "),
     );
+}
+
+/// The end of a generated method: the component's error as witk's, and every image, mesh,
+/// point set, poly data and transform in the result checked (`crate::validate`) before a
+/// caller sees it.
+fn finish(f: &Function) -> String {
+    let error = format!("result.map_err(|e| super::pipeline_error(\"{}\", e.code, e.message))", f.name);
+    let mut checks = String::new();
+    validation(&f.returns, "value", false, &f.name, 0, &mut checks);
+    if checks.is_empty() {
+        error
+    } else {
+        format!("let value = {error}?;\n{checks}        Ok(value)")
+    }
+}
+
+/// Statements checking the value at `place` of type `t`: a path to it (`value.1`), or a
+/// reference to it when `by_ref` (a loop or `if let` binding).
+fn validation(t: &Ty, place: &str, by_ref: bool, function: &str, depth: usize, out: &mut String) {
+    let indent = "    ".repeat(2 + depth);
+    let borrowed = if by_ref { place.to_string() } else { format!("&{place}") };
+    match t {
+        Ty::Fallible(inner) => validation(inner, place, by_ref, function, depth, out),
+        Ty::Record(r) if ["image", "mesh", "point-set", "poly-data", "transform"].contains(&r.as_str()) => {
+            let _ = writeln!(out, "{indent}crate::validate::{}(\"{function}\", {borrowed})?;", r.replace('-', "_"));
+        }
+        Ty::Tuple(items) => {
+            for (i, item) in items.iter().enumerate() {
+                validation(item, &format!("{place}.{i}"), false, function, depth, out);
+            }
+        }
+        Ty::Option(inner) | Ty::List(inner) => {
+            let mut body = String::new();
+            let v = format!("v{depth}");
+            validation(inner, &v, true, function, depth + 1, &mut body);
+            if !body.is_empty() {
+                let head = if matches!(t, Ty::Option(_)) {
+                    format!("if let Some({v}) = {borrowed}")
+                } else {
+                    format!("for {v} in {borrowed}")
+                };
+                let _ = write!(out, "{indent}{head} {{\n{body}{indent}}}\n");
+            }
+        }
+        _ => {}
+    }
 }
 
 fn param_type(pkg: &Package, t: &Ty) -> String {

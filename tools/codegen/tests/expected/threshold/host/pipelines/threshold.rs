@@ -113,7 +113,9 @@ impl Threshold {
             |store| self.pre.instantiate(store),
             |instance, store| instance.witk_threshold_api().call_threshold(store, input, lower, upper, inside_value, output_type),
         )?;
-        result.map_err(|e| super::pipeline_error("threshold", e.code, e.message))
+        let value = result.map_err(|e| super::pipeline_error("threshold", e.code, e.message))?;
+        crate::validate::image("threshold", &value.0)?;
+        Ok(value)
     }
 
     /// Histogram of several images' pixel values.
@@ -139,7 +141,11 @@ impl Threshold {
             |store| self.pre.instantiate(store),
             |instance, store| instance.witk_threshold_api().call_clip_mesh(store, input, near),
         )?;
-        result.map_err(|e| super::pipeline_error("clip-mesh", e.code, e.message))
+        let value = result.map_err(|e| super::pipeline_error("clip-mesh", e.code, e.message))?;
+        if let Some(v0) = &value.1 {
+            crate::validate::mesh("clip-mesh", v0)?;
+        }
+        Ok(value)
     }
 
     /// Move poly data's points by a transform list.
@@ -152,7 +158,9 @@ impl Threshold {
             |store| self.pre.instantiate(store),
             |instance, store| instance.witk_threshold_api().call_transform_poly_data(store, input, transforms),
         )?;
-        result.map_err(|e| super::pipeline_error("transform-poly-data", e.code, e.message))
+        let value = result.map_err(|e| super::pipeline_error("transform-poly-data", e.code, e.message))?;
+        crate::validate::poly_data("transform-poly-data", &value)?;
+        Ok(value)
     }
 
     /// Invert a transform list.
@@ -165,7 +173,13 @@ impl Threshold {
             |store| self.pre.instantiate(store),
             |instance, store| instance.witk_threshold_api().call_invert_transforms(store, transforms),
         )?;
-        result.map_err(|e| super::pipeline_error("invert-transforms", e.code, e.message))
+        let value = result.map_err(|e| super::pipeline_error("invert-transforms", e.code, e.message))?;
+        if let Some(v0) = &value.1 {
+            for v1 in v0 {
+                crate::validate::transform("invert-transforms", v1)?;
+            }
+        }
+        Ok(value)
     }
 
     /// A checksum of bytes, as text.
