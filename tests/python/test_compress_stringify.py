@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import threading
@@ -167,7 +168,9 @@ def test_every_data_url_prefix_reads_back(prefix: str) -> None:
     url = compress_stringify(data, stringify=True, data_url_prefix=prefix)
     assert url.startswith(prefix.encode())
     assert parse_string_decompress(url, parse_string=True) == data
-    if prefix.startswith("data:") and prefix.count(",") == 1 and prefix.endswith(","):
+    # ITK-Wasm's package is in the main venv, not in the other Pythons' (scripts/test-pythons.sh).
+    peer = importlib.util.find_spec("itkwasm_compress_stringify") is not None
+    if peer and prefix.startswith("data:") and prefix.count(",") == 1 and prefix.endswith(","):
         import itkwasm_compress_stringify
 
         assert itkwasm_compress_stringify.parse_string_decompress(url, parse_string=True) == data
