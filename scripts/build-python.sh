@@ -34,7 +34,10 @@ for pkg in build/python/*-emscripten; do
   cp "$npm"/jco/*.js "$npm"/jco/*.wasm "$module/js/jco/"
 done
 
-.venv/bin/maturin build --release --locked --quiet -m bindings/python/witk/Cargo.toml -o "$out"
+# Linked by zig (PyPI's ziglang, in the venv) against glibc 2.17: the wheel is
+# manylinux2014, so it installs on RHEL/CentOS 7+, Ubuntu 18.04+ and Amazon Linux 2.
+PATH="$(pwd)/.venv/bin:$PATH" .venv/bin/maturin build --release --locked --quiet --zig --compatibility manylinux2014 \
+  -m bindings/python/witk/Cargo.toml -o "$out"
 for pkg in build/python/*; do
   $py -m pip wheel --quiet --no-deps --no-build-isolation --no-index -w "$out" "$pkg"
 done

@@ -33,6 +33,10 @@ step "Python environment and wheels"
 bash scripts/python-env.sh
 bash scripts/build-python.sh
 
+step "Python: the core wheel is manylinux2014 (glibc 2.17+), as auditwheel reads its symbols"
+.venv/bin/auditwheel show dist/python/witk-*-abi3-*.whl | tee build/auditwheel.txt
+grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"' build/auditwheel.txt
+
 step "Python: wheels install offline into a fresh venv (with what they declare); the seed example and read_image run"
 fresh=build/fresh-venv
 rm -rf "$fresh" && python3 -m venv "$fresh"
