@@ -40,6 +40,8 @@ EXACT = [
     "SC_rgb_small_odd_jpeg.dcm", "SC_ybr_full_422_uncompressed.dcm", "examples_jpeg2k.dcm", "examples_overlay.dcm",
     "examples_palette.dcm", "examples_rgb_color.dcm", "image_dfl.dcm", "liver_1frame.dcm", "liver_expb_1frame.dcm",
     "rtdose.dcm", "rtdose_1frame.dcm", "rtdose_expb.dcm", "rtdose_expb_1frame.dcm",
+    # 32-bit RLE (our decoder; dicom-rs's does 8 and 16), its geometry stored with VR UN.
+    "rtdose_rle.dcm", "rtdose_rle_1frame.dcm",
 ]  # fmt: skip
 # Lossy JPEG baseline: two decoders (jpeg-decoder, libjpeg) may round differently.
 LOSSY = [
@@ -50,7 +52,7 @@ LOSSY = [
 ]  # fmt: skip
 # Transfer syntaxes with no decoder in the component: a typed error naming the UID.
 UNSUPPORTED = {
-    # Colour JPEG-LS: pure_jpegls decodes one sample per pixel.
+    # Colour JPEG-LS and colour 32-bit RLE: both decoders here take one sample per pixel.
     "SC_rgb_jls_lossy_line.dcm": "1.2.840.10008.1.2.4.81",
     "SC_rgb_jls_lossy_sample.dcm": "1.2.840.10008.1.2.4.81",
     "JPGExtended.dcm": "1.2.840.10008.1.2.4.51",

@@ -2,20 +2,44 @@
 //! integers from a data set, sequence items, functional-group lookups (per-frame item
 //! first, then the shared one), and the vector arithmetic of patient coordinates.
 
-use dicom_core::Tag;
+use dicom_core::{Tag, VR};
 use dicom_dictionary_std::tags;
 use dicom_object::InMemDicomObject;
 
+/// The text of an element some writers store as UN (unknown VR) although the dictionary
+/// gives it a text VR (DS, IS, UI, ...): its bytes, as pydicom reads them.
+fn unknown_text(obj: &InMemDicomObject, tag: Tag) -> Option<Option<String>> {
+    let e = obj.get(tag)?;
+    if e.vr() != VR::UN {
+        return None;
+    }
+    let bytes = e.to_bytes().ok();
+    Some(bytes.map(|b| String::from_utf8_lossy(&b).trim_end_matches(['\0', ' ']).to_string()))
+}
+
+fn numbers<T: std::str::FromStr>(text: &str) -> Option<Vec<T>> {
+    text.split('\\').map(|v| v.trim().parse().ok()).collect()
+}
+
 pub fn floats(obj: &InMemDicomObject, tag: Tag) -> Option<Vec<f64>> {
-    obj.get(tag)?.to_multi_float64().ok()
+    match unknown_text(obj, tag) {
+        Some(t) => numbers(&t?),
+        None => obj.get(tag)?.to_multi_float64().ok(),
+    }
 }
 
 pub fn text(obj: &InMemDicomObject, tag: Tag) -> Option<String> {
-    Some(obj.get(tag)?.to_str().ok()?.trim_end_matches(['\0', ' ']).to_string())
+    match unknown_text(obj, tag) {
+        Some(t) => t,
+        None => Some(obj.get(tag)?.to_str().ok()?.trim_end_matches(['\0', ' ']).to_string()),
+    }
 }
 
 pub fn int(obj: &InMemDicomObject, tag: Tag) -> Option<i64> {
-    obj.get(tag)?.to_int::<i64>().ok()
+    match unknown_text(obj, tag) {
+        Some(t) => numbers(&t?)?.first().copied(),
+        None => obj.get(tag)?.to_int::<i64>().ok(),
+    }
 }
 
 /// The first item of sequence `seq` in `obj`.

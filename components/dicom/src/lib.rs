@@ -8,6 +8,7 @@ pub mod jpegls;
 pub mod open;
 pub mod pdf;
 pub mod pixels;
+pub mod rle;
 pub mod seg;
 pub mod series;
 pub mod sr;

@@ -125,12 +125,17 @@ pub enum Samples {
 }
 
 impl Samples {
-    /// Stored values of `bits_allocated` (8 or 16) bits each, little endian, as a codec
+    /// Stored values of `bits_allocated` (8, 16 or 32) bits each, little endian, as a codec
     /// decoded them: read masked to `bits_stored`, sign-extended when `signed`.
     pub fn raw(bytes: Vec<u8>, bits_allocated: u16, bits_stored: u16, signed: bool) -> Samples {
-        let width = if bits_allocated <= 8 { 1 } else { 2 };
+        let width = match bits_allocated {
+            0..=8 => 1,
+            9..=16 => 2,
+            _ => 4,
+        };
         let stored = bits_stored.clamp(1, 8 * width as u16);
-        let reader = Reader { width, mask: (1u64 << stored) - 1, stored, signed, swap_halves: false, binary: false };
+        let mask = if stored >= 32 { u32::MAX as u64 } else { (1u64 << stored) - 1 };
+        let reader = Reader { width, mask, stored, signed, swap_halves: false, binary: false };
         Samples::Raw { bytes, reader }
     }
 

@@ -343,6 +343,9 @@ pub fn decode_samples(obj: &DefaultDicomObject, name: &str) -> Result<Samples, F
     if ts == crate::jpegls::LOSSLESS || ts == crate::jpegls::NEAR_LOSSLESS {
         return crate::jpegls::decode(obj, name);
     }
+    if crate::rle::handles(obj, &ts) {
+        return crate::rle::decode(obj, name);
+    }
     let px = obj.decode_pixel_data().map_err(|e| {
         // The whole chain: the codec's own words (an unsupported JPEG precision) are at the end.
         let mut msg = e.to_string();

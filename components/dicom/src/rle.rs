@@ -1,0 +1,84 @@
+//! RLE Lossless (1.2.840.10008.1.2.5) with 32 bits allocated, which dicom-rs's RLE
+//! decoder does not take (it does 8 and 16): each frame is one fragment of byte-plane
+//! segments (most significant first, PS3.5 Annex G), each PackBits-coded. One sample per
+//! pixel (RT Dose grids); colour 32-bit RLE stays `unsupported`.
+
+use crate::attrs::int;
+use crate::pixels::Samples;
+use crate::{Code, Failure};
+use dicom_core::value::Value;
+use dicom_dictionary_std::tags;
+use dicom_object::DefaultDicomObject;
+
+pub const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
+
+/// Whether this decoder, not dicom-rs's, reads `obj`'s pixel data.
+pub fn handles(obj: &DefaultDicomObject, ts: &str) -> bool {
+    ts == RLE_LOSSLESS
+        && int(obj, tags::BITS_ALLOCATED) == Some(32)
+        && int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1) == 1
+}
+
+/// One PackBits segment, decoded into `out` (at most `len` bytes).
+fn packbits(data: &[u8], len: usize, out: &mut Vec<u8>) {
+    let (start, mut i) = (out.len(), 0);
+    while i < data.len() && out.len() - start < len {
+        let n = data[i] as i8;
+        i += 1;
+        if n >= 0 {
+            let run = (n as usize + 1).min(data.len() - i);
+            out.extend_from_slice(&data[i..i + run]);
+            i += run;
+        } else if n != -128 {
+            if let Some(&b) = data.get(i) {
+                out.extend(std::iter::repeat_n(b, 1 - n as isize as usize));
+            }
+            i += 1;
+        }
+    }
+    out.truncate(start + len);
+}
+
+pub fn decode(obj: &DefaultDicomObject, name: &str) -> Result<Samples, Failure> {
+    let bad = |m: String| Failure::new(Code::InvalidData, format!("{name}: RLE: {m}"));
+    let rows = int(obj, tags::ROWS).filter(|r| *r > 0).ok_or_else(|| bad("no Rows".into()))? as usize;
+    let cols = int(obj, tags::COLUMNS).filter(|c| *c > 0).ok_or_else(|| bad("no Columns".into()))? as usize;
+    let frames = int(obj, tags::NUMBER_OF_FRAMES).unwrap_or(1).max(1) as usize;
+    let stored = int(obj, tags::BITS_STORED).unwrap_or(32) as u16;
+    let signed = int(obj, tags::PIXEL_REPRESENTATION) == Some(1);
+    let Some(Value::PixelSequence(seq)) = obj.get(tags::PIXEL_DATA).map(|e| e.value()) else {
+        return Err(bad("the pixel data is not encapsulated".into()));
+    };
+    if seq.fragments().len() != frames {
+        return Err(bad(format!("{} fragments for {frames} frames", seq.fragments().len())));
+    }
+    let plane = rows * cols;
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(plane * frames * 4).map_err(|_| {
+        Failure::new(Code::LimitExceeded, format!("{name}: {frames} frames of {cols}x{rows} do not fit in memory"))
+    })?;
+    let mut planes = Vec::with_capacity(plane * 4);
+    for (k, f) in seq.fragments().iter().enumerate() {
+        let header = |i: usize| f.get(i * 4..i * 4 + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        if header(0) != Some(4) {
+            return Err(bad(format!("frame {} has {:?} segments, not 4 (32 bits, one sample)", k + 1, header(0))));
+        }
+        let offsets: Vec<usize> = (1..=4).map(|i| header(i).unwrap_or(0)).collect();
+        planes.clear();
+        for s in 0..4 {
+            let end = if s < 3 { offsets[s + 1] } else { f.len() };
+            let segment =
+                f.get(offsets[s]..end).ok_or_else(|| bad(format!("frame {}: a segment past its end", k + 1)))?;
+            let before = planes.len();
+            packbits(segment, plane, &mut planes);
+            if planes.len() - before != plane {
+                return Err(bad(format!("frame {}: segment {} holds fewer than {plane} bytes", k + 1, s + 1)));
+            }
+        }
+        // Segment 0 holds the most significant bytes: little-endian samples back.
+        for i in 0..plane {
+            bytes.extend_from_slice(&[planes[3 * plane + i], planes[2 * plane + i], planes[plane + i], planes[i]]);
+        }
+    }
+    Ok(Samples::raw(bytes, 32, stored, signed))
+}
