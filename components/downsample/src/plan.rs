@@ -68,6 +68,18 @@ pub struct Axis {
 }
 
 impl Axis {
+    /// The first and last input index the output pixels read along this axis (hosts that
+    /// split a call into slabs give each slab these planes).
+    pub fn reads(&self, method: Method) -> (usize, usize) {
+        match method {
+            Method::BinShrink => (self.out_start * self.shrink, (self.out_start + self.out_len) * self.shrink - 1),
+            _ => (
+                self.needed[0].saturating_sub(self.radius),
+                (self.needed[self.needed.len() - 1] + self.radius).min(self.n - 1),
+            ),
+        }
+    }
+
     /// Whether the kernel leaves values unchanged (`[0, 1, 0]`, a shrink factor of 1).
     pub fn identity_kernel(&self) -> bool {
         self.kernel.len() == 3 && self.kernel[0] == 0.0 && self.kernel[1] == 1.0 && self.kernel[2] == 0.0
@@ -247,22 +259,8 @@ pub fn plan(
         } else {
             (Vec::new(), 0)
         };
-        // Input pixels the region reads along this axis.
-        let (first, last) = match method {
-            Method::BinShrink => (out_start * s, (out_start + out_len) * s - 1),
-            _ => (needed[0].saturating_sub(radius), (needed[needed.len() - 1] + radius).min(n - 1)),
-        };
         let (bs, bl) = (usz(buffered.index[a])?, usz(buffered.size[a])?);
-        if first < bs || last >= bs + bl {
-            return Err(Failure::new(
-                Code::InvalidArgument,
-                format!(
-                    "the output region needs input pixels {first}..={last} along axis {a}, but the input's buffered region holds {bs}..={}",
-                    bs + bl - 1
-                ),
-            ));
-        }
-        axes.push(Axis {
+        let axis = Axis {
             n,
             buffer_start: bs,
             buffer_len: bl,
@@ -273,7 +271,18 @@ pub fn plan(
             corners,
             kernel,
             radius,
-        });
+        };
+        let (first, last) = axis.reads(method);
+        if first < bs || last >= bs + bl {
+            return Err(Failure::new(
+                Code::InvalidArgument,
+                format!(
+                    "the output region needs input pixels {first}..={last} along axis {a}, but the input's buffered region holds {bs}..={}",
+                    bs + bl - 1
+                ),
+            ));
+        }
+        axes.push(axis);
     }
     Ok(Plan { method, output, region, components, axes })
 }

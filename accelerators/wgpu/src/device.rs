@@ -1,0 +1,143 @@
+//! Finding a GPU: the adapter, the device with `f64` shaders and the adapter's own buffer
+//! limits, and the compiled pipelines (one per kernel and pixel type, built on first use).
+
+use crate::shaders::{self, Kernel, Source};
+use crate::GpuError;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use witk_spatial::ComponentType as Ctype;
+
+/// Which adapters [`Gpu::new`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AdapterKind {
+    /// A hardware GPU (integrated, discrete or virtual), not a CPU rasterizer: what `auto`
+    /// means, since a software GPU is slower than the component on every core.
+    #[default]
+    Hardware,
+    /// Any adapter, software ones (Mesa's lavapipe, WARP, SwiftShader) included: for tests
+    /// and machines without a GPU.
+    Any,
+}
+
+impl AdapterKind {
+    /// `WITK_WGPU_ADAPTER=any` (or `software`) lets the environment admit software
+    /// adapters; anything else, or nothing, means hardware only.
+    pub fn from_env() -> AdapterKind {
+        match std::env::var("WITK_WGPU_ADAPTER").as_deref() {
+            Ok("any" | "software") => AdapterKind::Any,
+            _ => AdapterKind::Hardware,
+        }
+    }
+}
+
+/// A device and its compiled kernels; cheap to share between threads.
+pub struct Gpu {
+    pub(crate) device: wgpu::Device,
+    pub(crate) queue: wgpu::Queue,
+    info: wgpu::AdapterInfo,
+    /// The largest buffer one binding may hold, in bytes (the adapter's limit).
+    pub(crate) max_binding: u64,
+    layout: wgpu::BindGroupLayout,
+    pipeline_layout: wgpu::PipelineLayout,
+    pipelines: Mutex<HashMap<(Kernel, Source, Ctype, bool), wgpu::ComputePipeline>>,
+}
+
+impl Gpu {
+    /// The first adapter of `kind` that runs `f64` shaders, or why there is none.
+    pub fn new(kind: AdapterKind) -> Result<Gpu, GpuError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+            backends: wgpu::Backends::PRIMARY,
+            ..wgpu::InstanceDescriptor::new_without_display_handle()
+        });
+        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
+        let mut seen = Vec::new();
+        let adapter = adapters.into_iter().find(|a| {
+            let info = a.get_info();
+            let software = info.device_type == wgpu::DeviceType::Cpu;
+            let f64 = a.features().contains(wgpu::Features::SHADER_F64);
+            seen.push(format!("{} ({:?}{})", info.name, info.device_type, if f64 { "" } else { ", no f64 shaders" }));
+            f64 && (kind == AdapterKind::Any || !software)
+        });
+        let Some(adapter) = adapter else {
+            return Err(GpuError::NoAdapter(if seen.is_empty() {
+                "no Vulkan, Metal or DX12 adapter".to_string()
+            } else {
+                format!("none of {} fits (hardware with f64 shaders)", seen.join(", "))
+            }));
+        };
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("witk-wgpu"),
+            required_features: wgpu::Features::SHADER_F64,
+            required_limits: limits.clone(),
+            ..Default::default()
+        }))
+        .map_err(|e| GpuError::Device(e.to_string()))?;
+        let entry = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("witk-wgpu"),
+            entries: &[entry(0, true), entry(1, false), entry(2, true), entry(3, true)],
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("witk-wgpu"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let max_binding = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        Ok(Gpu {
+            device,
+            queue,
+            info: adapter.get_info(),
+            max_binding,
+            layout,
+            pipeline_layout,
+            pipelines: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The adapter's name and kind (`"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu, Vulkan)"`).
+    pub fn describe(&self) -> String {
+        format!("{} ({:?}, {:?})", self.info.name, self.info.device_type, self.info.backend)
+    }
+
+    /// Bytes one storage binding may hold on this device.
+    pub fn max_binding_bytes(&self) -> u64 {
+        self.max_binding
+    }
+
+    pub(crate) fn layout(&self) -> &wgpu::BindGroupLayout {
+        &self.layout
+    }
+
+    /// The pipeline of `kernel` for this source and pixel type, compiled on first use.
+    pub(crate) fn pipeline(&self, kernel: Kernel, source: Source, ctype: Ctype, scalar: bool) -> wgpu::ComputePipeline {
+        let mut pipelines = self.pipelines.lock().unwrap_or_else(|p| p.into_inner());
+        pipelines
+            .entry((kernel, source, ctype, scalar))
+            .or_insert_with(|| {
+                let code = shaders::source(kernel, source, ctype, if scalar { 1 } else { 2 });
+                let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some("witk-wgpu"),
+                    source: wgpu::ShaderSource::Wgsl(code.into()),
+                });
+                self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some("witk-wgpu"),
+                    layout: Some(&self.pipeline_layout),
+                    module: &module,
+                    entry_point: Some("main"),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+            })
+            .clone()
+    }
+}
