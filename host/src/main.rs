@@ -40,7 +40,34 @@ struct RuntimeArgs {
     component: Option<PathBuf>,
 }
 
+/// `WITK_LOG=debug` (or `info`, `warn`) prints the library's log lines on stderr: why a
+/// GPU was not used, for example.
+struct StderrLog(log::LevelFilter);
+
+impl log::Log for StderrLog {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= self.0
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) && record.target().starts_with("witk") {
+            eprintln!("witk: {}: {}", record.level().as_str().to_lowercase(), record.args());
+        }
+    }
+    fn flush(&self) {}
+}
+
 fn main() -> ExitCode {
+    // Mesa's device-select Vulkan layer asks the display server for the default GPU and,
+    // without one (XDG_RUNTIME_DIR unset: containers, CI), prints an error line; witk
+    // picks its adapter itself. Set before any thread starts.
+    if std::env::var_os("NODEVICE_SELECT").is_none() {
+        std::env::set_var("NODEVICE_SELECT", "1");
+    }
+    if let Some(level) = std::env::var("WITK_LOG").ok().and_then(|l| l.parse::<log::LevelFilter>().ok()) {
+        if log::set_logger(Box::leak(Box::new(StderrLog(level)))).is_ok() {
+            log::set_max_level(level);
+        }
+    }
     let command = witk::pipelines::cli_commands(Cli::command()).subcommand_required(true).arg_required_else_help(true);
     let matches = command.get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());

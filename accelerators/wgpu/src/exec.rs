@@ -22,7 +22,7 @@ pub fn run(
     let c = input.components;
     let whole = Region::whole(&grid.size);
     let size = input.ctype.size();
-    let count = (input.bytes.len() % size == 0).then_some(input.bytes.len() / size);
+    let count = input.bytes.len().is_multiple_of(size).then_some(input.bytes.len() / size);
     plan::check_image(grid, c, &whole, count.or(Some(usize::MAX))).map_err(GpuError::Invalid)?;
     if method == Method::Label && c != 1 {
         return Err(GpuError::Invalid(Failure::new(Code::Unsupported, "label images have one component")));
@@ -53,9 +53,9 @@ pub fn run(
         slabs = (slabs * 2).min(planes);
     };
     let mut bytes = Vec::new();
-    bytes.try_reserve_exact(overall.region.pixel_count().map_err(GpuError::Invalid)? * c * size).map_err(|_| {
-        GpuError::OutOfMemory("the output does not fit in host memory".into())
-    })?;
+    bytes
+        .try_reserve_exact(overall.region.pixel_count().map_err(GpuError::Invalid)? * c * size)
+        .map_err(|_| GpuError::OutOfMemory("the output does not fit in host memory".into()))?;
     for p in &plans {
         run_slab(gpu, p, input, &mut bytes)?;
     }
@@ -302,7 +302,16 @@ fn run_slab(gpu: &Gpu, p: &Plan, input: ImageRef<'_>, out: &mut Vec<u8>) -> Resu
                 let mut params = u32s([values, c, ext[0], ext[1], ext[2], next[0], next[1], next[2]])?;
                 params.extend(u32s([a, axis.n, axis.buffer_start, axis.radius, axis.kernel.len(), 0, 0, 0])?);
                 params.extend(u32s(axis.needed.iter().copied())?);
-                work.dispatch(Kernel::Pass, source, ctype, scalar, &src, &dst, &params, &reals(ctype, 0.0, &axis.kernel));
+                work.dispatch(
+                    Kernel::Pass,
+                    source,
+                    ctype,
+                    scalar,
+                    &src,
+                    &dst,
+                    &params,
+                    &reals(ctype, 0.0, &axis.kernel),
+                );
                 (src, source, ext) = (dst, Source::Real, next);
             }
             let dst = work.storage(out_values as u64 * 8);
@@ -336,7 +345,16 @@ fn run_slab(gpu: &Gpu, p: &Plan, input: ImageRef<'_>, out: &mut Vec<u8>) -> Resu
             for a in &axes {
                 params.extend(u32s(a.corners.iter().map(|&(lo, _)| a.needed[lo] - a.buffer_start))?);
             }
-            work.dispatch(Kernel::Label, Source::Pixels(ctype), ctype, scalar, &src, &dst, &params, &reals(ctype, 0.0, &[]));
+            work.dispatch(
+                Kernel::Label,
+                Source::Pixels(ctype),
+                ctype,
+                scalar,
+                &src,
+                &dst,
+                &params,
+                &reals(ctype, 0.0, &[]),
+            );
             (dst, out_values as u64 * 4)
         }
     };
@@ -353,7 +371,9 @@ fn run_slab(gpu: &Gpu, p: &Plan, input: ImageRef<'_>, out: &mut Vec<u8>) -> Resu
         let size = ctype.size();
         for index in bytemuck::cast_slice::<u8, u32>(&data) {
             let at = *index as usize * size;
-            out.extend_from_slice(slab.get(at..at + size).ok_or_else(|| GpuError::Device("a label index out of range".into()))?);
+            out.extend_from_slice(
+                slab.get(at..at + size).ok_or_else(|| GpuError::Device("a label index out of range".into()))?,
+            );
         }
     } else {
         cast_into(ctype, bytemuck::cast_slice(&data), out);

@@ -40,11 +40,16 @@ fn pixels(ctype: Ctype, values: usize, seed: u64) -> Vec<u8> {
     match ctype {
         Ctype::F32 => raw
             .chunks_exact(4)
-            .flat_map(|b| ((u32::from_le_bytes(b.try_into().unwrap()) as f64 / u32::MAX as f64 - 0.5) as f32 * 2000.0).to_le_bytes())
+            .flat_map(|b| {
+                ((u32::from_le_bytes(b.try_into().unwrap()) as f64 / u32::MAX as f64 - 0.5) as f32 * 2000.0)
+                    .to_le_bytes()
+            })
             .collect(),
         Ctype::F64 => raw
             .chunks_exact(8)
-            .flat_map(|b| ((u64::from_le_bytes(b.try_into().unwrap()) as f64 / u64::MAX as f64 - 0.5) * 2000.0).to_le_bytes())
+            .flat_map(|b| {
+                ((u64::from_le_bytes(b.try_into().unwrap()) as f64 / u64::MAX as f64 - 0.5) * 2000.0).to_le_bytes()
+            })
             .collect(),
         _ => raw,
     }
@@ -82,7 +87,10 @@ fn check(gpu: &Gpu, method: Method, input: ImageRef<'_>, shrink: &[u32], crop: O
     );
 }
 
-const CASES: &[(&[u64], &[u32], Option<&[u32]>)] = &[
+/// (size, shrink factors, crop radius).
+type Case = (&'static [u64], &'static [u32], Option<&'static [u32]>);
+
+const CASES: &[Case] = &[
     (&[37, 29, 11], &[2, 3, 2], None),
     (&[40, 33, 17], &[4, 4, 2], Some(&[1, 2, 0])),
     (&[64, 48], &[3, 5], None),
@@ -155,7 +163,12 @@ fn slabs_with_halos_stitch_to_the_whole() {
     // One output plane that needs more than a binding is refused, not computed wrongly.
     let tiny = Gpu::new(AdapterKind::Any).unwrap().with_max_binding_bytes(64);
     let bytes = pixels(Ctype::U8, 45 * 38 * 40, 1);
-    let e = tiny.downsample(Method::Gaussian, ImageRef { grid: &g, ctype: Ctype::U8, components: 1, bytes: &bytes }, &[2, 2, 2], None);
+    let e = tiny.downsample(
+        Method::Gaussian,
+        ImageRef { grid: &g, ctype: Ctype::U8, components: 1, bytes: &bytes },
+        &[2, 2, 2],
+        None,
+    );
     assert!(matches!(e, Err(GpuError::Unsupported(_))), "{e:?}");
 }
 

@@ -5,6 +5,7 @@ use super::{Downsample, ParallelDownsample};
 use crate::cli::Context;
 use crate::error::Result;
 use crate::pipelines::image_io::ImageIo;
+use crate::pipelines::types::witk::types::spatial::Image;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,10 +51,23 @@ struct Common {
     /// Threads to split a large image across [default: one per CPU]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Where to compute: `auto` on a hardware GPU when there is one (and
+    /// WITK_ACCELERATORS is not `none`), `wgpu` on any GPU adapter, software ones
+    /// included, `none` on the component. Without a usable GPU, the component computes.
+    #[arg(long, value_enum, default_value_t = Accelerator::Auto)]
+    accelerator: Accelerator,
     /// Image file to read (any format image-io reads)
     input: PathBuf,
     /// Where to write the result (the extension names the format)
     output: PathBuf,
+}
+
+/// `--accelerator`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Accelerator {
+    Auto,
+    Wgpu,
+    None,
 }
 
 /// One value per dimension: a single value is repeated.
@@ -75,18 +89,77 @@ impl Cli {
         if let Some(n) = common.threads {
             parallel = parallel.with_threads(n);
         }
+        let compute = accelerated(parallel, common.accelerator);
         let io: ImageIo = ctx.builtin()?;
         let image = io.read_path(&common.input, false, None, None)?;
         let d = image.size.len();
         let shrink = per_axis(shrink, d);
         let crop = crop.map(|c| per_axis(c, d));
         let result = match self {
-            Cli::Downsample(_) => parallel.downsample(&image, &shrink, crop.as_deref())?,
-            Cli::DownsampleBinShrink(_) => parallel.downsample_bin_shrink(&image, &shrink, false)?,
-            Cli::DownsampleLabelImage(_) => parallel.downsample_label_image(&image, &shrink, crop.as_deref())?,
+            Cli::Downsample(_) => compute.downsample(&image, &shrink, crop.as_deref())?,
+            Cli::DownsampleBinShrink(_) => compute.downsample_bin_shrink(&image, &shrink, false)?,
+            Cli::DownsampleLabelImage(_) => compute.downsample_label_image(&image, &shrink, crop.as_deref())?,
         };
         drop(image);
         io.write_path(&result, &common.output, false, common.use_compression)?;
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The downsample functions `--accelerator` asks for.
+enum Compute {
+    Component(ParallelDownsample),
+    #[cfg(feature = "wgpu")]
+    Gpu(super::gpu::GpuDownsample),
+}
+
+fn accelerated(parallel: ParallelDownsample, accelerator: Accelerator) -> Compute {
+    #[cfg(feature = "wgpu")]
+    {
+        use super::gpu::{AdapterKind, GpuDownsample};
+        let kind = match accelerator {
+            Accelerator::None => return Compute::Component(parallel),
+            Accelerator::Auto if std::env::var("WITK_ACCELERATORS").as_deref() == Ok("none") => {
+                return Compute::Component(parallel)
+            }
+            Accelerator::Auto => AdapterKind::from_env(),
+            Accelerator::Wgpu => AdapterKind::Any,
+        };
+        match GpuDownsample::new(parallel.clone(), kind) {
+            Ok(g) => return Compute::Gpu(g),
+            Err(e) if accelerator == Accelerator::Wgpu => eprintln!("witk: warning: {e}; computing on the CPU"),
+            Err(e) => log::debug!(target: "witk::gpu", "{e}"),
+        }
+    }
+    #[cfg(not(feature = "wgpu"))]
+    if accelerator == Accelerator::Wgpu {
+        eprintln!("witk: warning: this witk was built without the wgpu feature; computing on the CPU");
+    }
+    Compute::Component(parallel)
+}
+
+impl Compute {
+    fn downsample(&self, input: &Image, shrink: &[u32], crop: Option<&[u32]>) -> Result<Image> {
+        match self {
+            Compute::Component(p) => p.downsample(input, shrink, crop),
+            #[cfg(feature = "wgpu")]
+            Compute::Gpu(g) => g.downsample(input, shrink, crop),
+        }
+    }
+
+    fn downsample_bin_shrink(&self, input: &Image, shrink: &[u32], information_only: bool) -> Result<Image> {
+        match self {
+            Compute::Component(p) => p.downsample_bin_shrink(input, shrink, information_only),
+            #[cfg(feature = "wgpu")]
+            Compute::Gpu(g) => g.downsample_bin_shrink(input, shrink, information_only),
+        }
+    }
+
+    fn downsample_label_image(&self, input: &Image, shrink: &[u32], crop: Option<&[u32]>) -> Result<Image> {
+        match self {
+            Compute::Component(p) => p.downsample_label_image(input, shrink, crop),
+            #[cfg(feature = "wgpu")]
+            Compute::Gpu(g) => g.downsample_label_image(input, shrink, crop),
+        }
     }
 }

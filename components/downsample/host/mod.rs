@@ -12,6 +12,9 @@
 //! Python bindings do, through [`Setup`](crate::pipelines::Setup)), through the override
 //! registry.
 
+#[cfg(feature = "wgpu")]
+pub mod gpu;
+
 use super::{overrides, Downsample, DownsampleBinShrinkFn, DownsampleFn, DownsampleLabelImageFn};
 use crate::buffers;
 use crate::error::{Error, Result};
