@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything witk's build needs, idempotently, on a fresh Debian 12 machine
 # with rustup: Debian's clang + llvm-ar (zstd's C code inside components), the
-# wasm32-unknown-unknown Rust target (guests) and rustfmt and clippy; with --browser,
+# wasm32-unknown-unknown Rust target (guests), rustfmt and clippy, Mesa's software Vulkan
+# driver (lavapipe, for the GPU accelerator's tests); with --browser,
 # Chromium too.
 set -euo pipefail
 
@@ -9,7 +10,8 @@ log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-apt_packages=(clang-19 llvm-19)
+# Mesa's Vulkan drivers: lavapipe, the software GPU the wgpu accelerator's tests run on.
+apt_packages=(clang-19 llvm-19 mesa-vulkan-drivers libvulkan1)
 # --browser: Debian's Chromium for the browser tests (never a downloaded browser build).
 [ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()

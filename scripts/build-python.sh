@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build every Python wheel into dist/python/: the `witk` core (maturin, abi3 native
-# extension over the host crate) and the per-pipeline packages that scripts/build-js.sh
-# generated into build/python/, with each component copied into its -wasi package and its
+# extension over the host crate), the GPU accelerator witk-downsample-wgpu, and the
+# per-pipeline packages that scripts/build-js.sh generated into build/python/, with each component copied into its -wasi package and its
 # npm package (wrapper, witk's JS runtime, jco output) into its -emscripten package; and
 # the pure-Python `witk` for Pyodide into dist/pyodide/.
 # Needs scripts/build-components.sh and scripts/build-js.sh first.
@@ -38,6 +38,9 @@ done
 # manylinux2014, so it installs on RHEL/CentOS 7+, Ubuntu 18.04+ and Amazon Linux 2.
 PATH="$(pwd)/.venv/bin:$PATH" .venv/bin/maturin build --release --locked --quiet --zig --compatibility manylinux2014 \
   -m bindings/python/witk/Cargo.toml -o "$out"
+# The GPU accelerator (accelerators/wgpu/python): its own small native module, no wasmtime.
+PATH="$(pwd)/.venv/bin:$PATH" .venv/bin/maturin build --release --locked --quiet --zig --compatibility manylinux2014 \
+  -m accelerators/wgpu/python/Cargo.toml -o "$out"
 for pkg in build/python/*; do
   $py -m pip wheel --quiet --no-deps --no-build-isolation --no-index -w "$out" "$pkg"
 done

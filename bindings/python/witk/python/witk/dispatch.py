@@ -5,7 +5,8 @@
 1. the highest-priority implementation registered for ``(package, func)``, either with
    :meth:`FunctionFactory.register` or through the entry-point group
    ``"<package>.<func>"`` (priority from a ``.priority.N`` suffix of the entry-point
-   name, else 1; priorities below 1 disable an implementation);
+   name, else 1; priorities below 1 disable an implementation; ``WITK_ACCELERATORS=none``
+   in the environment skips the entry points, so no installed accelerator is used);
 2. ``<package>_wasi.<func>`` on system Python;
 3. ``<package>_emscripten.<func>`` under Pyodide (``sys.platform == "emscripten"``),
    where only ``*_async`` functions exist.
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any, Callable
 
@@ -41,7 +43,7 @@ class FunctionFactory:
     def lookup(self, interface_package: str, func_name: str) -> set[Callable[..., object]] | None:
         """All implementations registered for the function, loading entry points once."""
         key = (interface_package, func_name)
-        if key not in self._scanned:
+        if key not in self._scanned and os.environ.get("WITK_ACCELERATORS") != "none":
             self._scanned.add(key)
             for ep in entry_points(group=f"{interface_package}.{func_name}"):
                 suffix = ep.name.partition(".priority.")[2]
