@@ -2,7 +2,7 @@
 //! CLI's `--accelerator`: the same bytes as the component, and the component whenever the
 //! GPU cannot compute a call.
 //!
-//! These need a GPU adapter with f64 shaders; the test command installs Mesa's lavapipe
+//! These need a GPU adapter; the test command installs Mesa's lavapipe
 //! and sets `WITK_WGPU_REQUIRE=1`, so there a missing adapter fails them.
 #![cfg(feature = "wgpu")]
 

@@ -1,7 +1,7 @@
-//! Finding a GPU: the adapter, the device with `f64` shaders and the adapter's own buffer
-//! limits, and the compiled pipelines (one per kernel and pixel type, built on first use).
+//! Finding a GPU: the adapter, the device (with `f64` shaders where it has them) and the
+//! adapter's own buffer limits, and the compiled pipelines (one per kernel and pixel type, built on first use).
 
-use crate::shaders::{self, Kernel, Source};
+use crate::shaders::{self, Kernel, Precision, Source};
 use crate::GpuError;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -37,13 +37,16 @@ pub struct Gpu {
     info: wgpu::AdapterInfo,
     /// The largest buffer one binding may hold, in bytes (the adapter's limit).
     pub(crate) max_binding: u64,
+    precision: Precision,
     layout: wgpu::BindGroupLayout,
     pipeline_layout: wgpu::PipelineLayout,
-    pipelines: Mutex<HashMap<(Kernel, Source, Ctype, bool), wgpu::ComputePipeline>>,
+    pipelines: Mutex<HashMap<(Precision, Kernel, Source, Ctype, bool), wgpu::ComputePipeline>>,
 }
 
 impl Gpu {
-    /// The first adapter of `kind` that runs `f64` shaders, or why there is none.
+    /// The first adapter of `kind` (preferring one with f64 shaders), or why there is none.
+    /// Kernels use the device's f64 where it has it, else [`Precision::Emulated`];
+    /// `WITK_WGPU_F64=emulated` chooses emulation everywhere.
     pub fn new(kind: AdapterKind) -> Result<Gpu, GpuError> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
             backends: wgpu::Backends::PRIMARY,
@@ -51,24 +54,38 @@ impl Gpu {
         });
         let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
         let mut seen = Vec::new();
-        let adapter = adapters.into_iter().find(|a| {
-            let info = a.get_info();
-            let software = info.device_type == wgpu::DeviceType::Cpu;
-            let f64 = a.features().contains(wgpu::Features::SHADER_F64);
-            seen.push(format!("{} ({:?}{})", info.name, info.device_type, if f64 { "" } else { ", no f64 shaders" }));
-            f64 && (kind == AdapterKind::Any || !software)
+        let mut fitting: Vec<wgpu::Adapter> = adapters
+            .into_iter()
+            .filter(|a| {
+                let info = a.get_info();
+                seen.push(format!("{} ({:?})", info.name, info.device_type));
+                kind == AdapterKind::Any || info.device_type != wgpu::DeviceType::Cpu
+            })
+            .collect();
+        // Discrete before integrated before the rest; f64 shaders first among equals.
+        fitting.sort_by_key(|a| {
+            let rank = match a.get_info().device_type {
+                wgpu::DeviceType::DiscreteGpu => 0,
+                wgpu::DeviceType::IntegratedGpu => 1,
+                wgpu::DeviceType::VirtualGpu => 2,
+                _ => 3,
+            };
+            (rank, !a.features().contains(wgpu::Features::SHADER_F64))
         });
-        let Some(adapter) = adapter else {
+        let Some(adapter) = fitting.into_iter().next() else {
             return Err(GpuError::NoAdapter(if seen.is_empty() {
                 "no Vulkan, Metal or DX12 adapter".to_string()
             } else {
-                format!("none of {} fits (hardware with f64 shaders)", seen.join(", "))
+                format!("none of {} is a hardware GPU", seen.join(", "))
             }));
         };
+        let native = adapter.features().contains(wgpu::Features::SHADER_F64)
+            && std::env::var("WITK_WGPU_F64").as_deref() != Ok("emulated");
+        let precision = if native { Precision::Native } else { Precision::Emulated };
         let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("witk-wgpu"),
-            required_features: wgpu::Features::SHADER_F64,
+            required_features: if native { wgpu::Features::SHADER_F64 } else { wgpu::Features::empty() },
             required_limits: limits.clone(),
             ..Default::default()
         }))
@@ -98,15 +115,32 @@ impl Gpu {
             queue,
             info: adapter.get_info(),
             max_binding,
+            precision,
             layout,
             pipeline_layout,
             pipelines: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The adapter's name and kind (`"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu, Vulkan)"`).
+    /// The adapter's name, kind and precision (`"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu,
+    /// Vulkan, f64)"`).
     pub fn describe(&self) -> String {
-        format!("{} ({:?}, {:?})", self.info.name, self.info.device_type, self.info.backend)
+        let p = match self.precision {
+            Precision::Native => "f64",
+            Precision::Emulated => "emulated f64",
+        };
+        format!("{} ({:?}, {:?}, {p})", self.info.name, self.info.device_type, self.info.backend)
+    }
+
+    /// How the kernels compute.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Compute with emulated f64 even where the device has f64 (for tests and comparisons).
+    pub fn emulating_f64(mut self) -> Self {
+        self.precision = Precision::Emulated;
+        self
     }
 
     /// Bytes one storage binding may hold on this device.
@@ -122,9 +156,9 @@ impl Gpu {
     pub(crate) fn pipeline(&self, kernel: Kernel, source: Source, ctype: Ctype, scalar: bool) -> wgpu::ComputePipeline {
         let mut pipelines = self.pipelines.lock().unwrap_or_else(|p| p.into_inner());
         pipelines
-            .entry((kernel, source, ctype, scalar))
+            .entry((self.precision, kernel, source, ctype, scalar))
             .or_insert_with(|| {
-                let code = shaders::source(kernel, source, ctype, if scalar { 1 } else { 2 });
+                let code = shaders::source(self.precision, kernel, source, ctype, if scalar { 1 } else { 2 });
                 let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: Some("witk-wgpu"),
                     source: wgpu::ShaderSource::Wgsl(code.into()),

@@ -5,7 +5,9 @@
 //! component type and any number of components, on the same output grid: the geometry,
 //! the kernels and the checks are the component's own Rust code (`witk-downsample`'s
 //! `plan` and `kernel`, linked natively), and the WGSL kernels repeat its arithmetic in
-//! `f64`, operation for operation ([`shaders`]).
+//! `f64`, operation for operation ([`shaders`]): in the device's f64 where it has it, else
+//! in an exact binary64 emulation (`f64_soft.wgsl`), so every GPU wgpu reaches (Metal and
+//! WebGPU have no f64) gives the component's bytes.
 //!
 //! Images larger than one storage binding (the adapter's `max_storage_buffer_binding_size`)
 //! are split along the slowest axis into slabs, each with the input planes its kernels

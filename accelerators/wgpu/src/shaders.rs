@@ -4,9 +4,13 @@
 //! `filters`), value for value: in `f64`, in the same order of operations, storing after
 //! each Gaussian pass in the pixel type. That is what keeps the results equal to the
 //! component's (and ITK's) even where ITK's truncating casts drift, as they do on flat
-//! regions (a flat 7 shrunk by 8 comes out 4). So the kernels need `SHADER_F64`; pixels
-//! arrive as the caller's raw little-endian words (no conversion pass on the CPU) and each
-//! component type gets its own `load`, `store` and `key` functions.
+//! regions (a flat 7 shrunk by 8 comes out 4). The kernels are written once against a real
+//! type `R` and its functions (`r_add`, `r_mul`, ...): on devices with `SHADER_F64` those
+//! are the hardware's f64 operations ([`Precision::Native`]); elsewhere (Metal, WebGPU,
+//! many integrated GPUs) `f64_soft.wgsl` computes the same IEEE binary64 results in 32-bit
+//! integer arithmetic ([`Precision::Emulated`]). Both store values as the bytes of an f64.
+//! Pixels arrive as the caller's raw little-endian words (no conversion pass on the CPU)
+//! and each component type gets its own `load`, `store` and `key` functions.
 //!
 //! Bindings, the same for every kernel: 0 the source (raw pixels or an `f64`
 //! intermediate), 1 the destination, 2 `u32` parameters, 3 `f64` constants.
@@ -15,6 +19,15 @@ use witk_spatial::ComponentType as Ctype;
 
 /// Invocations per workgroup (one output value each).
 pub const WORKGROUP: u32 = 64;
+
+/// How the kernels compute in binary64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// The device's f64 (`SHADER_F64`).
+    Native,
+    /// IEEE binary64 emulated in u32 arithmetic (`f64_soft.wgsl`): bit for bit the same.
+    Emulated,
+}
 
 /// Where a kernel reads its values from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,14 +52,19 @@ pub enum Kernel {
 }
 
 /// The shader source of `kernel` reading `source`, storing in `ctype`.
-pub fn source(kernel: Kernel, source: Source, ctype: Ctype, components: u32) -> String {
-    let mut s = String::from(COMMON);
+pub fn source(precision: Precision, kernel: Kernel, source: Source, ctype: Ctype, components: u32) -> String {
+    let mut s = String::new();
+    s.push_str(match precision {
+        Precision::Native => NATIVE,
+        Precision::Emulated => include_str!("f64_soft.wgsl"),
+    });
+    s.push_str(COMMON);
     s.push_str(&load(source));
     s.push_str(&store(ctype));
     if kernel == Kernel::Label {
         s.push_str(&key(ctype));
     }
-    let dst = if kernel == Kernel::Label { "u32" } else { "f64" };
+    let dst = if kernel == Kernel::Label { "u32" } else { "R" };
     s.push_str(&format!("@group(0) @binding(1) var<storage, read_write> dst: array<{dst}>;\n"));
     s.push_str(match kernel {
         Kernel::Pass => PASS,
@@ -60,9 +78,29 @@ pub fn source(kernel: Kernel, source: Source, ctype: Ctype, components: u32) -> 
     s.replace("ROUND_HALF_UP", if components == 1 && !float { "true" } else { "false" })
 }
 
+/// `R` as the hardware's f64.
+const NATIVE: &str = r#"
+alias R = f64;
+fn r_add(a: R, b: R) -> R { return a + b; }
+fn r_sub(a: R, b: R) -> R { return a - b; }
+fn r_mul(a: R, b: R) -> R { return a * b; }
+fn r_from_u32(x: u32) -> R { return f64(x); }
+fn r_from_i32(x: i32) -> R { return f64(x); }
+// hi * 2^32 is exact: the sum rounds once, as Rust's `as f64` does.
+fn r_from_u64(lo: u32, hi: u32) -> R { return f64(hi) * reals[2] + f64(lo); }
+fn r_from_i64(lo: u32, hi: u32) -> R { return f64(bitcast<i32>(hi)) * reals[2] + f64(lo); }
+fn r_from_f32(bits: u32) -> R { return f64(bitcast<f32>(bits)); }
+fn r_round_f32(a: R) -> R { return f64(f32(a)); }
+fn r_trunc(a: R) -> R { return trunc(a); }
+fn r_floor(a: R, one: R) -> R { return floor(a); }
+fn r_clamp(v: R, lo: R, hi: R) -> R { return clamp(v, lo, hi); }
+fn r_lt(a: R, b: R) -> bool { return a < b; }
+fn r_eq(a: R, b: R) -> bool { return a == b; }
+"#;
+
 const COMMON: &str = r#"
 @group(0) @binding(2) var<storage, read> params: array<u32>;
-@group(0) @binding(3) var<storage, read> reals: array<f64>;
+@group(0) @binding(3) var<storage, read> reals: array<R>;
 
 // reals: 0 the pixel type's minimum, 1 its maximum, 2 2^32, 3 one over the block size,
 // 4 one half, 5 zero, 6 one; kernels from 8.
@@ -87,22 +125,21 @@ fn linear(x: u32, y: u32, z: u32, comp: u32, at: u32, c: u32) -> u32 {
 
 fn load(source: Source) -> String {
     let (array, body) = match source {
-        Source::Real => ("f64", "return src[e];"),
+        Source::Real => ("R", "return src[e];"),
         Source::Pixels(ct) => match ct {
-            Ctype::U8 => ("u32", "return f64((src[e >> 2u] >> ((e & 3u) * 8u)) & 0xffu);"),
-            Ctype::I8 => ("u32", "return f64(extractBits(bitcast<i32>(src[e >> 2u]), (e & 3u) * 8u, 8u));"),
-            Ctype::U16 => ("u32", "return f64((src[e >> 1u] >> ((e & 1u) * 16u)) & 0xffffu);"),
-            Ctype::I16 => ("u32", "return f64(extractBits(bitcast<i32>(src[e >> 1u]), (e & 1u) * 16u, 16u));"),
-            Ctype::U32 => ("u32", "return f64(src[e]);"),
-            Ctype::I32 => ("u32", "return f64(bitcast<i32>(src[e]));"),
-            // hi * 2^32 is exact: the sum rounds once, as Rust's `as f64` does.
-            Ctype::U64 => ("u32", "return f64(src[2u * e + 1u]) * reals[2] + f64(src[2u * e]);"),
-            Ctype::I64 => ("u32", "return f64(bitcast<i32>(src[2u * e + 1u])) * reals[2] + f64(src[2u * e]);"),
-            Ctype::F32 => ("u32", "return f64(bitcast<f32>(src[e]));"),
-            Ctype::F64 => ("f64", "return src[e];"),
+            Ctype::U8 => ("u32", "return r_from_u32((src[e >> 2u] >> ((e & 3u) * 8u)) & 0xffu);"),
+            Ctype::I8 => ("u32", "return r_from_i32(extractBits(bitcast<i32>(src[e >> 2u]), (e & 3u) * 8u, 8u));"),
+            Ctype::U16 => ("u32", "return r_from_u32((src[e >> 1u] >> ((e & 1u) * 16u)) & 0xffffu);"),
+            Ctype::I16 => ("u32", "return r_from_i32(extractBits(bitcast<i32>(src[e >> 1u]), (e & 1u) * 16u, 16u));"),
+            Ctype::U32 => ("u32", "return r_from_u32(src[e]);"),
+            Ctype::I32 => ("u32", "return r_from_i32(bitcast<i32>(src[e]));"),
+            Ctype::U64 => ("u32", "return r_from_u64(src[2u * e], src[2u * e + 1u]);"),
+            Ctype::I64 => ("u32", "return r_from_i64(src[2u * e], src[2u * e + 1u]);"),
+            Ctype::F32 => ("u32", "return r_from_f32(src[e]);"),
+            Ctype::F64 => ("R", "return src[e];"),
         },
     };
-    format!("@group(0) @binding(0) var<storage, read> src: array<{array}>;\nfn load(e: u32) -> f64 {{ {body} }}\n")
+    format!("@group(0) @binding(0) var<storage, read> src: array<{array}>;\nfn load(e: u32) -> R {{ {body} }}\n")
 }
 
 /// `store(v)`: `v` as the pixel type holds it (C++'s `static_cast`, saturating as ITK's
@@ -110,14 +147,14 @@ fn load(source: Source) -> String {
 fn store(ctype: Ctype) -> String {
     let body = match ctype {
         Ctype::F64 => "return v;",
-        Ctype::F32 => "return f64(f32(v));",
-        _ => "return clamp(trunc(v), reals[0], reals[1]);",
+        Ctype::F32 => "return r_round_f32(v);",
+        _ => "return r_clamp(r_trunc(v), reals[0], reals[1]);",
     };
-    format!("fn store(v: f64) -> f64 {{ {body} }}\n")
+    format!("fn store(v: R) -> R {{ {body} }}\n")
 }
 
-/// `key(e)`: a value that orders and compares like the label at `e`: the value itself in
-/// `f64` (exact for every type but 64-bit integers), the words of 64-bit integers.
+/// `key(e)`: a value that orders and compares like the label at `e`: the value itself as
+/// an `R` (exact for every type but 64-bit integers), the words of 64-bit integers.
 fn key(ctype: Ctype) -> String {
     match ctype {
         Ctype::U64 | Ctype::I64 => {
@@ -132,10 +169,10 @@ fn key_equal(a: Key, b: Key) -> bool {{ return a.x == b.x && a.y == b.y; }}
             )
         }
         _ => r#"
-alias Key = f64;
+alias Key = R;
 fn key(e: u32) -> Key { return load(e); }
-fn key_less(a: Key, b: Key) -> bool { return a < b; }
-fn key_equal(a: Key, b: Key) -> bool { return a == b; }
+fn key_less(a: Key, b: Key) -> bool { return r_lt(a, b); }
+fn key_equal(a: Key, b: Key) -> bool { return r_eq(a, b); }
 "#
         .to_string(),
     }
@@ -161,7 +198,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     for (var j = 0u; j < params[12]; j = j + 1u) {
         // Zero-flux Neumann: indices clamp to the image (not the slab).
         at[axis] = min(max(index + j, r) - r, n - 1u) - start;
-        acc = acc + reals[8u + j] * load(linear(at.x, at.y, at.z, p.w, 2u, c));
+        acc = r_add(acc, r_mul(reals[8u + j], load(linear(at.x, at.y, at.z, p.w, 2u, c))));
     }
     dst[i] = store(acc);
 }
@@ -171,20 +208,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 // 8..11 whether each axis interpolates halfway, 11..14 offsets of each axis's table of
 // first needed positions.
 const INTERPOLATE: &str = r#"
-fn corner(x: u32, y: u32, z: u32, w: u32, c: u32) -> f64 {
+fn corner(x: u32, y: u32, z: u32, w: u32, c: u32) -> R {
     return load(linear(x, y, z, w, 5u, c));
 }
 
-fn along_x(x: u32, y: u32, z: u32, w: u32, c: u32) -> f64 {
-    let lo = corner(x, y, z, w, c);
-    if (params[8] == 0u) { return lo; }
-    return lo + (corner(x + 1u, y, z, w, c) - lo) * reals[4];
+// lo + (hi - lo) / 2, as the component writes it.
+fn halfway(lo: R, hi: R) -> R {
+    return r_add(lo, r_mul(r_sub(hi, lo), reals[4]));
 }
 
-fn along_y(x: u32, y: u32, z: u32, w: u32, c: u32) -> f64 {
+fn along_x(x: u32, y: u32, z: u32, w: u32, c: u32) -> R {
+    let lo = corner(x, y, z, w, c);
+    if (params[8] == 0u) { return lo; }
+    return halfway(lo, corner(x + 1u, y, z, w, c));
+}
+
+fn along_y(x: u32, y: u32, z: u32, w: u32, c: u32) -> R {
     let lo = along_x(x, y, z, w, c);
     if (params[9] == 0u) { return lo; }
-    return lo + (along_x(x, y + 1u, z, w, c) - lo) * reals[4];
+    return halfway(lo, along_x(x, y + 1u, z, w, c));
 }
 
 @compute @workgroup_size(64)
@@ -198,7 +240,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let z = params[params[13] + p.z];
     var v = along_y(x, y, z, p.w, c);
     if (params[10] != 0u) {
-        v = v + (along_y(x, y, z + 1u, p.w, c) - v) * reals[4];
+        v = halfway(v, along_y(x, y, z + 1u, p.w, c));
     }
     dst[i] = store(v);
 }
@@ -224,13 +266,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         for (var dz = 0u; dz < params[10]; dz = dz + 1u) {
             for (var dy = 0u; dy < params[9]; dy = dy + 1u) {
                 let v = load(linear(x0 + dx, y0 + dy, z0 + dz, p.w, 5u, c));
-                if (first) { column = v; first = false; } else { column = column + v; }
+                if (first) { column = v; first = false; } else { column = r_add(column, v); }
             }
         }
-        if (dx == 0u) { total = column; } else { total = total + column; }
+        if (dx == 0u) { total = column; } else { total = r_add(total, column); }
     }
-    var mean = total * reals[3];
-    if (ROUND_HALF_UP) { mean = floor(mean + reals[4]); }
+    var mean = r_mul(total, reals[3]);
+    if (ROUND_HALF_UP) { mean = r_floor(r_add(mean, reals[4]), reals[6]); }
     dst[i] = store(mean);
 }
 "#;
