@@ -30,6 +30,9 @@ impl AdapterKind {
     }
 }
 
+/// A compiled kernel: precision, kernel, source, pixel type, scalar (one component).
+type PipelineKey = (Precision, Kernel, Source, Ctype, bool);
+
 /// A device and its compiled kernels; cheap to share between threads.
 pub struct Gpu {
     pub(crate) device: wgpu::Device,
@@ -40,7 +43,7 @@ pub struct Gpu {
     precision: Precision,
     layout: wgpu::BindGroupLayout,
     pipeline_layout: wgpu::PipelineLayout,
-    pipelines: Mutex<HashMap<(Precision, Kernel, Source, Ctype, bool), wgpu::ComputePipeline>>,
+    pipelines: Mutex<HashMap<PipelineKey, wgpu::ComputePipeline>>,
 }
 
 impl Gpu {

@@ -1,9 +1,8 @@
 //! The GPU against the component's own filters (linked natively), value for value.
 //!
 //! Every test runs on the device's f64 and on the emulation. They need an adapter; the
-//! test command installs Mesa's lavapipe
-//! and sets `WITK_WGPU_REQUIRE=1`, so there a missing adapter fails them. Elsewhere they
-//! skip with a message.
+//! test command installs Mesa's lavapipe and sets `WITK_WGPU_REQUIRE=1`, so there a
+//! missing adapter fails them. Elsewhere they skip with a message.
 
 use super::*;
 use std::sync::OnceLock;
