@@ -26,6 +26,9 @@ fn adapter() -> PyResult<String> {
     gpu().map(Gpu::describe).map_err(GpuUnavailable::new_err)
 }
 
+/// (pixels, size, spacing, origin) of an output.
+type Downsampled<'py> = (Bound<'py, PyByteArray>, Vec<u64>, Vec<f64>, Vec<f64>);
+
 /// Run `method` ("gaussian", "bin-shrink", "label") on `nbytes` bytes at address `data`.
 /// Returns (pixels as a bytearray, size, spacing, origin) of the output.
 ///
@@ -48,7 +51,7 @@ fn downsample<'py>(
     direction: Vec<f64>,
     shrink_factors: Vec<u32>,
     crop_radius: Option<Vec<u32>>,
-) -> PyResult<(Bound<'py, PyByteArray>, Vec<u64>, Vec<f64>, Vec<f64>)> {
+) -> PyResult<Downsampled<'py>> {
     let method = match method {
         "gaussian" => Method::Gaussian,
         "bin-shrink" => Method::BinShrink,
