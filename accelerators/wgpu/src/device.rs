@@ -1,11 +1,10 @@
 //! Finding a GPU: the adapter, the device (with `f64` shaders where it has them) and the
 //! adapter's own buffer limits, and the compiled pipelines (one per kernel and pixel type, built on first use).
 
-use crate::shaders::{self, Kernel, Precision, Source};
 use crate::GpuError;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use witk_spatial::ComponentType as Ctype;
+use witk_wgpu_plan::{Precision, ShaderKey};
 
 /// Which adapters [`Gpu::new`] accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,9 +29,6 @@ impl AdapterKind {
     }
 }
 
-/// A compiled kernel: precision, kernel, source, pixel type, scalar (one component).
-type PipelineKey = (Precision, Kernel, Source, Ctype, bool);
-
 /// A device and its compiled kernels; cheap to share between threads.
 pub struct Gpu {
     pub(crate) device: wgpu::Device,
@@ -43,7 +39,7 @@ pub struct Gpu {
     precision: Precision,
     layout: wgpu::BindGroupLayout,
     pipeline_layout: wgpu::PipelineLayout,
-    pipelines: Mutex<HashMap<PipelineKey, wgpu::ComputePipeline>>,
+    pipelines: Mutex<HashMap<ShaderKey, wgpu::ComputePipeline>>,
 }
 
 impl Gpu {
@@ -155,13 +151,13 @@ impl Gpu {
         &self.layout
     }
 
-    /// The pipeline of `kernel` for this source and pixel type, compiled on first use.
-    pub(crate) fn pipeline(&self, kernel: Kernel, source: Source, ctype: Ctype, scalar: bool) -> wgpu::ComputePipeline {
+    /// The pipeline of `key`, compiled on first use.
+    pub(crate) fn pipeline(&self, key: ShaderKey) -> wgpu::ComputePipeline {
         let mut pipelines = self.pipelines.lock().unwrap_or_else(|p| p.into_inner());
         pipelines
-            .entry((self.precision, kernel, source, ctype, scalar))
+            .entry(key)
             .or_insert_with(|| {
-                let code = shaders::source(self.precision, kernel, source, ctype, if scalar { 1 } else { 2 });
+                let code = key.wgsl();
                 let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: Some("witk-wgpu"),
                     source: wgpu::ShaderSource::Wgsl(code.into()),

@@ -9,9 +9,10 @@
 //! in an exact binary64 emulation (`f64_soft.wgsl`), so every GPU wgpu reaches (Metal and
 //! WebGPU have no f64) gives the component's bytes.
 //!
-//! Images larger than one storage binding (the adapter's `max_storage_buffer_binding_size`)
-//! are split along the slowest axis into slabs, each with the input planes its kernels
-//! read (the Gaussian's radius around it: the halo).
+//! What runs is `witk-wgpu-plan`'s [`Program`](witk_wgpu_plan::Program), the same the
+//! browser package runs through WebGPU: images larger than one storage binding (the
+//! adapter's `max_storage_buffer_binding_size`) split along the slowest axis into slabs,
+//! each with the input planes its kernels read (the Gaussian's radius around it: the halo).
 //!
 //! Every failure is a [`GpuError`], never a panic: callers (the `witk` host's override,
 //! the Python package `witk-downsample-wgpu`) fall back to the component on any of them,
@@ -19,13 +20,9 @@
 
 mod device;
 mod exec;
-pub mod shaders;
 
 pub use device::{AdapterKind, Gpu};
-pub use witk_downsample_component::{Grid, Method};
-pub use witk_spatial::ComponentType as Ctype;
-
-use witk_downsample_component::Failure;
+pub use witk_wgpu_plan::{shaders, Ctype, Failure, Grid, Method, Precision};
 
 /// An input image: the whole image's grid and its pixels as little-endian bytes, x
 /// fastest, components interleaved.

@@ -78,7 +78,7 @@ fn grid(size: &[u64]) -> Grid {
         size: size.to_vec(),
         spacing: (0..d).map(|a| 0.5 + a as f64).collect(),
         origin: (0..d).map(|a| 10.0 - a as f64).collect(),
-        direction: witk_spatial::identity(d),
+        direction: (0..d * d).map(|i| if i % (d + 1) == 0 { 1.0 } else { 0.0 }).collect(),
     }
 }
 
@@ -315,7 +315,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     flags[i] = select(0u, 1u, r_lt(x, y)) | select(0u, 2u, r_eq(x, y));
 }
 "#;
-    let code = format!("{}{kernel}", include_str!("f64_soft.wgsl"));
+    let code = format!("{}{kernel}", include_str!("../plan/src/f64_soft.wgsl"));
     let device = &gpu.device;
     let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
         label: None,

@@ -90,7 +90,7 @@ pub fn gaussian_kernel_radius(
         .collect())
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
 mod component {
     use super::{Code, Failure, Grid, Input, Method, Pixels, Region};
     use witk_guest::Ctype;
