@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Generate every pipeline's Python and npm packages from wit/ (witk-codegen, into
 # build/python/<dist> and build/npm/<pkg>), jco-transpile each component into its npm
-# package's jco/ with the shared runtime beside it, and pack tarballs to dist/js/.
+# package's jco/ with the shared runtime beside it, assemble the WebGPU accelerator
+# @witk/downsample-webgpu (accelerators/wgpu/js and its planner in wasm), and pack
+# tarballs to dist/js/.
 # Needs scripts/build-components.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +25,12 @@ for pkg in build/npm/*/; do
   cp bindings/js/runtime/witk-runtime.js bindings/js/runtime/witk-runtime.d.ts "$pkg"
   (cd "$pkg" && npm pack --silent --pack-destination "$ROOT/dist/js" >/dev/null)
 done
+# The WebGPU accelerator (accelerators/wgpu/js) with its planner, the Rust that plans the
+# native accelerator's runs, compiled to a small wasm module.
+cargo build -q --release --locked --target wasm32-unknown-unknown -p witk-wgpu-plan
+webgpu=build/npm/downsample-webgpu
+mkdir -p "$webgpu"
+cp accelerators/wgpu/js/package.json accelerators/wgpu/js/*.js accelerators/wgpu/js/*.d.ts "$webgpu/"
+cp target/wasm32-unknown-unknown/release/witk_wgpu_plan.wasm "$webgpu/planner.wasm"
+(cd "$webgpu" && npm pack --silent --pack-destination "$ROOT/dist/js" >/dev/null)
 ls -1 dist/js

@@ -85,5 +85,6 @@ step "Python 3.9, 3.10, 3.12, 3.13: fresh venvs from the wheels; every pipeline 
 bash scripts/test-pythons.sh
 
 step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, demo page)"
-# Shared tests, then each pipeline's own (components/<pipeline>/tests/*.test.js).
-(cd bindings/js && node --test test/*.test.js $(ls ../../components/*/tests/*.test.js 2>/dev/null))
+# Shared tests, each pipeline's own (components/<pipeline>/tests/*.test.js) and the
+# accelerators' (accelerators/*/js/tests: WebGPU in Chromium).
+(cd bindings/js && node --test test/*.test.js $(ls ../../components/*/tests/*.test.js ../../accelerators/*/js/tests/*.test.js 2>/dev/null))

@@ -57,3 +57,20 @@ export interface WriteOptions {
 }
 
 export function asBytes(input: BinaryInput, name?: string): Uint8Array;
+
+/** An override: the call's positional arguments and options; `next()` runs the component. */
+export type Override = (args: unknown[], options: Record<string, unknown>, next: () => Promise<unknown>) => Promise<unknown>;
+
+/**
+ * Implementations that override pipeline functions, shared by every witk package in the
+ * page or process (Python's `witk.function_factory`). Keys: the WIT package
+ * (`'downsample'`) and the JS function name (`'downsampleBinShrink'`).
+ */
+export declare const functionFactory: {
+  register(pkg: string, fn: string, impl: Override, priority?: number): void;
+  lookup(pkg: string, fn: string): Set<Override>;
+  highestPriority(pkg: string, fn: string): Override | null;
+  setPriority(impl: Override, priority: number): void;
+  getPriority(impl: Override): number;
+  disable(pkg: string, fn: string): void;
+};

@@ -384,7 +384,60 @@ export function transferables(v, out = new Set()) {
 }
 
 /** One pipeline package: direct calls on a warm instance, or calls in a worker pool. */
+/**
+ * Implementations that override pipeline functions (GPU accelerators such as
+ * `@witk/downsample-webgpu`), with Python's `witk.function_factory` semantics: the
+ * enabled implementation of highest priority runs instead of the component; priorities
+ * below 1 disable one. Keys are the WIT package (`'downsample'`) and the JS function name
+ * (`'downsampleBinShrink'`). One registry per page or process, shared by every witk
+ * package (each carries its own copy of this module). `WITK_ACCELERATORS=none` (Node's
+ * environment, or `globalThis.WITK_ACCELERATORS`) turns every override off.
+ */
+const REGISTRY = (globalThis[Symbol.for('witk.functionFactory')] ??= { byFunction: new Map(), priorities: new Map() });
+
+export const functionFactory = {
+  /** Offer `impl(args, options, next)` for `pkg.fn`; `next()` runs the component. */
+  register(pkg, fn, impl, priority = 1) {
+    if (typeof impl !== 'function') throw new TypeError(`functionFactory.register: ${describe(impl)} is not a function`);
+    const key = `${pkg}.${fn}`;
+    if (!REGISTRY.byFunction.has(key)) REGISTRY.byFunction.set(key, new Set());
+    REGISTRY.byFunction.get(key).add(impl);
+    REGISTRY.priorities.set(impl, priority);
+  },
+  /** Every implementation registered for `pkg.fn` (a Set, possibly empty). */
+  lookup(pkg, fn) {
+    return new Set(REGISTRY.byFunction.get(`${pkg}.${fn}`) ?? []);
+  },
+  /** The enabled implementation of highest priority, or null. */
+  highestPriority(pkg, fn) {
+    if (acceleratorsOff()) return null;
+    let best = null;
+    for (const f of REGISTRY.byFunction.get(`${pkg}.${fn}`) ?? []) {
+      if (best === null || REGISTRY.priorities.get(f) > REGISTRY.priorities.get(best)) best = f;
+    }
+    return best !== null && REGISTRY.priorities.get(best) >= 1 ? best : null;
+  },
+  setPriority(impl, priority) {
+    if (!REGISTRY.priorities.has(impl)) throw new RangeError('functionFactory.setPriority: not registered');
+    REGISTRY.priorities.set(impl, priority);
+  },
+  getPriority(impl) {
+    if (!REGISTRY.priorities.has(impl)) throw new RangeError('functionFactory.getPriority: not registered');
+    return REGISTRY.priorities.get(impl);
+  },
+  /** Disable every implementation of `pkg.fn`: the component runs. */
+  disable(pkg, fn) {
+    for (const f of REGISTRY.byFunction.get(`${pkg}.${fn}`) ?? []) REGISTRY.priorities.set(f, -1);
+  },
+};
+
+function acceleratorsOff() {
+  const env = isNode ? process.env.WITK_ACCELERATORS : undefined;
+  return (env ?? globalThis.WITK_ACCELERATORS) === 'none';
+}
+
 export class Pipeline {
+  #name;
   #component;
   #worker;
   #companionFiles;
@@ -398,7 +451,8 @@ export class Pipeline {
    * that bundlers recognise, and `url` is used with Node's worker_threads;
    * `companionFiles`: the function naming the companion files of a file (if any).
    */
-  constructor({ component, worker, companionFiles = null }) {
+  constructor({ name = null, component, worker, companionFiles = null }) {
+    this.#name = name;
     this.#component = component;
     this.#worker = worker;
     this.#companionFiles = companionFiles;
@@ -447,6 +501,12 @@ export class Pipeline {
    * others (by name) and how to run: `worker`, `transfer`, `writeFiles`.
    */
   async run(sig, positional, options = {}) {
+    const override = this.#name === null ? null : functionFactory.highestPriority(this.#name, sig.name);
+    if (override !== null) return override(positional, options, () => this.#run(sig, positional, options));
+    return this.#run(sig, positional, options);
+  }
+
+  async #run(sig, positional, options) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`${sig.name}: options must be an object, got ${describe(options)}`);
     }

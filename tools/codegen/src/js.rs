@@ -531,7 +531,7 @@ fn jsdoc(sig: &Sig, indent: &str) -> String {
 
 fn index_js(pkg: &Package, sigs: &[Sig], types: &Types) -> String {
     let mut js = format!(
-        "{HEADER}import {{ Pipeline, WitkError }} from './witk-runtime.js';\nimport {{ component }} from './component.js';\n\nexport {{ WitkError }};\n\n"
+        "{HEADER}import {{ Pipeline, WitkError, functionFactory }} from './witk-runtime.js';\nimport {{ component }} from './component.js';\n\nexport {{ WitkError, functionFactory }};\n\n"
     );
     if !types.defs.is_empty() {
         js.push_str("// The WIT types of this package, described for witk-runtime.js (lower/lift).\nconst T = {};\n");
@@ -569,9 +569,10 @@ fn index_js(pkg: &Package, sigs: &[Sig], types: &Types) -> String {
         .map_or(String::new(), |f| format!("  companionFiles: '{}',\n", camel_lower(&f.name)));
     let _ = write!(
         js,
-        "const pipeline = new Pipeline({{\n  component,\n  worker: {{\n    url: new URL('./worker.js', import.meta.url),\n    spawn: () => new Worker(new URL('./worker.js', import.meta.url), {{ type: 'module' }}),\n  }},\n{companions}}});\n\n\
+        "const pipeline = new Pipeline({{\n  name: '{}',\n  component,\n  worker: {{\n    url: new URL('./worker.js', import.meta.url),\n    spawn: () => new Worker(new URL('./worker.js', import.meta.url), {{ type: 'module' }}),\n  }},\n{companions}}});\n\n\
          /** Size the worker pool used by calls with `{{ worker: true }}`. */\nexport const configure = (options) => pipeline.configure(options);\n\n\
-         /** Stop the worker pool. */\nexport const terminate = () => pipeline.terminate();\n"
+         /** Stop the worker pool. */\nexport const terminate = () => pipeline.terminate();\n",
+        pkg.name
     );
     js.push_str("\n// Each function's parameters and result, in WIT order.\nconst signatures = {\n");
     for s in sigs {
@@ -636,7 +637,7 @@ fn js_list(items: &[String]) -> String {
 fn index_dts(sigs: &[Sig], types: &Types) -> String {
     const RUNTIME_TYPES: &str = "BinaryInput, CallOptions, FileInput, JsonValue, TypedArray, WriteOptions";
     let mut dts = format!(
-        "{HEADER}import type {{ {RUNTIME_TYPES} }} from './witk-runtime.js';\nexport {{ WitkError }} from './witk-runtime.js';\nexport type {{ {RUNTIME_TYPES} }} from './witk-runtime.js';\n"
+        "{HEADER}import type {{ {RUNTIME_TYPES} }} from './witk-runtime.js';\nexport {{ WitkError, functionFactory }} from './witk-runtime.js';\nexport type {{ {RUNTIME_TYPES} }} from './witk-runtime.js';\n"
     );
     for d in &types.defs {
         let doc = ts_doc(&d.doc, "");

@@ -267,7 +267,13 @@ fn slab(p: &Plan, input: Header<'_>, precision: Precision) -> Result<Slab, PlanE
                 let mut params = u32s([values, c, ext[0], ext[1], ext[2], next[0], next[1], next[2]])?;
                 params.extend(u32s([a, axis.n, axis.buffer_start, axis.radius, axis.kernel.len(), 0, 0, 0])?);
                 params.extend(u32s(axis.needed.iter().copied())?);
-                steps.push(Step { shader: key(Kernel::Pass, source), src, dst, params, reals: reals(ctype, 0.0, &axis.kernel) });
+                steps.push(Step {
+                    shader: key(Kernel::Pass, source),
+                    src,
+                    dst,
+                    params,
+                    reals: reals(ctype, 0.0, &axis.kernel),
+                });
                 (src, source, ext) = (dst, Source::Real, next);
             }
             buffers.push(bytes(out_values, 8));
@@ -279,7 +285,13 @@ fn slab(p: &Plan, input: Header<'_>, precision: Precision) -> Result<Slab, PlanE
                 params.extend(u32s(a.corners.iter().map(|&(lo, _)| lo))?);
             }
             let dst = buffers.len() - 1;
-            steps.push(Step { shader: key(Kernel::Interpolate, source), src, dst, params, reals: reals(ctype, 0.0, &[]) });
+            steps.push(Step {
+                shader: key(Kernel::Interpolate, source),
+                src,
+                dst,
+                params,
+                reals: reals(ctype, 0.0, &[]),
+            });
             Finish::Cast
         }
         Method::BinShrink => {
@@ -290,7 +302,13 @@ fn slab(p: &Plan, input: Header<'_>, precision: Precision) -> Result<Slab, PlanE
             params.extend(u32s(axes.iter().map(|a| a.buffer_start))?);
             let samples: usize = p.axes.iter().map(|a| a.shrink).product();
             let r = reals(ctype, 1.0 / samples as f64, &[]);
-            steps.push(Step { shader: key(Kernel::BinShrink, Source::Pixels(ctype)), src: 0, dst: 1, params, reals: r });
+            steps.push(Step {
+                shader: key(Kernel::BinShrink, Source::Pixels(ctype)),
+                src: 0,
+                dst: 1,
+                params,
+                reals: r,
+            });
             Finish::Cast
         }
         Method::Label => {
