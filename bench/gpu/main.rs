@@ -9,7 +9,7 @@
 //! is checked byte for byte against the component's.
 
 use std::time::{Duration, Instant};
-use witk::pipelines::downsample::gpu::{AdapterKind, GpuDownsample};
+use witk::pipelines::downsample::gpu::{AdapterKind, Gpu, GpuDownsample, Precision};
 use witk::pipelines::downsample::{Downsample, ParallelDownsample};
 use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
 use witk::{Runtime, RuntimeConfig};
@@ -126,6 +126,10 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // On a device with f64, the emulated kernels too (what Metal and WebGPU run).
+    let emulated = (gpu.gpu().precision() == Precision::Native)
+        .then(|| Gpu::new(AdapterKind::Any).ok().map(|g| GpuDownsample::with_gpu(cpu.clone(), g.emulating_f64())))
+        .flatten();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("downsample on {} vs the component on {threads} cores and peers in the same run", gpu.gpu().describe());
     if gpu.gpu().describe().contains("Cpu") {
@@ -133,8 +137,8 @@ fn main() {
     }
     println!("ratio = peer / witk-wgpu (above 1: the GPU is faster); best of 3 after a warm-up");
     println!(
-        "{:<44} {:>10} {:>10} {:>7} {:>10} {:>7} {:>10} {:>7}",
-        "case", "wgpu", "component", "x", "itk", "x", "cucim", "x"
+        "{:<44} {:>10} {:>10} {:>7} {:>10} {:>7} {:>10} {:>7} {:>12}",
+        "case", "wgpu", "component", "x", "itk", "x", "cucim", "x", "emulated f64"
     );
     for case in cases(small) {
         let image = volume(&case);
@@ -148,6 +152,18 @@ fn main() {
             r.expect("downsample")
         };
         let (t_gpu, ours) = best(3, || run(true));
+        let t_emulated = emulated.as_ref().map(|e| {
+            let (t, r) = best(1, || {
+                if case.gaussian {
+                    e.downsample(&image, &case.shrink, None)
+                } else {
+                    e.downsample_bin_shrink(&image, &case.shrink, false)
+                }
+                .expect("downsample")
+            });
+            assert!(r == ours, "{}: emulated f64 differs from the device's f64", case.key());
+            format!("{:.1} ms", t.as_secs_f64() * 1e3)
+        });
         let (t_cpu, theirs) = best(if small { 3 } else { 2 }, || run(false));
         assert!(ours == theirs, "{}: the GPU's result differs from the component's", case.key());
         let peer = |name: &str| peers.get(case.key()).and_then(|p| p.get(name)).and_then(|v| v.as_f64());
@@ -158,7 +174,7 @@ fn main() {
         let (itk, itk_x) = cell(peer("itk"));
         let (cucim, cucim_x) = cell(peer("cucim"));
         println!(
-            "{:<44} {:>10} {:>10} {:>7.2} {:>10} {:>7} {:>10} {:>7}",
+            "{:<44} {:>10} {:>10} {:>7.2} {:>10} {:>7} {:>10} {:>7} {:>12}",
             case.key(),
             format!("{:.1} ms", t_gpu.as_secs_f64() * 1e3),
             format!("{:.1} ms", t_cpu.as_secs_f64() * 1e3),
@@ -166,7 +182,8 @@ fn main() {
             itk,
             itk_x,
             cucim,
-            cucim_x
+            cucim_x,
+            t_emulated.unwrap_or_else(|| "-".into())
         );
     }
     if let Some(note) = peers.get("note").and_then(|n| n.as_str()) {

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::pipelines::types::witk::types::spatial::{Buffer, Image, ImageRegion};
 use crate::runtime::Runtime;
 use std::sync::Arc;
-pub use witk_wgpu::{AdapterKind, Gpu, GpuError};
+pub use witk_wgpu::{AdapterKind, Gpu, GpuError, Precision};
 use witk_wgpu::{Grid, ImageRef, Method};
 
 /// The downsample functions on a GPU, falling back to the component.
