@@ -15,3 +15,16 @@ export async function usage(): Promise<number> {
   await compressStringify(url, { compressionLevel: 'high' });
   return back.length;
 }
+
+// The override registry every package exports, and the WebGPU accelerator's declarations.
+import { functionFactory } from '../../../build/npm/downsample/index.js';
+import { adapter, lastFallback, overrides } from '../../../build/npm/downsample-webgpu/index.js';
+
+export async function accelerators(): Promise<string> {
+  functionFactory.register('downsample', 'downsample', async (args, options, next) => next(), 5);
+  functionFactory.setPriority(overrides.downsampleBinShrink, 10);
+  const p: number = functionFactory.getPriority(overrides.downsample);
+  // @ts-expect-error an override is a function
+  functionFactory.register('downsample', 'downsample', 42);
+  return `${(await adapter()) ?? 'none'} ${lastFallback() ?? ''} ${p}`;
+}
