@@ -175,3 +175,26 @@ fn the_cli_accelerator_flag_and_its_fallback() {
         assert!(stderr.trim().is_empty() || !stderr.contains("error"), "{stderr}");
     }
 }
+
+#[test]
+fn a_lost_device_falls_back_to_the_component() {
+    let Some((_, cpu, _dirs)) = pipelines() else { return };
+    let (rt, _dir) = runtime_with(Default::default());
+    let accel =
+        GpuDownsample::new(ParallelDownsample::new(Downsample::builtin(&rt).unwrap()), AdapterKind::Any).unwrap();
+    accel.install(&rt);
+    let gpu = Downsample::builtin(&rt).unwrap();
+    let image = phantom();
+    let want = cpu.downsample(&image, &[2, 2, 2], None).unwrap();
+    assert_eq!(gpu.downsample(&image, &[2, 2, 2], None).unwrap(), want);
+    accel.gpu().destroy();
+    assert!(accel.gpu().is_lost());
+
+    for _ in 0..2 {
+        assert_eq!(gpu.downsample(&image, &[2, 2, 2], None).unwrap(), want);
+        assert_eq!(
+            gpu.downsample_label_image(&image, &[2, 2, 2], None).unwrap(),
+            cpu.downsample_label_image(&image, &[2, 2, 2], None).unwrap()
+        );
+    }
+}

@@ -3,7 +3,8 @@
 
 use crate::GpuError;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use witk_wgpu_plan::{Precision, ShaderKey};
 
 /// Which adapters [`Gpu::new`] accepts.
@@ -40,6 +41,8 @@ pub struct Gpu {
     layout: wgpu::BindGroupLayout,
     pipeline_layout: wgpu::PipelineLayout,
     pipelines: Mutex<HashMap<ShaderKey, wgpu::ComputePipeline>>,
+    /// Set by wgpu when the device is lost (driver reset, removal, `destroy`).
+    pub(crate) lost: Arc<AtomicBool>,
 }
 
 impl Gpu {
@@ -89,6 +92,12 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| GpuError::Device(e.to_string()))?;
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            log::debug!(target: "witk::gpu", "the GPU device was lost ({reason:?}): {message}");
+            flag.store(true, Ordering::SeqCst);
+        });
         let entry = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
             binding,
             visibility: wgpu::ShaderStages::COMPUTE,
@@ -118,6 +127,7 @@ impl Gpu {
             layout,
             pipeline_layout,
             pipelines: Mutex::new(HashMap::new()),
+            lost,
         })
     }
 
@@ -129,6 +139,19 @@ impl Gpu {
             Precision::Emulated => "emulated f64",
         };
         format!("{} ({:?}, {:?}, {p})", self.info.name, self.info.device_type, self.info.backend)
+    }
+
+    /// Whether the device was lost: every later call is a [`GpuError::Device`] (callers
+    /// fall back to the component).
+    pub fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
+
+    /// Destroy the device now, freeing its memory: later calls fail as on a lost device.
+    /// (Also how the tests lose a device.)
+    pub fn destroy(&self) {
+        self.lost.store(true, Ordering::SeqCst);
+        self.device.destroy();
     }
 
     /// How the kernels compute.

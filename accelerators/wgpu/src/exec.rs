@@ -2,7 +2,6 @@
 //! one submission of its dispatches, the result read back and turned into pixels.
 
 use crate::{Downsampled, Gpu, GpuError, ImageRef};
-use wgpu::util::DeviceExt;
 use witk_wgpu_plan::{cast_into, Finish, Header, Method, PlanError, Slab};
 
 pub fn run(
@@ -12,6 +11,9 @@ pub fn run(
     shrink: &[u32],
     crop: Option<&[u32]>,
 ) -> Result<Downsampled, GpuError> {
+    if gpu.is_lost() {
+        return Err(GpuError::Device("the device was lost".into()));
+    }
     let header =
         Header { grid: input.grid, ctype: input.ctype, components: input.components, bytes: input.bytes.len() };
     let program = witk_wgpu_plan::program(method, header, shrink, crop, gpu.max_binding, gpu.precision()).map_err(
@@ -26,7 +28,14 @@ pub fn run(
         .try_reserve_exact(values * input.ctype.size())
         .map_err(|_| GpuError::OutOfMemory("the output does not fit in host memory".into()))?;
     for slab in &program.slabs {
-        run_slab(gpu, slab, input, &mut bytes)?;
+        // wgpu panics on some operations of a device lost mid-call: a panic here is a
+        // device error like any other, never the caller's crash.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_slab(gpu, slab, input, &mut bytes)))
+            .unwrap_or_else(|p| {
+                let why =
+                    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned());
+                Err(GpuError::Device(format!("wgpu panicked: {}", why.unwrap_or_default())))
+            })?;
     }
     Ok(Downsampled { grid: program.grid, bytes })
 }
@@ -64,12 +73,18 @@ fn run_slab(gpu: &Gpu, slab: &Slab, input: ImageRef<'_>, out: &mut Vec<u8>) -> R
     let mut uniforms = Vec::new();
     for step in &slab.steps {
         let pipeline = gpu.pipeline(step.shader);
+        // Written through the queue, not mapped at creation: mapping panics on a lost device.
         let init = |contents: &[u8]| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            let b = device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("witk-wgpu"),
-                contents,
-                usage: wgpu::BufferUsages::STORAGE,
-            })
+                size: (contents.len() as u64).next_multiple_of(8).max(8),
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            let mut padded = contents.to_vec();
+            padded.resize(contents.len().next_multiple_of(8).max(8), 0);
+            gpu.queue.write_buffer(&b, 0, &padded);
+            b
         };
         let params = init(bytemuck::cast_slice(&step.params));
         let reals = init(bytemuck::cast_slice(&step.reals));

@@ -391,3 +391,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
     assert!(bad.is_empty(), "{} of {} differ, e.g.\n{}", bad.len(), a.len() * 7, bad[..bad.len().min(12)].join("\n"));
 }
+
+#[test]
+fn a_device_lost_mid_call_is_an_error_not_a_panic() {
+    if gpus().is_empty() {
+        return;
+    }
+    let gpu = Gpu::new(AdapterKind::Any).unwrap();
+    let g = grid(&[16, 12, 8]);
+    let bytes = pixels(Ctype::U16, 16 * 12 * 8, 4);
+    let input = ImageRef { grid: &g, ctype: Ctype::U16, components: 1, bytes: &bytes };
+    assert!(gpu.downsample(Method::Gaussian, input, &[2, 2, 2], None).is_ok());
+    gpu.destroy();
+    assert!(matches!(gpu.downsample(Method::Gaussian, input, &[2, 2, 2], None), Err(GpuError::Device(_))));
+    // Past the lost flag (a loss the callback has not reported yet): wgpu's own errors,
+    // and its panics, are device errors too.
+    gpu.lost.store(false, std::sync::atomic::Ordering::SeqCst);
+    for method in [Method::Gaussian, Method::BinShrink, Method::Label] {
+        let r = gpu.downsample(method, input, &[2, 2, 2], None);
+        assert!(matches!(r, Err(GpuError::Device(_) | GpuError::OutOfMemory(_))), "{method:?}: {r:?}");
+    }
+}
