@@ -2,8 +2,8 @@
 # Install everything witk's build needs, idempotently, on a fresh Debian 12 machine
 # with rustup: Debian's clang + llvm-ar (zstd's C code inside components), the
 # wasm32-unknown-unknown Rust target (guests), rustfmt and clippy, Mesa's software Vulkan
-# driver (lavapipe, for the GPU accelerator's tests); with --browser,
-# Chromium too.
+# driver (lavapipe, for the GPU accelerator's tests); with --browser, Chromium, Firefox ESR
+# and WebKitGTK too.
 set -euo pipefail
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
@@ -12,8 +12,9 @@ SUDO=""
 
 # Mesa's Vulkan drivers: lavapipe, the software GPU the wgpu accelerator's tests run on.
 apt_packages=(clang-19 llvm-19 mesa-vulkan-drivers libvulkan1)
-# --browser: Debian's Chromium for the browser tests (never a downloaded browser build).
-[ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
+# --browser: Debian's Chromium, Firefox ESR and WebKitGTK (MiniBrowser, WebKitWebDriver,
+# and Xvfb for its window) for the browser tests (never a downloaded browser build).
+[ "${1:-}" = "--browser" ] && apt_packages+=(chromium firefox-esr webkit2gtk-driver xvfb)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
