@@ -15,22 +15,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser/chromium.js';
 import { serve } from './browser/server.js';
 import { startPyodideWithWitk } from './browser/pyodide.js';
 import { jsOptions, loadVectors, root } from './vectors.js';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const b64 = (u8) => Buffer.from(u8).toString('base64');
 const vectors = loadVectors().map((v) => ({
   name: v.name,
@@ -45,7 +34,7 @@ let server, browser, base;
 before(async () => {
   server = await serve(root);
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser/chromium.js';
 import { serve } from './browser/server.js';
 import { root } from './vectors.js';
 
@@ -14,12 +14,7 @@ let server, browser;
 before(async () => {
   execFileSync('bash', [`${root}scripts/build-jupyterlite.sh`], { stdio: 'pipe' });
   server = await serve(root);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const { chromium } = await import(`${root}bindings/js/node_modules/playwright-core/index.mjs`);
+const { launchChromium } = await import(`${root}bindings/js/test/browser/chromium.js`);
 const { serve } = await import(`${root}bindings/js/test/browser/server.js`);
 
 // Installed as a user has them: both packages under node_modules/@witk.
@@ -59,14 +59,9 @@ let server, browser, page;
 
 before(async () => {
   server = await serve(root);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    // WebGPU on Linux is behind --enable-unsafe-webgpu; with no GPU here Chromium offers
-    // SwiftShader's software Vulkan adapter.
-    args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  // WebGPU on Linux is behind --enable-unsafe-webgpu; with no GPU here Chromium offers
+  // SwiftShader's software Vulkan adapter.
+  browser = await launchChromium({ webgpu: true });
   page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
