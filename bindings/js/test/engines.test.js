@@ -1,15 +1,18 @@
-// The npm packages in three browser engines: Chromium (playwright-core), Firefox ESR
+// Every package in three browser engines: Chromium (playwright-core), Firefox ESR
 // (puppeteer-core over WebDriver BiDi) and WebKitGTK's MiniBrowser (selenium-webdriver
-// through WebKitWebDriver, under Xvfb: MiniBrowser has no headless mode). Each opens
-// test/runtimes/page.html, which makes the 45 calls of test/runtimes/checks.js (every
-// package, typed errors, worker mode) and must give exactly Node's digests.
+// through WebKitWebDriver, under Xvfb: MiniBrowser has no headless mode).
+//  - test/runtimes/page.html makes the 45 calls of test/runtimes/checks.js (every npm
+//    package, typed errors, worker mode): each engine must give exactly Node's digests;
+//  - test/runtimes/pyodide.html installs the witk wheels in Pyodide with micropip and
+//    calls compress-stringify, image-io (three formats), downsample and compare-images
+//    from Python: each engine must give the same answers (Chromium's Pyodide is checked
+//    against the Rust host by browser.test.js).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { launchChromium } from './browser/chromium.js';
 import { serve } from './browser/server.js';
 import { runChecks } from './runtimes/checks.js';
@@ -19,11 +22,12 @@ const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
-let server, url, node, xvfb;
+let server, base, node, xvfb;
+const pyodide = {};
 
 before(async () => {
   server = await serve(root);
-  url = `http://127.0.0.1:${server.address().port}/bindings/js/test/runtimes/page.html`;
+  base = `http://127.0.0.1:${server.address().port}`;
   node = await runChecks({
     load: (name) => import(`${root}build/npm/${name}/index.js`),
     readFile: async (path) => new Uint8Array(readFileSync(root + path)),
@@ -36,69 +40,99 @@ after(async () => {
   xvfb?.kill();
 });
 
-function same(got, engine) {
-  const parsed = JSON.parse(got);
-  assert.equal(parsed.failed, undefined, `${engine}: ${parsed.failed}`);
-  const differ = Object.keys(node).filter((k) => parsed[k] !== node[k]).map((k) => `${k}: ${parsed[k]} (Node ${node[k]})`);
-  assert.deepEqual(differ, [], engine);
-  assert.equal(Object.keys(parsed).length, Object.keys(node).length);
+function pyodideUrl() {
+  const micropip = readdirSync(`${root}build/pyodide-wheels`).find((f) => f.startsWith('micropip-'));
+  const wheels = [
+    ...readdirSync(`${root}dist/pyodide`).map((f) => `${base}/dist/pyodide/${f}`),
+    ...readdirSync(`${root}dist/python`)
+      .filter((f) => /^witk_(compress_stringify|image_io|downsample|compare_images)(_emscripten)?-.*-none-any\.whl$/.test(f))
+      .map((f) => `${base}/dist/python/${f}`),
+  ];
+  const q = new URLSearchParams({ micropip: `${base}/build/pyodide-wheels/${micropip}`, wheels: wheels.join(',') });
+  return `${base}/bindings/js/test/runtimes/pyodide.html?${q}`;
 }
 
-test('Chromium gives Node\'s answers', async () => {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(url);
-    same(await page.evaluate(() => window.results), 'Chromium');
-  } finally {
-    await browser.close();
-  }
-});
+/** `window.results` of the page at `url` in each engine, keyed 'npm' or 'pyodide'. */
+const ENGINES = {
+  async Chromium(urls) {
+    const browser = await launchChromium();
+    try {
+      const out = {};
+      for (const [k, url] of Object.entries(urls)) {
+        const page = await browser.newPage();
+        await page.goto(url);
+        out[k] = await page.evaluate(() => window.results);
+        await page.close();
+      }
+      return out;
+    } finally {
+      await browser.close();
+    }
+  },
+  async Firefox(urls) {
+    const puppeteer = (await import('puppeteer-core')).default;
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+    try {
+      const out = {};
+      for (const [k, url] of Object.entries(urls)) {
+        const page = await browser.newPage();
+        await page.goto(url);
+        out[k] = await page.evaluate(() => window.results);
+        await page.close();
+      }
+      return out;
+    } finally {
+      await browser.close();
+    }
+  },
+  async WebKit(urls) {
+    // MiniBrowser needs a display: a private Xvfb. selenium-webdriver has no WebKitGTK
+    // module: start WebKitWebDriver and talk to it.
+    const display = `:${90 + (process.pid % 9)}`;
+    xvfb ??= spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const port = 4444 + (process.pid % 1000);
+    const wd = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
+    await new Promise((r) => setTimeout(r, 500));
+    const { Builder, Capabilities } = await import('selenium-webdriver');
+    const caps = new Capabilities();
+    caps.set('browserName', 'MiniBrowser');
+    caps.set('webkitgtk:browserOptions', { binary: MINIBROWSER, args: ['--automation'] });
+    let driver;
+    try {
+      driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities(caps).build();
+      await driver.manage().setTimeouts({ script: 300_000 });
+      const out = {};
+      for (const [k, url] of Object.entries(urls)) {
+        await driver.get(url);
+        out[k] = await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; window.results.then(done);');
+      }
+      return out;
+    } finally {
+      await driver?.quit();
+      wd.kill();
+    }
+  },
+};
 
-test('Firefox gives Node\'s answers', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}` }, async () => {
-  const puppeteer = (await import('puppeteer-core')).default;
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    extraPrefsFirefox: { 'network.proxy.type': 0, 'app.update.enabled': false, 'browser.shell.checkDefaultBrowser': false },
+const available = { Chromium: true, Firefox: existsSync(FIREFOX), WebKit: existsSync(WEBKIT_DRIVER) && existsSync(MINIBROWSER) };
+
+for (const engine of Object.keys(ENGINES)) {
+  test(`${engine}: every npm package gives Node's answers, and Pyodide answers as in Chromium`, {
+    skip: !available[engine] && `${engine} is not installed`,
+  }, async () => {
+    const got = await ENGINES[engine]({ npm: `${base}/bindings/js/test/runtimes/page.html`, pyodide: pyodideUrl() });
+    const npm = JSON.parse(got.npm);
+    assert.equal(npm.failed, undefined, `${engine}: ${npm.failed}`);
+    const differ = Object.keys(node).filter((k) => npm[k] !== node[k]).map((k) => `${k}: ${npm[k]} (Node ${node[k]})`);
+    assert.deepEqual(differ, [], engine);
+    assert.equal(Object.keys(npm).length, Object.keys(node).length);
+    const py = JSON.parse(got.pyodide);
+    assert.equal(py.failed, undefined, `${engine} Pyodide: ${py.failed}`);
+    assert.equal(py['compress-stringify'], 'data:application/zstd;base64,KLUv/SADGQAAISw3');
+    assert.deepEqual(py.parse, [33, 44, 55]);
+    assert.deepEqual(py.read.slice(0, 2), [[64, 64, 64], 'uint8']);
+    pyodide[engine] = py;
+    if (engine !== 'Chromium' && pyodide.Chromium) assert.deepEqual(py, pyodide.Chromium);
   });
-  try {
-    const page = await browser.newPage();
-    await page.goto(url);
-    same(await page.evaluate(() => window.results), 'Firefox');
-  } finally {
-    await browser.close();
-  }
-});
-
-test('WebKit gives Node\'s answers', { skip: !existsSync(WEBKIT_DRIVER) && `no ${WEBKIT_DRIVER}` }, async () => {
-  // MiniBrowser needs a display: a private Xvfb.
-  const display = `:${90 + (process.pid % 9)}`;
-  xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 1000));
-  process.env.DISPLAY = display;
-  // selenium-webdriver has no WebKitGTK module: start WebKitWebDriver and talk to it.
-  const port = 4444 + (process.pid % 1000);
-  const wd = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 500));
-  const { Builder, Capabilities } = await import('selenium-webdriver');
-  const caps = new Capabilities();
-  caps.set('browserName', 'MiniBrowser');
-  caps.set('webkitgtk:browserOptions', { binary: MINIBROWSER, args: ['--automation'] });
-  let driver;
-  try {
-    driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities(caps).build();
-  } catch (e) {
-    wd.kill();
-    throw e;
-  }
-  try {
-    await driver.get(url);
-    const got = await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; window.results.then(done);');
-    same(got, 'WebKit');
-  } finally {
-    await driver.quit();
-    wd.kill();
-  }
-});
+}
