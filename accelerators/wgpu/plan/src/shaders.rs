@@ -118,6 +118,12 @@ fn position(i: u32, at: u32, c: u32) -> vec4<u32> {
     return vec4<u32>(p % e0, (p / e0) % e1, p / (e0 * e1), i % c);
 }
 
+// The first source position output `p` reads, from the per-axis tables whose offsets are
+// params[11..14] (interpolation and label voting).
+fn first_read(p: vec4<u32>) -> vec3<u32> {
+    return vec3<u32>(params[params[11] + p.x], params[params[12] + p.y], params[params[13] + p.z]);
+}
+
 fn linear(x: u32, y: u32, z: u32, comp: u32, at: u32, c: u32) -> u32 {
     return ((z * params[at + 1u] + y) * params[at] + x) * c + comp;
 }
@@ -235,9 +241,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (i >= params[0]) { return; }
     let c = params[1];
     let p = position(i, 2u, c);
-    let x = params[params[11] + p.x];
-    let y = params[params[12] + p.y];
-    let z = params[params[13] + p.z];
+    let first = first_read(p);
+    let x = first.x;
+    let y = first.y;
+    let z = first.z;
     var v = along_y(x, y, z, p.w, c);
     if (params[10] != 0u) {
         v = halfway(v, along_y(x, y, z + 1u, p.w, c));
@@ -285,9 +292,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let i = value_index(gid, groups);
     if (i >= params[0]) { return; }
     let p = position(i, 2u, 1u);
-    let x = params[params[11] + p.x];
-    let y = params[params[12] + p.y];
-    let z = params[params[13] + p.z];
+    let first = first_read(p);
+    let x = first.x;
+    let y = first.y;
+    let z = first.z;
     // The input values around the position, in the component's order (x fastest).
     var at: array<u32, 8>;
     var n = 0u;
