@@ -29,6 +29,14 @@ step "component logic, native"
 step "host: unit, integration, CLI and doc tests"
 cargo test --release --locked --workspace --exclude witk-python --exclude witk-downsample-wgpu-python
 
+step "Windows: witk.exe cross-built in the background (checked under wine at the end)"
+# Its own target folder and the cross profile: it shares nothing with the Linux build, and
+# runs while the steps below wait on pip, npm and browsers.
+windows_log=build/windows-build.log
+mkdir -p build
+(bash scripts/test-windows.sh build > "$windows_log" 2>&1) &
+windows_build=$!
+
 step "JavaScript and Python packages generated from wit/; npm packages (jco transpile)"
 bash scripts/build-js.sh
 
@@ -88,3 +96,7 @@ step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, de
 # Shared tests, each pipeline's own (components/<pipeline>/tests/*.test.js) and the
 # accelerators' (accelerators/*/js/tests: WebGPU in Chromium).
 (cd bindings/js && node --test test/*.test.js $(ls ../../components/*/tests/*.test.js ../../accelerators/*/js/tests/*.test.js 2>/dev/null))
+
+step "Windows: witk.exe under wine gives the Linux CLI's bytes (vectors, image-io)"
+wait "$windows_build" || { cat "$windows_log" >&2; exit 1; }
+bash scripts/test-windows.sh check
