@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from vectors import cli_options, materialize
 
 import witk
 
@@ -25,28 +26,8 @@ FILES = sorted((ROOT / "components").glob("*/vectors/*.json"))
 CASES = [(json.loads(f.read_text())["package"], case) for f in FILES for case in json.loads(f.read_text())["cases"]]
 
 
-def materialize(spec: dict[str, Any]) -> bytes:
-    if "hex" in spec:
-        return bytes.fromhex(spec["hex"])
-    if "text" in spec:
-        return spec["text"].encode()
-    if "file" in spec:
-        return (ROOT / spec["file"]).read_bytes()
-    if "pattern" in spec:
-        return bytes([spec["pattern"]["byte"]]) * spec["pattern"]["count"]
-    return bytes((i * 7 + (i >> 8)) & 0xFF for i in range(spec["ramp"]))
-
-
 def cli_args(case: dict[str, Any]) -> list[str]:
-    """`--flag` for a true boolean, `--name=value` for other options."""
-    args = [case["function"]]
-    for name, value in case["options"].items():
-        flag = "--" + name.replace("_", "-")
-        if value is True:
-            args.append(flag)
-        elif value is not False:
-            args.append(f"{flag}={value}")
-    return [*args, "-", "-"]
+    return [case["function"], *cli_options(case), "-", "-"]
 
 
 def host(case: dict[str, Any], data: bytes) -> tuple[bytes | None, str | None]:

@@ -15,31 +15,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def materialize(spec: dict) -> bytes:
-    if "hex" in spec:
-        return bytes.fromhex(spec["hex"])
-    if "text" in spec:
-        return spec["text"].encode()
-    if "file" in spec:
-        return (ROOT / spec["file"]).read_bytes()
-    if "pattern" in spec:
-        return bytes([spec["pattern"]["byte"]]) * spec["pattern"]["count"]
-    if "ramp" in spec:
-        return bytes((i * 7 + (i >> 8)) & 0xFF for i in range(spec["ramp"]))
-    raise ValueError(f"unknown input {spec}")
-
-
-def options(case: dict) -> list[str]:
-    args = []
-    for name, value in case["options"].items():
-        flag = "--" + name.replace("_", "-")
-        if value is True:
-            args.append(flag)
-        elif value is not False:
-            args.append(f"{flag}={value}")
-    return args
+sys.path.insert(0, str(ROOT / "tests" / "python"))
+from vectors import cli_options, materialize  # noqa: E402
 
 
 def run(cli: list[str], args: list[str], cache: Path) -> tuple[int, bytes]:
@@ -61,7 +38,7 @@ def main() -> None:
                 outs = {}
                 for name, cli in [("windows", windows), ("linux", linux)]:
                     dst = work / f"out{i}.{name}"
-                    code, err = run(cli, [case["function"], *options(case), str(src), str(dst)], work / name)
+                    code, err = run(cli, [case["function"], *cli_options(case), str(src), str(dst)], work / name)
                     outs[name] = (code, dst.read_bytes() if dst.exists() else None)
                 checked += 1
                 if outs["windows"] != outs["linux"]:

@@ -52,38 +52,28 @@ function pyodideUrl() {
   return `${base}/bindings/js/test/runtimes/pyodide.html?${q}`;
 }
 
-/** `window.results` of the page at `url` in each engine, keyed 'npm' or 'pyodide'. */
-const ENGINES = {
-  async Chromium(urls) {
-    const browser = await launchChromium();
-    try {
-      const out = {};
-      for (const [k, url] of Object.entries(urls)) {
-        const page = await browser.newPage();
-        await page.goto(url);
-        out[k] = await page.evaluate(() => window.results);
-        await page.close();
-      }
-      return out;
-    } finally {
-      await browser.close();
+/** `window.results` of each page in `urls`, opened in turn in a puppeteer or playwright browser. */
+async function results(browser, urls) {
+  try {
+    const out = {};
+    for (const [k, url] of Object.entries(urls)) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      out[k] = await page.evaluate(() => window.results);
+      await page.close();
     }
-  },
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Each engine: `window.results` of the pages `urls` ({ npm, pyodide }). */
+const ENGINES = {
+  Chromium: async (urls) => results(await launchChromium(), urls),
   async Firefox(urls) {
     const puppeteer = (await import('puppeteer-core')).default;
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    try {
-      const out = {};
-      for (const [k, url] of Object.entries(urls)) {
-        const page = await browser.newPage();
-        await page.goto(url);
-        out[k] = await page.evaluate(() => window.results);
-        await page.close();
-      }
-      return out;
-    } finally {
-      await browser.close();
-    }
+    return results(await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true }), urls);
   },
   async WebKit(urls) {
     // MiniBrowser needs a display: a private Xvfb. selenium-webdriver has no WebKitGTK
