@@ -25,6 +25,30 @@ macro_rules! each_buffer {
     }};
 }
 
+/// A buffer's values as the little-endian bytes they occupy, borrowed (the hosts are
+/// little-endian, as wasm is).
+pub fn as_bytes(b: &Buffer) -> &[u8] {
+    fn view<T: Copy>(v: &[T]) -> &[u8] {
+        // SAFETY: plain numbers (no padding, every byte initialized) viewed as their bytes.
+        unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v)) }
+    }
+    match b {
+        Buffer::Int8(v) => view(v),
+        Buffer::Uint8(v) => v,
+        Buffer::Int16(v) => view(v),
+        Buffer::Uint16(v) => view(v),
+        Buffer::Int32(v) => view(v),
+        Buffer::Uint32(v) => view(v),
+        Buffer::Int64(v) => view(v),
+        Buffer::Uint64(v) => view(v),
+        Buffer::Float32(v) => view(v),
+        Buffer::Float64(v) => view(v),
+    }
+}
+
+#[cfg(target_endian = "big")]
+compile_error!("pixel buffers are exchanged as little-endian bytes");
+
 /// Values `start..end` of a buffer, clamped to its length (the component checks lengths).
 pub fn slice(b: &Buffer, start: usize, end: usize) -> Buffer {
     each_buffer!(b, v => v[start.min(v.len())..end.min(v.len())].to_vec())

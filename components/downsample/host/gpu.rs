@@ -100,7 +100,7 @@ impl GpuDownsample {
             grid: &grid,
             ctype: input.image_type.component_type.into(),
             components: input.image_type.components as usize,
-            bytes: bytes_of(data),
+            bytes: crate::buffers::as_bytes(data),
         };
         match self.gpu.downsample(method, view, shrink, crop) {
             Ok(out) => Some(Image {
@@ -119,22 +119,6 @@ impl GpuDownsample {
                 None
             }
         }
-    }
-}
-
-/// A buffer's values as little-endian bytes (this host is little-endian, as wasm is).
-fn bytes_of(b: &Buffer) -> &[u8] {
-    match b {
-        Buffer::Int8(v) => bytemuck::cast_slice(v),
-        Buffer::Uint8(v) => v,
-        Buffer::Int16(v) => bytemuck::cast_slice(v),
-        Buffer::Uint16(v) => bytemuck::cast_slice(v),
-        Buffer::Int32(v) => bytemuck::cast_slice(v),
-        Buffer::Uint32(v) => bytemuck::cast_slice(v),
-        Buffer::Int64(v) => bytemuck::cast_slice(v),
-        Buffer::Uint64(v) => bytemuck::cast_slice(v),
-        Buffer::Float32(v) => bytemuck::cast_slice(v),
-        Buffer::Float64(v) => bytemuck::cast_slice(v),
     }
 }
 

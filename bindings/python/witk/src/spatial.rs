@@ -124,16 +124,6 @@ macro_rules! typed_buffers {
                 $(Buffer::$ct(_) => ComponentType::$ct),*
             }
         }
-
-        /// The bytes of a typed buffer, borrowed.
-        fn buffer_bytes(buffer: &Buffer) -> &[u8] {
-            match buffer {
-                // SAFETY: plain numbers viewed as the bytes they occupy.
-                $(Buffer::$ct(v) => unsafe {
-                    std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v.as_slice()))
-                }),*
-            }
-        }
     };
 }
 
@@ -164,7 +154,7 @@ struct NativeBuffer {
 /// as an attribute so the values live as long as any view of them. (The limited API of
 /// Python 3.9, which the abi3 wheel targets, has no buffer protocol to implement.)
 fn buffer_into_py(py: Python<'_>, buffer: Buffer) -> PyResult<Bound<'_, PyAny>> {
-    let bytes = buffer_bytes(&buffer);
+    let bytes = witk::buffers::as_bytes(&buffer);
     let (address, len) = (bytes.as_ptr() as usize, bytes.len());
     if len == 0 {
         return Ok(PyByteArray::new(py, &[]).into_any());
