@@ -3,10 +3,12 @@
 # gcc as linker; the `cross` profile, cheaper than release; its own target folder, so it
 # can build while the rest of the test command uses target/) and run under Debian's wine64
 # against the Linux CLI (tests/windows/run.py): every conformance vector and image-io
-# conversions, byte for byte. Installs what it needs, idempotently.
+# conversions, byte for byte. Then the core Python wheel, from the same build (little more
+# to compile), checked as far as it can be without a Windows CPython (tests/windows/wheel.py).
+# Installs what it needs, idempotently.
 #
-#   bash scripts/test-windows.sh build   # install, cross-build witk.exe
-#   bash scripts/test-windows.sh check   # run it under wine (needs target/release/witk)
+#   bash scripts/test-windows.sh build   # install, cross-build witk.exe and the wheel (needs .venv)
+#   bash scripts/test-windows.sh check   # run it under wine (needs target/release/witk, dist/python)
 #   bash scripts/test-windows.sh         # both
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,10 +31,15 @@ if [ "$what" != check ]; then
     -p witk --no-default-features --bin witk
   # Wine 8 lacks bcryptprimitives.dll (Windows 10+ has it): a stand-in beside witk.exe.
   x86_64-w64-mingw32-gcc -O2 -shared -o "$out/bcryptprimitives.dll" tests/windows/bcryptprimitives.c -ladvapi32
+  rm -rf build/windows/dist
+  CARGO_TARGET_DIR=build/target-windows .venv/bin/maturin build --quiet --profile cross --locked \
+    --target x86_64-pc-windows-gnu --no-default-features --features windows \
+    -m bindings/python/witk/Cargo.toml -o build/windows/dist
 fi
 if [ "$what" != build ]; then
   export WINEPREFIX="$(pwd)/build/wine" WINEDEBUG=-all
   mkdir -p "$WINEPREFIX"
   wineboot -i >/dev/null 2>&1 || true
   python3 tests/windows/run.py "$out/witk.exe" target/release/witk
+  .venv/bin/python tests/windows/wheel.py build/windows/dist dist/python/witk-*-cp39-abi3-manylinux*.whl
 fi

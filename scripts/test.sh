@@ -29,19 +29,20 @@ step "component logic, native"
 step "host: unit, integration, CLI and doc tests"
 cargo test --release --locked --workspace --exclude witk-python --exclude witk-downsample-wgpu-python
 
-step "Windows: witk.exe cross-built in the background (checked under wine at the end)"
-# Its own target folder and the cross profile: it shares nothing with the Linux build, and
-# runs while the steps below wait on pip, npm and browsers.
-windows_log=build/windows-build.log
-mkdir -p build
-(bash scripts/test-windows.sh build > "$windows_log" 2>&1) &
-windows_build=$!
-
 step "JavaScript and Python packages generated from wit/; npm packages (jco transpile)"
 bash scripts/build-js.sh
 
 step "Python environment and wheels"
 bash scripts/python-env.sh
+
+step "Cross builds in the background (checked at the end): Windows witk.exe and wheel, the aarch64 wheel"
+# Their own target folders and the cross profile: they share nothing with the Linux build,
+# and run while the steps below wait on pip, npm and browsers. One job, so at most one
+# cross build competes with the steps for the two cores. They need the venv's maturin and zig.
+cross_log=build/cross-build.log
+mkdir -p build
+(bash scripts/test-windows.sh build && bash scripts/test-aarch64.sh build) > "$cross_log" 2>&1 &
+cross_build=$!
 bash scripts/build-python.sh
 
 step "Python: the core wheel is manylinux2014 (glibc 2.17+), as auditwheel reads its symbols"
@@ -97,6 +98,10 @@ step "JavaScript: Node tests and Chromium (npm package, Web Workers, Pyodide, de
 # accelerators' (accelerators/*/js/tests: WebGPU in Chromium).
 (cd bindings/js && node --test test/*.test.js $(ls ../../components/*/tests/*.test.js ../../accelerators/*/js/tests/*.test.js 2>/dev/null))
 
-step "Windows: witk.exe under wine gives the Linux CLI's bytes (vectors, image-io)"
-wait "$windows_build" || { cat "$windows_log" >&2; exit 1; }
+step "Cross builds: Windows witk.exe under wine gives the Linux CLI's bytes (vectors, image-io); the wheels"
+wait "$cross_build" || { cat "$cross_log" >&2; exit 1; }
+cat "$cross_log"
 bash scripts/test-windows.sh check
+
+step "Linux aarch64: the wheel under qemu-user with Debian's arm64 CPython gives x86_64's answers"
+bash scripts/test-aarch64.sh check

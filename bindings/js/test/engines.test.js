@@ -6,7 +6,10 @@
 //  - test/runtimes/pyodide.html installs the witk wheels in Pyodide with micropip and
 //    calls compress-stringify, image-io (three formats), downsample and compare-images
 //    from Python: each engine must give the same answers (Chromium's Pyodide is checked
-//    against the Rust host by browser.test.js).
+//    against the Rust host by browser.test.js);
+//  - the demo page (bindings/js/demo/) gets the phantom dropped on it (a real `drop` event
+//    with a DataTransfer, as a user's drag does) and must show the sizes, the data URL and
+//    an identical round trip, in a Web Worker as it is set by default.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +27,7 @@ const MINIBROWSER = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit
 
 let server, base, node, xvfb;
 const pyodide = {};
+const demo = {};
 
 before(async () => {
   server = await serve(root);
@@ -52,14 +56,30 @@ function pyodideUrl() {
   return `${base}/bindings/js/test/runtimes/pyodide.html?${q}`;
 }
 
-/** `window.results` of each page in `urls`, opened in turn in a puppeteer or playwright browser. */
-async function results(browser, urls) {
+// What each page is asked for once loaded: an expression whose value (a promise) is the
+// page's answer, as a string. The test pages publish `window.results`; the demo is driven.
+const RESULTS = 'window.results';
+const DROP_ON_DEMO = `(async () => {
+  const tick = () => new Promise((r) => setTimeout(r, 50));
+  while (!window.ready) await tick();
+  const bytes = await (await fetch('/data/phantom.nrrd')).arrayBuffer();
+  const files = new DataTransfer();
+  files.items.add(new File([bytes], 'phantom.nrrd'));
+  const drop = new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true });
+  document.getElementById('drop').dispatchEvent(drop);
+  const result = document.getElementById('result');
+  while (result.dataset.done !== 'true') await tick();
+  return result.textContent;
+})()`;
+
+/** The answer of each page in `pages` ({ name: [url, expression] }), opened in turn in a puppeteer or playwright browser. */
+async function results(browser, pages) {
   try {
     const out = {};
-    for (const [k, url] of Object.entries(urls)) {
+    for (const [k, [url, expression]] of Object.entries(pages)) {
       const page = await browser.newPage();
       await page.goto(url);
-      out[k] = await page.evaluate(() => window.results);
+      out[k] = await page.evaluate(expression);
       await page.close();
     }
     return out;
@@ -68,14 +88,14 @@ async function results(browser, urls) {
   }
 }
 
-/** Each engine: `window.results` of the pages `urls` ({ npm, pyodide }). */
+/** Each engine: the answers of `pages` ({ npm, pyodide, demo }). */
 const ENGINES = {
-  Chromium: async (urls) => results(await launchChromium(), urls),
-  async Firefox(urls) {
+  Chromium: async (pages) => results(await launchChromium(), pages),
+  async Firefox(pages) {
     const puppeteer = (await import('puppeteer-core')).default;
-    return results(await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true }), urls);
+    return results(await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true }), pages);
   },
-  async WebKit(urls) {
+  async WebKit(pages) {
     // MiniBrowser needs a display: a private Xvfb. selenium-webdriver has no WebKitGTK
     // module: start WebKitWebDriver and talk to it.
     const display = `:${90 + (process.pid % 9)}`;
@@ -93,9 +113,11 @@ const ENGINES = {
       driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities(caps).build();
       await driver.manage().setTimeouts({ script: 300_000 });
       const out = {};
-      for (const [k, url] of Object.entries(urls)) {
+      for (const [k, [url, expression]] of Object.entries(pages)) {
         await driver.get(url);
-        out[k] = await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; window.results.then(done);');
+        out[k] = await driver.executeAsyncScript(
+          `const done = arguments[arguments.length - 1]; Promise.resolve(${expression}).then(done, (e) => done(String(e)));`,
+        );
       }
       return out;
     } finally {
@@ -108,10 +130,21 @@ const ENGINES = {
 const available = { Chromium: true, Firefox: existsSync(FIREFOX), WebKit: existsSync(WEBKIT_DRIVER) && existsSync(MINIBROWSER) };
 
 for (const engine of Object.keys(ENGINES)) {
-  test(`${engine}: every npm package gives Node's answers, and Pyodide answers as in Chromium`, {
+  test(`${engine}: every npm package gives Node's answers, Pyodide answers as in Chromium, the demo works`, {
     skip: !available[engine] && `${engine} is not installed`,
   }, async () => {
-    const got = await ENGINES[engine]({ npm: `${base}/bindings/js/test/runtimes/page.html`, pyodide: pyodideUrl() });
+    const got = await ENGINES[engine]({
+      npm: [`${base}/bindings/js/test/runtimes/page.html`, RESULTS],
+      pyodide: [pyodideUrl(), RESULTS],
+      demo: [`${base}/bindings/js/demo/index.html`, DROP_ON_DEMO],
+    });
+    assert.match(got.demo, /phantom\.nrrd, 262 384 bytes/, `${engine} demo: ${got.demo}`);
+    assert.match(got.demo, /Zstandard frame\d[\d ]* bytes \([\d.]+x smaller\)/, `${engine} demo: ${got.demo}`);
+    assert.match(got.demo, /data:application\/zstd;base64,KLUv/, `${engine} demo`);
+    assert.match(got.demo, /round trip: identical/, `${engine} demo`);
+    // The same frame and data URL in every engine; only the timing differs.
+    demo[engine] = got.demo.replace(/[\d.]+ ms/, '… ms');
+    if (engine !== 'Chromium' && demo.Chromium) assert.equal(demo[engine], demo.Chromium);
     const npm = JSON.parse(got.npm);
     assert.equal(npm.failed, undefined, `${engine}: ${npm.failed}`);
     const differ = Object.keys(node).filter((k) => npm[k] !== node[k]).map((k) => `${k}: ${npm[k]} (Node ${node[k]})`);
