@@ -35,13 +35,13 @@ bash scripts/build-js.sh
 step "Python environment and wheels"
 bash scripts/python-env.sh
 
-step "Cross builds in the background (checked at the end): Windows witk.exe and wheel, the aarch64 wheel"
+step "Cross builds in the background (checked at the end): Windows witk.exe and wheel, the aarch64 and musllinux wheels"
 # Their own target folders and the cross profile: they share nothing with the Linux build,
 # and run while the steps below wait on pip, npm and browsers. One job, so at most one
 # cross build competes with the steps for the two cores. They need the venv's maturin and zig.
 cross_log=build/cross-build.log
 mkdir -p build
-(bash scripts/test-windows.sh build && bash scripts/test-aarch64.sh build) > "$cross_log" 2>&1 &
+(bash scripts/test-windows.sh build && bash scripts/test-aarch64.sh build && bash scripts/test-musl.sh build) > "$cross_log" 2>&1 &
 cross_build=$!
 bash scripts/build-python.sh
 
@@ -105,3 +105,6 @@ bash scripts/test-windows.sh check
 
 step "Linux aarch64: the wheel under qemu-user with Debian's arm64 CPython gives x86_64's answers"
 bash scripts/test-aarch64.sh check
+
+step "musllinux: the wheel's extension needs only musl's libc and the Python API"
+bash scripts/test-musl.sh check
