@@ -20,6 +20,10 @@ cargo fmt --all --check
 # Each pipeline's host parts are compiled into the host through generated `#[path]`
 # modules, which cargo fmt does not reach.
 rustfmt --check --edition 2021 components/*/host/*.rs
+# The sandbox test's probe component (its own workspace; scripts/build-components.sh builds it).
+cargo fmt --check --manifest-path host/tests/sandbox-probe/Cargo.toml
+(cd host/tests/sandbox-probe && CARGO_TARGET_DIR="$ROOT/target/sandbox-probe" \
+  cargo clippy --release --locked --target wasm32-unknown-unknown -- -D warnings)
 (cd components && cargo clippy --release --locked -- -D warnings)
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
 

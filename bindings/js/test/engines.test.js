@@ -4,17 +4,19 @@
 //  - test/runtimes/page.html makes the 45 calls of test/runtimes/checks.js (every npm
 //    package, typed errors, worker mode): each engine must give exactly Node's digests;
 //  - test/runtimes/pyodide.html installs the witk wheels in Pyodide with micropip and
-//    calls compress-stringify, image-io (three formats), downsample and compare-images
-//    from Python: each engine must give the same answers (Chromium's Pyodide is checked
-//    against the Rust host by browser.test.js);
+//    calls every pipeline package from Python (image-io and mesh-io in several formats,
+//    the downsamples, both compares, mesh-to-poly-data, transform-io, dicom): each engine
+//    must give the same answers (Chromium's Pyodide is checked against the Rust host by
+//    browser.test.js and the components' *.pyodide.js);
 //  - the demo page (bindings/js/demo/) gets the phantom dropped on it (a real `drop` event
 //    with a DataTransfer, as a user's drag does) and must show the sizes, the data URL and
 //    an identical round trip, in a Web Worker as it is set by default.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './browser/chromium.js';
 import { serve } from './browser/server.js';
@@ -44,15 +46,28 @@ after(async () => {
   xvfb?.kill();
 });
 
+// A CT slice from pydicom's test files (in the venv, which the server serves with the repository).
+const dicomFile = relative(
+  root,
+  execFileSync(`${root}.venv/bin/python`, ['-c', 'import pydicom.data as d; print(d.get_testdata_file("CT_small.dcm"))'])
+    .toString()
+    .trim(),
+);
+
 function pyodideUrl() {
   const micropip = readdirSync(`${root}build/pyodide-wheels`).find((f) => f.startsWith('micropip-'));
   const wheels = [
     ...readdirSync(`${root}dist/pyodide`).map((f) => `${base}/dist/pyodide/${f}`),
     ...readdirSync(`${root}dist/python`)
-      .filter((f) => /^witk_(compress_stringify|image_io|downsample|compare_images)(_emscripten)?-.*-none-any\.whl$/.test(f))
+      // Every pipeline package and its -emscripten implementation (not the -wasi ones).
+      .filter((f) => /^witk_[a-z_]+-.*-none-any\.whl$/.test(f) && !/^witk_[a-z_]+_wasi-/.test(f))
       .map((f) => `${base}/dist/python/${f}`),
   ];
-  const q = new URLSearchParams({ micropip: `${base}/build/pyodide-wheels/${micropip}`, wheels: wheels.join(',') });
+  const q = new URLSearchParams({
+    micropip: `${base}/build/pyodide-wheels/${micropip}`,
+    wheels: wheels.join(','),
+    dicom: `${base}/${dicomFile}`,
+  });
   return `${base}/bindings/js/test/runtimes/pyodide.html?${q}`;
 }
 
