@@ -54,8 +54,9 @@ pub fn load_or_compile(
         // engine settings) before use; the name binds the entry to these exact bytes.
         // The entry is read rather than mapped: a mapped file truncated by another
         // process would kill this one with SIGBUS.
-        if let Ok(c) = unsafe { Component::deserialize(engine, &bytes) } {
-            return Ok(c);
+        match unsafe { Component::deserialize(engine, &bytes) } {
+            Ok(c) => return Ok(c),
+            Err(e) => log::warn!("compile cache: {} is unusable ({e:#}); recompiling", path.display()),
         }
     }
     let component = Component::from_binary(engine, wasm)?;
@@ -66,13 +67,15 @@ pub fn load_or_compile(
 }
 
 /// Write atomically (temp file + rename) so concurrent processes never read a torn entry.
+/// A failure only costs the next process a compilation: it is logged, never returned.
 fn store(dir: &Path, path: &Path, bytes: &[u8]) {
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
     let tmp = dir.join(format!(".{}.{}.tmp", std::process::id(), unique()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
+    let stored = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = stored {
         let _ = std::fs::remove_file(&tmp);
+        log::warn!("compile cache: cannot store {} ({e}); running uncached", path.display());
     }
 }
 

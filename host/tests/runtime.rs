@@ -35,11 +35,33 @@ fn compile_cache_is_written_reused_and_repaired() {
     );
     assert_eq!(std::fs::metadata(&entries[0]).unwrap().modified().unwrap(), stamp);
 
-    // A corrupt entry is recompiled and replaced.
-    std::fs::write(&entries[0], b"garbage").unwrap();
-    let third = CompressStringify::builtin(&Runtime::new(config).unwrap()).unwrap();
-    assert_eq!(third.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
-    assert!(std::fs::metadata(&entries[0]).unwrap().len() > 1000);
+    // A corrupt entry is recompiled and replaced; so is one truncated anywhere (a full
+    // disk, a killed writer of another tool), whether in its header or its code.
+    let good = std::fs::read(&entries[0]).unwrap();
+    for bad in
+        [b"garbage".to_vec(), good[..16].to_vec(), good[..good.len() / 2].to_vec(), good[..good.len() - 1].to_vec()]
+    {
+        std::fs::write(&entries[0], &bad).unwrap();
+        let again = CompressStringify::builtin(&Runtime::new(config.clone()).unwrap()).unwrap();
+        assert_eq!(again.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
+        assert_eq!(std::fs::read(&entries[0]).unwrap().len(), good.len(), "the entry was not repaired");
+    }
+}
+
+#[test]
+fn an_unusable_cache_directory_means_running_uncached() {
+    // A cache "directory" that is a file cannot be created or written (even by root, for
+    // whom permission bits mean nothing): every load compiles, and calls work.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, b"x").unwrap();
+    for cache_dir in [file.clone(), file.join("below")] {
+        let config = RuntimeConfig { cache_dir: Some(cache_dir), ..Default::default() };
+        let p = CompressStringify::builtin(&Runtime::new(config).unwrap()).unwrap();
+        assert_eq!(p.parse_string_decompress(b"KLUv/SADGQAAISw3", true).unwrap(), [33, 44, 55]);
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"x");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing else was written");
 }
 
 #[test]
