@@ -1,6 +1,10 @@
-/** A failed witk call: `code` is the WIT error code ("invalid-data", ...) or "trap". */
+/**
+ * A failed witk call: `code` is the WIT error code ("invalid-data", ...), "trap" (the
+ * instance or its worker died), or "terminated" (a worker call still running when the
+ * package's `terminate()` stopped its pool).
+ */
 export class WitkError extends Error {
-  readonly code: 'invalid-argument' | 'invalid-data' | 'limit-exceeded' | 'unsupported' | 'internal' | 'trap';
+  readonly code: 'invalid-argument' | 'invalid-data' | 'limit-exceeded' | 'unsupported' | 'internal' | 'trap' | 'terminated';
   /** The component's message. */
   readonly detail: string;
   /** The function that failed, in camelCase. */

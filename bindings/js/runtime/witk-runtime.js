@@ -685,6 +685,8 @@ async function spawn({ url, spawn: spawnBrowserWorker }) {
     return {
       post: (m, t) => w.postMessage(m, t),
       on: (f) => (w.onmessage = (e) => f(e.data)),
+      // A worker that fails to load or throws outside a call.
+      onDeath: (f) => (w.onerror = (e) => f(e.message ?? 'the worker failed')),
       kill: () => w.terminate(),
       hold: () => {},
     };
@@ -695,48 +697,97 @@ async function spawn({ url, spawn: spawnBrowserWorker }) {
   return {
     post: (m, t) => w.postMessage(m, t),
     on: (f) => w.on('message', f),
+    onDeath: (f) => {
+      w.on('error', (e) => f(String(e?.message ?? e)));
+      w.on('exit', (code) => f(`the worker exited (code ${code})`));
+    },
     kill: () => w.terminate(),
     hold: (busy) => (busy ? w.ref() : w.unref()),
   };
 }
 
-/** A small pool of workers, each with its own instance; requests go to the least busy. */
+/**
+ * A small pool of workers, each with its own instance; requests go to the least busy.
+ * No call is left pending: `terminate()` rejects the calls still running with a
+ * `terminated` WitkError, and a worker that dies (an error outside a call, an exit)
+ * rejects its calls with a `trap` one and is replaced, so later calls run as before.
+ */
 class WorkerPool {
+  #worker;
   #workers;
   #pending = new Map();
   #next = 0;
+  #closed = false;
 
   constructor(worker, size) {
-    this.#workers = Array.from({ length: size }, () => {
-      const slot = { busy: 0, ready: spawn(worker) };
-      slot.ready.then((w) => w.on((msg) => this.#settle(slot, msg)));
-      return slot;
-    });
+    this.#worker = worker;
+    this.#workers = Array.from({ length: size }, () => this.#start({ busy: 0 }));
+  }
+
+  #start(slot) {
+    slot.ready = spawn(this.#worker);
+    slot.ready.then(
+      (w) => {
+        w.on((msg) => this.#settle(slot, msg));
+        w.onDeath((why) => this.#died(slot, why));
+      },
+      (e) => this.#died(slot, String(e?.message ?? e)),
+    );
+    return slot;
   }
 
   #settle(slot, { id, ok, error }) {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
     slot.busy--;
     if (slot.busy === 0) slot.ready.then((w) => w.hold(false));
-    const p = this.#pending.get(id);
-    this.#pending.delete(id);
     if (error) p.reject(Object.assign(new WitkError(error.code, error.message, error.fn), { trapped: error.trapped }));
     else p.resolve(ok);
   }
 
+  /** Reject what `slot` was running; a new worker takes its place unless the pool is closed. */
+  #died(slot, why) {
+    if (slot.dead) return;
+    slot.dead = true;
+    const code = this.#closed ? 'terminated' : 'trap';
+    const message = this.#closed ? 'the worker pool was terminated before the call finished' : why;
+    for (const [id, p] of this.#pending) {
+      if (p.slot !== slot) continue;
+      this.#pending.delete(id);
+      p.reject(Object.assign(new WitkError(code, message, p.fn), { trapped: true }));
+    }
+    if (!this.#closed) {
+      const fresh = this.#start({ busy: 0 });
+      this.#workers[this.#workers.indexOf(slot)] = fresh;
+    }
+  }
+
   async run(fn, args, transferList) {
+    if (this.#closed) throw new WitkError('terminated', 'the worker pool was terminated', fn);
     const slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     const id = this.#next++;
     const w = await slot.ready;
-    w.hold(true);
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject, slot, fn });
+      if (slot.dead) {
+        // It died while this call waited for it to start.
+        this.#pending.delete(id);
+        const code = this.#closed ? 'terminated' : 'trap';
+        return reject(Object.assign(new WitkError(code, 'the worker died before the call started', fn), { trapped: true }));
+      }
+      w.hold(true);
       w.post({ id, fn, args }, transferList);
     });
   }
 
   terminate() {
-    for (const slot of this.#workers) slot.ready.then((w) => w.kill());
+    this.#closed = true;
+    for (const slot of this.#workers) {
+      slot.ready.then((w) => w.kill());
+      this.#died(slot, 'terminated');
+    }
   }
 }
 

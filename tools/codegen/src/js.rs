@@ -571,7 +571,7 @@ fn index_js(pkg: &Package, sigs: &[Sig], types: &Types) -> String {
         js,
         "const pipeline = new Pipeline({{\n  name: '{}',\n  component,\n  worker: {{\n    url: new URL('./worker.js', import.meta.url),\n    spawn: () => new Worker(new URL('./worker.js', import.meta.url), {{ type: 'module' }}),\n  }},\n{companions}}});\n\n\
          /** Size the worker pool used by calls with `{{ worker: true }}`. */\nexport const configure = (options) => pipeline.configure(options);\n\n\
-         /** Stop the worker pool. */\nexport const terminate = () => pipeline.terminate();\n",
+         /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */\nexport const terminate = () => pipeline.terminate();\n",
         pkg.name
     );
     js.push_str("\n// Each function's parameters and result, in WIT order.\nconst signatures = {\n");
@@ -677,7 +677,7 @@ fn index_dts(sigs: &[Sig], types: &Types) -> String {
     }
     dts.push_str(
         "\n/** Size the worker pool used by calls with `{ worker: true }` (default: hardware threads, at most 4). */\nexport function configure(options: { workers?: number }): void;\n\n\
-         /** Stop the worker pool. */\nexport function terminate(): void;\n",
+         /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */\nexport function terminate(): void;\n",
     );
     for s in sigs {
         let required: Vec<String> = s.required().map(|p| format!("{}: {}", p.name, types.ts(&p.shape, true))).collect();

@@ -193,7 +193,7 @@ export interface BinaryFile {
 /** Size the worker pool used by calls with `{ worker: true }` (default: hardware threads, at most 4). */
 export function configure(options: { workers?: number }): void;
 
-/** Stop the worker pool. */
+/** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */
 export function terminate(): void;
 
 /**

@@ -198,7 +198,7 @@ const pipeline = new Pipeline({
 /** Size the worker pool used by calls with `{ worker: true }`. */
 export const configure = (options) => pipeline.configure(options);
 
-/** Stop the worker pool. */
+/** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */
 export const terminate = () => pipeline.terminate();
 
 // Each function's parameters and result, in WIT order.
