@@ -5,6 +5,7 @@
 pub mod attrs;
 pub mod iso2022;
 pub mod jpegls;
+pub mod lengths;
 pub mod open;
 pub mod pdf;
 pub mod pixels;

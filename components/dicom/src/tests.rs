@@ -171,3 +171,20 @@ fn tags_are_listed_decoded_and_filtered() {
     let e = read_dicom_tags(b"\0\0\0\0not dicom", "y.dcm", None).unwrap_err();
     assert!(e.code == Code::InvalidData && e.message.contains("y.dcm"), "{}", e.message);
 }
+
+/// Found by fuzzing (fuzz/): data sets of a few bytes declaring gigabyte values made
+/// dicom-rs allocate and zero them before reading (seconds and GBs per file). Now
+/// `invalid-data` at once, from the length pre-check (lengths.rs).
+#[test]
+fn declared_lengths_past_the_end_are_invalid_data_before_any_allocation() {
+    let inputs: [&[u8]; 2] = [b"I\0D)\0\0C\x9d", b"\x15\0DICM\0\x02DICM\0\x02"];
+    for input in inputs {
+        let t = std::time::Instant::now();
+        let err = read_dicom_tags(input, "x.dcm", None).unwrap_err();
+        assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+        assert!(err.message.contains("declares"), "{}", err.message);
+        let err = read_series(vec![("x.dcm".into(), input.to_vec())], false).unwrap_err();
+        assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+        assert!(t.elapsed().as_secs() < 1);
+    }
+}

@@ -242,3 +242,13 @@ fn vtk_round_trips_axis_aligned_images() {
     let values: Vec<f32> = image.data.unwrap().chunks(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
     assert_eq!(values, vec![1.5, 2.0, 3.0, 4.0]);
 }
+
+/// Found by fuzzing (fuzz/): a `.witk` header length near 2^64 overflowed `8 + len`.
+#[test]
+fn witk_header_lengths_past_the_address_space_are_invalid_data() {
+    let mut b = b"WITKIMG\0".to_vec();
+    b.extend_from_slice(&u64::MAX.to_le_bytes());
+    b.extend_from_slice(b"M\0+");
+    let err = formats::read("x.witk", &b, None, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+}

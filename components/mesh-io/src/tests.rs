@@ -721,3 +721,17 @@ fn xml_formats_are_detected_by_content() {
     assert!(formats::read_as(Format::Gifti, "a.vtp", &v, false).unwrap().is_none());
     assert!(formats::read_as(Format::Vtp, "a.gii", &g, false).unwrap().is_none());
 }
+
+/// Found by fuzzing (fuzz/): an MZ3 of 84 bytes (one point, no faces, 7 double scalars)
+/// was sniffed as an empty binary STL (84 + 50 x 0 bytes), and read back with no points.
+#[test]
+fn magic_bytes_win_over_binary_stls_size_rule() {
+    let mut mesh = Mesh::new(3, Pixels::F32(vec![0.5, 1.5, 2.5]), vec![], 1);
+    mesh.point_data = Data::new(Pixel::VariableLengthVector, 7, 1, Pixels::F64((0..7).map(f64::from).collect()));
+    let bytes = formats::write_as(Format::Mz3, &mesh, &Options::default()).unwrap();
+    assert_eq!(bytes.len(), 84);
+    assert_eq!(formats::detect("x.mz3", &bytes).unwrap(), Format::Mz3);
+    let back = formats::read("x", &bytes, false).unwrap();
+    assert_eq!(back.number_of_points, 1);
+    assert_eq!(back.point_data.components, 7);
+}

@@ -37,7 +37,8 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
     let bad = |m: &str| Failure::new(Code::InvalidData, format!("{what}: {m}"));
     let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("not a witk image (no WITKIMG magic)"))?;
     let len = u64::from_le_bytes(rest.get(..8).ok_or_else(|| bad("truncated header"))?.try_into().unwrap());
-    let json = rest.get(8..8 + len as usize).ok_or_else(|| bad("truncated header"))?;
+    let end = usize::try_from(len).ok().and_then(|l| l.checked_add(8)).ok_or_else(|| bad("header length too large"))?;
+    let json = rest.get(8..end).ok_or_else(|| bad("truncated header"))?;
     let h: Header = serde_json::from_slice(json).map_err(|e| bad(&format!("bad header: {e}")))?;
     let ctype = Ctype::from_name(&h.image_type.component_type)
         .ok_or_else(|| bad(&format!("unknown component type {}", h.image_type.component_type)))?;

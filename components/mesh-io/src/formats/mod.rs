@@ -43,7 +43,9 @@ pub enum Format {
     IwmZstd,
 }
 
-/// Every format, in the order the extensionless fallback tries them.
+/// Every format, in the order content sniffing and the extensionless fallback try them:
+/// magic bytes first, binary STL (recognised by its size alone: 84 + 50 x triangles) after
+/// them, so an 84-byte MZ3 is not taken for an empty STL (found by fuzzing).
 pub const ALL: [Format; 14] = [
     Format::Iwm,
     Format::IwmZstd,
@@ -51,11 +53,11 @@ pub const ALL: [Format; 14] = [
     Format::Vtp,
     Format::Gifti,
     Format::Ply,
-    Format::Stl,
     Format::Off,
     Format::Mz3,
     Format::FreeSurferBinary,
     Format::FreeSurferAscii,
+    Format::Stl,
     Format::Obj,
     Format::Byu,
     Format::Swc,

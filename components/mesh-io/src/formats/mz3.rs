@@ -26,7 +26,8 @@ pub fn looks_like(b: &[u8]) -> bool {
         let mut z = flate2::read::GzDecoder::new(b);
         return z.read_exact(&mut head).is_ok() && head == MAGIC;
     }
-    b.starts_with(&MAGIC) && b.len() >= 16
+    // The attribute bits are the five defined flags.
+    b.starts_with(&MAGIC) && b.len() >= 16 && u16::from_le_bytes([b[2], b[3]]) < 32
 }
 
 fn inflate(b: &[u8]) -> Result<Vec<u8>, Failure> {

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Fuzz every parser and decoder of the components (fuzz/: libFuzzer targets over the
+# component crates built natively, with SanitizerCoverage on stable Rust; no cargo-fuzz
+# or nightly needed). Each target runs SECONDS (default 60) from its committed seed corpus
+# (fuzz/corpus/<target>) and its working corpus (build/fuzz/corpus/<target>); a crash,
+# an invariant broken, a timeout (-timeout=10 s) or an out-of-memory (-rss_limit_mb=2048)
+# is written to build/fuzz/artifacts/<target>/ and fails the run. Prints the executions
+# of each target.
+#
+#   bash scripts/fuzz.sh [SECONDS] [TARGET...]       # run (the test command: a few seconds each)
+#   bash scripts/fuzz.sh --merge                     # minimize the working corpora into fuzz/corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+all=(image_io compress_stringify dicom mesh_io transform_io)
+merge=false
+if [ "${1:-}" = "--merge" ]; then merge=true; shift; fi
+secs=${1:-60}
+[ $# -gt 0 ] && shift
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
+
+# What cargo-fuzz passes to rustc for libFuzzer's coverage feedback: all stable -C flags.
+export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing"
+export CARGO_TARGET_DIR=build/fuzz/target
+# An explicit --target keeps the flags off build scripts and proc macros (run on the host).
+host=$(rustc -vV | sed -n 's/^host: //p')
+cargo build -q --release --locked --manifest-path fuzz/Cargo.toml --target "$host"
+bin=$CARGO_TARGET_DIR/$host/release
+
+status=0
+for t in "${targets[@]}"; do
+  work=build/fuzz/corpus/$t
+  artifacts=build/fuzz/artifacts/$t
+  mkdir -p "$work" "$artifacts" "fuzz/corpus/$t"
+  if $merge; then
+    # The committed corpus becomes the minimal set covering what both corpora cover.
+    rm -rf "build/fuzz/merged/$t" && mkdir -p "build/fuzz/merged/$t"
+    "$bin/$t" -merge=1 "build/fuzz/merged/$t" "fuzz/corpus/$t" "$work" 2>"build/fuzz/$t.merge.log"
+    rm -rf "fuzz/corpus/$t" && mv "build/fuzz/merged/$t" "fuzz/corpus/$t"
+    echo "$t: $(ls "fuzz/corpus/$t" | wc -l) inputs, $(du -sk "fuzz/corpus/$t" | cut -f1) KiB"
+    continue
+  fi
+  log=build/fuzz/$t.log
+  if "$bin/$t" "$work" "fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    echo "$t: $runs executions in ${secs} s, no findings"
+  else
+    status=1
+    echo "$t: FINDING (see $log and $artifacts/):" >&2
+    grep -E -m5 "panicked|ERROR|SUMMARY|Test unit written" "$log" >&2 || tail -20 "$log" >&2
+  fi
+done
+exit $status
