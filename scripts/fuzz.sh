@@ -9,6 +9,9 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]       # run (the test command: a few seconds each)
 #   bash scripts/fuzz.sh --merge                     # minimize the working corpora into fuzz/corpus
+#
+# Seeds: `.venv/bin/python fuzz/seed.py` writes small files of every format into
+# build/fuzz/seeds/, which runs and merges also read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all=(image_io compress_stringify dicom mesh_io transform_io)
@@ -34,16 +37,19 @@ for t in "${targets[@]}"; do
   work=build/fuzz/corpus/$t
   artifacts=build/fuzz/artifacts/$t
   mkdir -p "$work" "$artifacts" "fuzz/corpus/$t"
+  # Seeds from fuzz/seed.py, when made (small files of every format from witk's writers).
+  seeds=()
+  [ -d "build/fuzz/seeds/$t" ] && seeds=("build/fuzz/seeds/$t")
   if $merge; then
     # The committed corpus becomes the minimal set covering what both corpora cover.
     rm -rf "build/fuzz/merged/$t" && mkdir -p "build/fuzz/merged/$t"
-    "$bin/$t" -merge=1 "build/fuzz/merged/$t" "fuzz/corpus/$t" "$work" 2>"build/fuzz/$t.merge.log"
+    "$bin/$t" -merge=1 "build/fuzz/merged/$t" "fuzz/corpus/$t" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
     rm -rf "fuzz/corpus/$t" && mv "build/fuzz/merged/$t" "fuzz/corpus/$t"
     echo "$t: $(ls "fuzz/corpus/$t" | wc -l) inputs, $(du -sk "fuzz/corpus/$t" | cut -f1) KiB"
     continue
   fi
   log=build/fuzz/$t.log
-  if "$bin/$t" "$work" "fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if "$bin/$t" "$work" "fuzz/corpus/$t" "${seeds[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     echo "$t: $runs executions in ${secs} s, no findings"

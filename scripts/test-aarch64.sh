@@ -28,7 +28,8 @@ if [ "$what" != check ]; then
     --locked --zig --target aarch64-unknown-linux-gnu --compatibility manylinux2014 \
     -m bindings/python/witk/Cargo.toml -o "$dist"
   .venv/bin/auditwheel show "$dist"/witk-*.whl | tee "$work/auditwheel.txt"
-  grep -q 'consistent with the following platform tag: "manylinux_2_17_aarch64"' "$work/auditwheel.txt"
+  # (auditwheel wraps its lines: compared with the line breaks as spaces.)
+  tr '\n' ' ' < "$work/auditwheel.txt" | grep -q 'consistent with the following platform tag: "manylinux_2_17_aarch64"'
 fi
 
 if [ "$what" != build ]; then

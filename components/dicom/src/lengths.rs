@@ -157,6 +157,23 @@ impl Walk<'_> {
             };
         }
         let value_end = self.fits(tag, len, end)?;
+        // dicom-rs reads a binary value as whole numbers and goes on where they end, so a
+        // length that is not a multiple of the value's size puts it out of step with the
+        // file (and its next "length" anywhere); the standard forbids such lengths.
+        let size = match vr {
+            VR::US | VR::SS | VR::OW => 2,
+            VR::UL | VR::SL | VR::FL | VR::AT | VR::OL | VR::OF => 4,
+            VR::FD | VR::OD | VR::SV | VR::UV | VR::OV => 8,
+            _ => 1,
+        };
+        if len % size != 0 {
+            return Err(format!(
+                "element ({:04X},{:04X}) at byte {} declares {len} bytes, not a whole number of {size}-byte {vr:?} values",
+                tag.group(),
+                tag.element(),
+                self.at
+            ));
+        }
         if vr == VR::SQ {
             self.sequence(value_end, depth)?;
         } else if tag == TRANSFER_SYNTAX {

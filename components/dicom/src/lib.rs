@@ -2,6 +2,7 @@
 //! in `tags`, series assembled in `series` with pixels decoded by dicom-pixeldata and
 //! typed in `pixels`; this file adapts them to the WIT exports.
 
+pub mod alloc_cap;
 pub mod attrs;
 pub mod iso2022;
 pub mod jpegls;

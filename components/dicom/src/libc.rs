@@ -2,7 +2,7 @@
 //! a component has no C library, so they are served from Rust's allocator here. Each
 //! block carries its size in a 16-byte header, which `free` and `realloc` need.
 
-use std::alloc::{alloc, alloc_zeroed, dealloc, GlobalAlloc, Layout};
+use std::alloc::{alloc, alloc_zeroed, dealloc, Layout};
 
 const HEADER: usize = 16;
 
@@ -70,31 +70,3 @@ pub unsafe extern "C" fn strcpy(dst: *mut u8, src: *const u8) -> *mut u8 {
         i += 1;
     }
 }
-
-/// Rust's allocator, except that freeing a null pointer does nothing: openjp2 deallocates
-/// code blocks it never allocated (harmless with the C library's `free(NULL)` natively,
-/// a fault at address -4 in wasm's dlmalloc).
-struct NullTolerant;
-
-unsafe impl std::alloc::GlobalAlloc for NullTolerant {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        GlobalAlloc::alloc(&std::alloc::System, layout)
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        GlobalAlloc::alloc_zeroed(&std::alloc::System, layout)
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if !ptr.is_null() {
-            GlobalAlloc::dealloc(&std::alloc::System, ptr, layout)
-        }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        GlobalAlloc::realloc(&std::alloc::System, ptr, layout, new_size)
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: NullTolerant = NullTolerant;

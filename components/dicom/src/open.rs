@@ -2,6 +2,7 @@
 //! sets without file meta information (old files, some test files) as implicit or
 //! explicit VR little endian, guessed from the first element.
 
+use crate::alloc_cap;
 use crate::lengths::{self, Encoding};
 use crate::{Code, Failure};
 use dicom_core::Tag;
@@ -41,15 +42,19 @@ pub fn parse(bytes: &[u8], what: &str, until: Option<Tag>) -> Result<Parsed, Fai
         if let Some(tag) = until {
             options = options.read_until(tag);
         }
+        let ceiling = alloc_cap::ceiling_for(bytes.len());
         let declared = match &as_declared {
-            Ok(()) => options.from_reader(rest).map_err(|e| e.to_string()),
+            Ok(()) => alloc_cap::capped(ceiling, || options.from_reader(rest)).map_err(|e| e.to_string()),
             Err(e) => Err(e.clone()),
         };
         return match declared {
             Ok(file) => Ok(Parsed { file, has_meta: true }),
             // Some writers declare explicit VR and write implicit VR (pydicom and GDCM read
             // such files): the meta group, then the data set as implicit VR.
-            Err(e) => as_implicit.ok().and_then(|()| implicit_after_meta(rest)).ok_or_else(|| bad(&e)),
+            Err(e) => as_implicit
+                .ok()
+                .and_then(|()| alloc_cap::capped(ceiling, || implicit_after_meta(rest)))
+                .ok_or_else(|| bad(&e)),
         };
     }
     // A bare data set: its first element's group (0x0008 for most) tells us it is one;
@@ -63,8 +68,11 @@ pub fn parse(bytes: &[u8], what: &str, until: Option<Tag>) -> Result<Parsed, Fai
     let explicit = bytes[4].is_ascii_uppercase() && bytes[5].is_ascii_uppercase();
     let ts = if explicit { EXPLICIT_VR_LITTLE_ENDIAN.erased() } else { IMPLICIT_VR_LITTLE_ENDIAN.erased() };
     let encoding = if explicit { Encoding::ExplicitLittle } else { Encoding::ImplicitLittle };
-    lengths::check_data_set(bytes, encoding, until).map_err(|e| bad(&e))?;
-    let dataset = InMemDicomObject::read_dataset_with_ts(bytes, &ts).map_err(|e| bad(&e))?;
+    // (dicom-rs reads a bare data set whole: no `until` here.)
+    lengths::check_data_set(bytes, encoding, None).map_err(|e| bad(&e))?;
+    let dataset =
+        alloc_cap::capped(alloc_cap::ceiling_for(bytes.len()), || InMemDicomObject::read_dataset_with_ts(bytes, &ts))
+            .map_err(|e| bad(&e))?;
     let text = |tag| dataset.get(tag).and_then(|e| e.to_str().ok()).map(|s| s.trim_end_matches('\0').to_string());
     let meta = FileMetaTableBuilder::new()
         .transfer_syntax(ts.uid())

@@ -31,7 +31,7 @@ fn packbits(data: &[u8], len: usize, out: &mut Vec<u8>) {
             i += run;
         } else if n != -128 {
             if let Some(&b) = data.get(i) {
-                out.extend(std::iter::repeat_n(b, 1 - n as isize as usize));
+                out.extend(std::iter::repeat_n(b, (1 - n as isize) as usize));
             }
             i += 1;
         }
@@ -81,4 +81,16 @@ pub fn decode(obj: &DefaultDicomObject, name: &str) -> Result<Samples, Failure> 
         }
     }
     Ok(Samples::raw(bytes, 32, stored, signed))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Found by fuzzing (fuzz/): a run count computed as `1 - n as usize` overflowed (it
+    /// wrapped to the right count in release builds only).
+    #[test]
+    fn packbits_runs_and_literals() {
+        let mut out = Vec::new();
+        super::packbits(&[0xFE, 7, 1, 9, 8, 0x81, 5], 6, &mut out);
+        assert_eq!(out, [7, 7, 7, 9, 8, 5]);
+    }
 }

@@ -177,12 +177,20 @@ fn tags_are_listed_decoded_and_filtered() {
 /// `invalid-data` at once, from the length pre-check (lengths.rs).
 #[test]
 fn declared_lengths_past_the_end_are_invalid_data_before_any_allocation() {
-    let inputs: [&[u8]; 2] = [b"I\0D)\0\0C\x9d", b"\x15\0DICM\0\x02DICM\0\x02"];
+    let inputs: [&[u8]; 4] = [
+        b"I\0D)\0\0C\x9d",
+        b"\x15\0DICM\0\x02DICM\0\x02",
+        // A group length (UL) past the pixel data's tag, in a bare implicit-VR data set.
+        b"-\0\0\x10\0\0\0\0\0\xc0\0\0\xff\0\xff\xff",
+        // A group length (UL) of 18 bytes: dicom-rs would read 16 and go on out of step.
+        b"\x10\0\0\0\x12\0\0\0\0\x8e\x8e\x8e\x8e\x8e\0\0\x10\0\0\x12\0\0\0\0\0\0\0\0\0\xb5\0\x80",
+    ];
     for input in inputs {
         let t = std::time::Instant::now();
         let err = read_dicom_tags(input, "x.dcm", None).unwrap_err();
         assert_eq!(err.code, Code::InvalidData, "{}", err.message);
         assert!(err.message.contains("declares"), "{}", err.message);
+        assert!(!err.message.contains("  "), "{}", err.message);
         let err = read_series(vec![("x.dcm".into(), input.to_vec())], false).unwrap_err();
         assert_eq!(err.code, Code::InvalidData, "{}", err.message);
         assert!(t.elapsed().as_secs() < 1);

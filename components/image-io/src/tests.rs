@@ -252,3 +252,16 @@ fn witk_header_lengths_past_the_address_space_are_invalid_data() {
     let err = formats::read("x.witk", &b, None, false).unwrap_err();
     assert_eq!(err.code, Code::InvalidData, "{}", err.message);
 }
+
+/// Found by fuzzing (fuzz/): a TIFF stack's header-only read said 2-D (only the first
+/// page was looked at); it must say what a full read gives.
+#[test]
+fn tiff_stacks_have_their_depth_in_a_header_only_read() {
+    let mut image = Image::new(Ctype::F32, vec![4, 3, 2], 1);
+    image.data = Some(Pixels::F32((0..24).map(|i| i as f32).collect()));
+    let files = formats::write(&image, "x.tif", false, false).unwrap();
+    let full = formats::read("x.tif", &files[0].1, None, false).unwrap();
+    let header = formats::read("x.tif", &files[0].1, None, true).unwrap();
+    assert_eq!(full.size, [4, 3, 2]);
+    assert_eq!(header.size, full.size);
+}

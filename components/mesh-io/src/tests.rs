@@ -735,3 +735,13 @@ fn magic_bytes_win_over_binary_stls_size_rule() {
     assert_eq!(back.number_of_points, 1);
     assert_eq!(back.point_data.components, 7);
 }
+
+/// Found by fuzzing (fuzz/): an OFF face of no vertices was read (and written back as a
+/// line "0" that no longer read).
+#[test]
+fn off_faces_without_vertices_are_invalid_data() {
+    let b = b"OFF\n3 2 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n0\n";
+    let err = formats::read("x.off", b, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+    assert!(err.message.contains("face 1 has no vertices"), "{}", err.message);
+}

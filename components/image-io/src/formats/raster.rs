@@ -190,8 +190,18 @@ pub fn read_tiff(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Fai
         }
         decoder.next_image().map_err(|e| bad(what, e))?;
     }
+    // Header only: the other pages are counted (and their sizes checked), not decoded, so
+    // the size says what a full read gives (a stack was 2-D here, found by fuzzing).
+    let mut count = pages.len() as u64;
+    while info_only && decoder.more_images() {
+        decoder.next_image().map_err(|e| bad(what, e))?;
+        if decoder.dimensions().map_err(|e| bad(what, e))? != (w, h) {
+            return Err(unsupported(what, "TIFF pages of different sizes cannot form one volume"));
+        }
+        count += 1;
+    }
     let ctype = ctype.unwrap();
-    let size = if pages.len() > 1 { vec![w as u64, h as u64, pages.len() as u64] } else { vec![w as u64, h as u64] };
+    let size = if count > 1 { vec![w as u64, h as u64, count] } else { vec![w as u64, h as u64] };
     raster(ctype, size, components, if info_only { None } else { Some(pages.concat()) })
 }
 

@@ -43,7 +43,8 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
             points.push(l.f64("a vertex coordinate")? as f32);
         }
     }
-    let mut cells = Cells { buffer: vec_for(nf.saturating_mul(5), 1, t.left(), "OFF faces")?, count: 0 };
+    // The shortest face line ("1 0\n") has 4 bytes: a count past that is no real file.
+    let mut cells = Cells { buffer: vec_for(nf.saturating_mul(4), 1, t.left(), "OFF faces")?, count: 0 };
     let mut ids = Vec::new();
     for i in 0..nf {
         let line = data_line(&mut t).ok_or_else(|| bad("OFF", format!("the file ends at face {i} of {nf}")))?;
@@ -51,6 +52,10 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
         let n = l.u64("a face's vertex count")?;
         if n as usize > line.len() {
             return Err(bad("OFF", format!("face {i} claims {n} vertices")));
+        }
+        // (A face of no vertices would be written back as a line "0", found by fuzzing.)
+        if n == 0 {
+            return Err(bad("OFF", format!("face {i} has no vertices")));
         }
         ids.clear();
         for _ in 0..n {
