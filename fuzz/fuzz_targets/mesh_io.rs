@@ -34,5 +34,8 @@ fuzz_target!(|data: &[u8]| {
     let options = Options { info_only: false, compression: false, binary: true };
     let Ok(written) = formats::write(&mesh, out, &options) else { return };
     let back = formats::read(out, &written, false).expect("what was written does not read back");
-    assert_eq!(back.number_of_points, mesh.number_of_points, "{out}: the point count changed");
+    // STL holds triangles only: points in no triangle are not in the file.
+    if out != "x.stl" {
+        assert_eq!(back.number_of_points, mesh.number_of_points, "{out}: the point count changed");
+    }
 });

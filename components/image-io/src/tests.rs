@@ -265,3 +265,21 @@ fn tiff_stacks_have_their_depth_in_a_header_only_read() {
     assert_eq!(full.size, [4, 3, 2]);
     assert_eq!(header.size, full.size);
 }
+
+/// Found by fuzzing (fuzz/): a VTK `SCALARS name type 0` gave an image of no components
+/// (which then failed the model's own check), and a NIfTI header-only read gave the stored
+/// type where a full read rescales to float.
+#[test]
+fn vtk_zero_components_and_nifti_rescaled_headers() {
+    let vtk = b"# vtk DataFile Version 3.0\nx\nASCII\nDATASET STRUCTURED_POINTS\nDIMENSIONS 2 1 1\nPOINT_DATA 2\nSCALARS s short 0\n1 2\n";
+    let err = formats::read("x.vtk", vtk, None, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+    let mut image = Image::new(Ctype::I16, vec![3, 2], 1);
+    image.data = Some(Pixels::I16(vec![1, 2, 3, 4, 5, 6]));
+    let mut nii = formats::write(&image, "x.nii", false, false).unwrap().remove(0).1;
+    nii[112..116].copy_from_slice(&2.0f32.to_le_bytes()); // scl_slope
+    let full = formats::read("x.nii", &nii, None, false).unwrap();
+    let header = formats::read("x.nii", &nii, None, true).unwrap();
+    assert_eq!(full.ctype, Ctype::F32);
+    assert_eq!(header.ctype, full.ctype);
+}

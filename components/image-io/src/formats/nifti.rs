@@ -234,7 +234,13 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
     if d == 4 {
         image.spacing[3] = if f.pixdim[4] > 0.0 { f.pixdim[4] } else { 1.0 };
     }
+    // scl_slope/scl_inter make the pixels float (ITK's rule): the header-only read says so
+    // too (it said the stored type, found by fuzzing).
+    let rescaled = f.slope != 0.0 && f.slope.is_finite() && f.inter.is_finite() && (f.slope != 1.0 || f.inter != 0.0);
     if info_only {
+        if rescaled {
+            crate::cast::rescale(&mut image, f.slope, f.inter)?;
+        }
         return Ok(image);
     }
     let expected = image.byte_len()?;
@@ -271,7 +277,7 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
         data = Pixels::from_le_bytes(ct, &interleave(&data, vector, ct.size() * channels))?;
     }
     image.data = Some(data);
-    if f.slope != 0.0 && f.slope.is_finite() && f.inter.is_finite() && (f.slope != 1.0 || f.inter != 0.0) {
+    if rescaled {
         crate::cast::rescale(&mut image, f.slope, f.inter)?;
     }
     Ok(image)

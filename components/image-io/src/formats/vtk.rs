@@ -112,6 +112,10 @@ pub fn read(bytes: &[u8], info_only: bool, what: &str) -> Result<Image, Failure>
     if dims.len() != 3 || dims.contains(&0) {
         return Err(bad(format!("bad DIMENSIONS {dims:?}")));
     }
+    // (SCALARS name type 0 read as a zero-component image, found by fuzzing.)
+    if components == 0 {
+        return Err(bad("zero components per pixel".into()));
+    }
     // Trailing size-1 axes are not dimensions of the image (a 2-D image is N x M x 1).
     let d = if dims[2] == 1 { 2 } else { 3 };
     let mut image = Image::new(ctype, dims[..d].to_vec(), components);
