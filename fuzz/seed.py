@@ -1,7 +1,6 @@
 """Seed inputs for the fuzz targets (fuzz/fuzz_targets), written into build/fuzz/seeds/<target>:
 small files of every format the targets read, made by witk's own writers and taken from
-pydicom's test files. `scripts/fuzz.sh --merge` then keeps, in fuzz/corpus, the smallest set
-covering what the seeds and the fuzzing found.
+pydicom's test files. scripts/fuzz.sh runs it when build/fuzz/seeds is missing.
 
 Usage: .venv/bin/python fuzz/seed.py (needs the witk wheels installed in the venv).
 """
@@ -24,10 +23,38 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "fuzz" / "seeds"
 
 # The file names each target picks by its first byte (as in fuzz_targets/*.rs).
-IMAGE_NAMES = ["x.nrrd", "x.mha", "x.nii", "x.nii.gz", "x.vtk", "x.png", "x.tif", "x.bmp", "x.jpg", "x.iwi.cbor",
-               "x.iwi.cbor.zst", "x.witk", "x"]
-MESH_NAMES = ["x.vtk", "x.vtp", "x.gii", "x.byu", "x.fsa", "x.fsb", "x.mz3", "x.obj", "x.off", "x.ply", "x.stl",
-              "x.swc", "x.iwm.cbor", "x.iwm.cbor.zst", "x"]
+IMAGE_NAMES = [
+    "x.nrrd",
+    "x.mha",
+    "x.nii",
+    "x.nii.gz",
+    "x.vtk",
+    "x.png",
+    "x.tif",
+    "x.bmp",
+    "x.jpg",
+    "x.iwi.cbor",
+    "x.iwi.cbor.zst",
+    "x.witk",
+    "x",
+]
+MESH_NAMES = [
+    "x.vtk",
+    "x.vtp",
+    "x.gii",
+    "x.byu",
+    "x.fsa",
+    "x.fsb",
+    "x.mz3",
+    "x.obj",
+    "x.off",
+    "x.ply",
+    "x.stl",
+    "x.swc",
+    "x.iwm.cbor",
+    "x.iwm.cbor.zst",
+    "x",
+]
 TRANSFORM_NAMES = ["x.tfm", "x.txt", "x.h5", "x.mat", "x.iwt.cbor", "x"]
 
 
@@ -71,7 +98,8 @@ def main() -> None:
                 continue
             save("transform_io", name, bytes([i]) + (work / name).read_bytes())
     for level in [1, 3]:
-        save("compress_stringify", f"url{level}", compress_stringify(bytes(range(200)), stringify=True, compression_level=level))
+        url = compress_stringify(bytes(range(200)), stringify=True, compression_level=level)
+        save("compress_stringify", f"url{level}", url)
         save("compress_stringify", f"frame{level}", compress_stringify(b"witk " * 40, compression_level=level))
     for path in sorted(Path(pydicom.data.get_testdata_file("CT_small.dcm")).parent.glob("*.dcm")):
         if path.stat().st_size <= 20_000:

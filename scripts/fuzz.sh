@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # Fuzz every parser and decoder of the components (fuzz/: libFuzzer targets over the
 # component crates built natively, with SanitizerCoverage on stable Rust; no cargo-fuzz
-# or nightly needed). Each target runs SECONDS (default 60) from its committed seed corpus
-# (fuzz/corpus/<target>) and its working corpus (build/fuzz/corpus/<target>); a crash,
-# an invariant broken, a timeout (-timeout=10 s) or an out-of-memory (-rss_limit_mb=2048)
-# is written to build/fuzz/artifacts/<target>/ and fails the run. Prints the executions
-# of each target.
+# or nightly needed). Each target runs SECONDS (default 60) from its seeds (small files of
+# every format, made by fuzz/seed.py with witk's own writers and taken from pydicom's test
+# files, into build/fuzz/seeds/) and its working corpus (build/fuzz/corpus/<target>, kept
+# between runs, not committed: thousands of files); a crash, an invariant broken, a
+# timeout (-timeout=10 s) or an out-of-memory (-rss_limit_mb=2048) is written to
+# build/fuzz/artifacts/<target>/ and fails the run. Each finding fixed has a unit test in
+# its component. Prints the executions of each target.
 #
-#   bash scripts/fuzz.sh [SECONDS] [TARGET...]       # run (the test command: a few seconds each)
-#   bash scripts/fuzz.sh --merge                     # minimize the working corpora into fuzz/corpus
-#
-# Seeds: `.venv/bin/python fuzz/seed.py` writes small files of every format into
-# build/fuzz/seeds/, which runs and merges also read.
+#   bash scripts/fuzz.sh [SECONDS] [TARGET...]       # run
+#   bash scripts/fuzz.sh --merge                     # minimize the working corpora
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all=(image_io compress_stringify dicom mesh_io transform_io)
@@ -31,25 +30,25 @@ export CARGO_TARGET_DIR=build/fuzz/target
 host=$(rustc -vV | sed -n 's/^host: //p')
 cargo build -q --release --locked --manifest-path fuzz/Cargo.toml --target "$host"
 bin=$CARGO_TARGET_DIR/$host/release
+[ -d build/fuzz/seeds ] || .venv/bin/python fuzz/seed.py
 
 status=0
 for t in "${targets[@]}"; do
   work=build/fuzz/corpus/$t
   artifacts=build/fuzz/artifacts/$t
-  mkdir -p "$work" "$artifacts" "fuzz/corpus/$t"
+  mkdir -p "$work" "$artifacts"
   # Seeds from fuzz/seed.py, when made (small files of every format from witk's writers).
   seeds=()
   [ -d "build/fuzz/seeds/$t" ] && seeds=("build/fuzz/seeds/$t")
   if $merge; then
-    # The committed corpus becomes the minimal set covering what both corpora cover.
     rm -rf "build/fuzz/merged/$t" && mkdir -p "build/fuzz/merged/$t"
-    "$bin/$t" -merge=1 "build/fuzz/merged/$t" "fuzz/corpus/$t" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
-    rm -rf "fuzz/corpus/$t" && mv "build/fuzz/merged/$t" "fuzz/corpus/$t"
-    echo "$t: $(ls "fuzz/corpus/$t" | wc -l) inputs, $(du -sk "fuzz/corpus/$t" | cut -f1) KiB"
+    "$bin/$t" -merge=1 "build/fuzz/merged/$t" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
+    rm -rf "$work" && mv "build/fuzz/merged/$t" "$work"
+    echo "$t: $(ls "$work" | wc -l) inputs, $(du -sb "$work" | cut -f1) bytes"
     continue
   fi
   log=build/fuzz/$t.log
-  if "$bin/$t" "$work" "fuzz/corpus/$t" "${seeds[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if "$bin/$t" "$work" "${seeds[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     echo "$t: $runs executions in ${secs} s, no findings"

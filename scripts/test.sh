@@ -88,8 +88,8 @@ echo "with witk-downsample-wgpu: $got"
 [ "$got" = "witk_downsample_wgpu" ]
 
 step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
-.venv/bin/ruff check tests scripts bindings/python bench accelerators
-.venv/bin/ruff format --check tests scripts bindings/python bench accelerators
+.venv/bin/ruff check tests scripts bindings/python bench accelerators fuzz
+.venv/bin/ruff format --check tests scripts bindings/python bench accelerators fuzz
 .venv/bin/pip install -q --no-index --force-reinstall --no-deps dist/python/*.whl
 .venv/bin/pip install -q --no-index --no-build-isolation --no-deps --force-reinstall tests/python/override-package
 cargo build --release --locked -p witk
