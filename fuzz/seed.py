@@ -7,6 +7,7 @@ Usage: .venv/bin/python fuzz/seed.py (needs the witk wheels installed in the ven
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,40 +23,14 @@ import witk
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "fuzz" / "seeds"
 
-# The file names each target picks by its first byte (as in fuzz_targets/*.rs).
-IMAGE_NAMES = [
-    "x.nrrd",
-    "x.mha",
-    "x.nii",
-    "x.nii.gz",
-    "x.vtk",
-    "x.png",
-    "x.tif",
-    "x.bmp",
-    "x.jpg",
-    "x.iwi.cbor",
-    "x.iwi.cbor.zst",
-    "x.witk",
-    "x",
-]
-MESH_NAMES = [
-    "x.vtk",
-    "x.vtp",
-    "x.gii",
-    "x.byu",
-    "x.fsa",
-    "x.fsb",
-    "x.mz3",
-    "x.obj",
-    "x.off",
-    "x.ply",
-    "x.stl",
-    "x.swc",
-    "x.iwm.cbor",
-    "x.iwm.cbor.zst",
-    "x",
-]
-TRANSFORM_NAMES = ["x.tfm", "x.txt", "x.h5", "x.mat", "x.iwt.cbor", "x"]
+
+def names(target: str) -> list[str]:
+    """The file names `target` picks by its first byte: its `NAMES` array, read from its
+    source so the two never disagree."""
+    source = (ROOT / "fuzz" / "fuzz_targets" / f"{target}.rs").read_text()
+    found = re.search(r"const NAMES: \[&str; \d+\] = \[(.*?)\];", source, re.S)
+    assert found, f"{target}.rs has no NAMES"
+    return re.findall(r'"([^"]*)"', found.group(1))
 
 
 def save(target: str, name: str, data: bytes) -> None:
@@ -69,7 +44,7 @@ def main() -> None:
         work = Path(tmp)
         for dtype, shape in [(np.uint8, (4, 5)), (np.int16, (3, 4, 5)), (np.float32, (2, 3, 4))]:
             image = witk.image_from_array(np.arange(np.prod(shape)).reshape(shape).astype(dtype))
-            for i, name in enumerate(IMAGE_NAMES):
+            for i, name in enumerate(names("image_io")):
                 try:
                     write_image(image, work / name)
                 except Exception:  # a format that does not hold this type
@@ -78,7 +53,7 @@ def main() -> None:
         points = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], np.float32)
         cells = np.array([2, 3, 0, 1, 2, 2, 3, 0, 1, 3, 2, 3, 1, 2, 3, 2, 3, 0, 2, 3], np.uint32)
         mesh = witk.mesh_from_arrays(points, cells)
-        for i, name in enumerate(MESH_NAMES):
+        for i, name in enumerate(names("mesh_io")):
             try:
                 write_mesh(mesh, work / name)
             except Exception:
@@ -91,7 +66,7 @@ def main() -> None:
             fixedParameters=np.zeros(3),
             parameters=np.array([1, 0, 0, 0, 1, 0, 0, 0, 1, 5, -3, 2], np.float64),
         )
-        for i, name in enumerate(TRANSFORM_NAMES):
+        for i, name in enumerate(names("transform_io")):
             try:
                 write_transform([affine], work / name)
             except Exception:
