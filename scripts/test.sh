@@ -38,16 +38,18 @@ bash scripts/build-js.sh
 
 step "Python environment and wheels"
 bash scripts/python-env.sh
+bash scripts/build-python.sh
 
-step "Cross builds in the background (checked at the end): Windows witk.exe and wheel, the aarch64 and musllinux wheels"
-# Their own target folders and the cross profile: they share nothing with the Linux build,
-# and run while the steps below wait on pip, npm and browsers. One job, so at most one
-# cross build competes with the steps for the two cores. They need the venv's maturin and zig.
+step "Cross builds in the background, niced (checked at the end): Windows witk.exe and wheel, the aarch64 wheel"
+# Their own target folders and the cross profile: they share nothing with the Linux build.
+# Started after the Linux wheels are built, at low priority: the steps below (pytest, the
+# other Pythons, browsers) leave a core mostly idle, which these builds take. One job, so
+# at most one cross build competes with the steps. They need the venv's maturin and zig.
+# (The musllinux wheel, scripts/test-musl.sh, is the same route again: run by hand.)
 cross_log=build/cross-build.log
 mkdir -p build
-(bash scripts/test-windows.sh build && bash scripts/test-aarch64.sh build && bash scripts/test-musl.sh build) > "$cross_log" 2>&1 &
+(nice -n 10 bash scripts/test-windows.sh build && nice -n 10 bash scripts/test-aarch64.sh build) > "$cross_log" 2>&1 &
 cross_build=$!
-bash scripts/build-python.sh
 
 step "Python: the core wheel is manylinux2014 (glibc 2.17+), as auditwheel reads its symbols"
 .venv/bin/auditwheel show dist/python/witk-*-abi3-*.whl | tee build/auditwheel.txt
@@ -111,5 +113,3 @@ bash scripts/test-windows.sh check
 step "Linux aarch64: the wheel under qemu-user with Debian's arm64 CPython gives x86_64's answers"
 bash scripts/test-aarch64.sh check
 
-step "musllinux: the wheel's extension needs only musl's libc and the Python API"
-bash scripts/test-musl.sh check
