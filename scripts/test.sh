@@ -32,6 +32,10 @@ step "component logic, native"
 
 step "host: unit, integration, CLI and doc tests"
 cargo test --release --locked --workspace --exclude witk-python --exclude witk-downsample-wgpu-python
+# The CLI the Python and Windows tests compare with, now: the test build made it, so this is
+# free here, while after maturin (whose zig linking rebuilds the shared dependencies in
+# place) it would rebuild wasmtime again (5 minutes).
+cargo build --release --locked -p witk
 
 step "JavaScript and Python packages generated from wit/; npm packages (jco transpile)"
 bash scripts/build-js.sh
@@ -94,7 +98,6 @@ step "Python: lint, binding tests, interchange with ITK-Wasm and zstandard"
 .venv/bin/ruff format --check tests scripts bindings/python bench accelerators fuzz
 .venv/bin/pip install -q --no-index --force-reinstall --no-deps dist/python/*.whl
 .venv/bin/pip install -q --no-index --no-build-isolation --no-deps --force-reinstall tests/python/override-package
-cargo build --release --locked -p witk
 .venv/bin/python -m pytest -q tests/python tests/interchange accelerators/wgpu/python/tests
 
 step "Python 3.9, 3.10, 3.12, 3.13: fresh venvs from the wheels; every pipeline with NumPy alone"
