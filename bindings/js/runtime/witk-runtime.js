@@ -729,9 +729,11 @@ class WorkerPool {
     slot.ready.then(
       (w) => {
         w.on((msg) => this.#settle(slot, msg));
-        w.onDeath((why) => this.#died(slot, why));
+        w.onDeath((why) => this.#died(slot, why, true));
       },
-      (e) => this.#died(slot, String(e?.message ?? e)),
+      // A worker that cannot start is not replaced (it would fail again, in a loop): the
+      // calls given to it reject, each with the reason.
+      (e) => this.#died(slot, String(e?.message ?? e), false),
     );
     return slot;
   }
@@ -746,37 +748,36 @@ class WorkerPool {
     else p.resolve(ok);
   }
 
-  /** Reject what `slot` was running; a new worker takes its place unless the pool is closed. */
-  #died(slot, why) {
+  /** The error of a call its worker never finished: `terminated` once the pool is closed. */
+  #lost(fn, why) {
+    const error = this.#closed
+      ? new WitkError('terminated', 'the worker pool was terminated before the call finished', fn)
+      : new WitkError('trap', why, fn);
+    return Object.assign(error, { trapped: true });
+  }
+
+  /** Reject what `slot` was running; with `replace`, a new worker takes its place (unless the pool is closed). */
+  #died(slot, why, replace) {
     if (slot.dead) return;
-    slot.dead = true;
-    const code = this.#closed ? 'terminated' : 'trap';
-    const message = this.#closed ? 'the worker pool was terminated before the call finished' : why;
+    slot.dead = why;
     for (const [id, p] of this.#pending) {
       if (p.slot !== slot) continue;
       this.#pending.delete(id);
-      p.reject(Object.assign(new WitkError(code, message, p.fn), { trapped: true }));
+      p.reject(this.#lost(p.fn, why));
     }
-    if (!this.#closed) {
-      const fresh = this.#start({ busy: 0 });
-      this.#workers[this.#workers.indexOf(slot)] = fresh;
-    }
+    if (replace && !this.#closed) this.#workers[this.#workers.indexOf(slot)] = this.#start({ busy: 0 });
   }
 
   async run(fn, args, transferList) {
-    if (this.#closed) throw new WitkError('terminated', 'the worker pool was terminated', fn);
+    if (this.#closed) throw this.#lost(fn, 'terminated');
     const slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     const id = this.#next++;
-    const w = await slot.ready;
+    const w = await slot.ready.catch(() => null);
+    // It could not start, or died while this call waited for it.
+    if (!w || slot.dead) throw this.#lost(fn, slot.dead || 'the worker did not start');
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, slot, fn });
-      if (slot.dead) {
-        // It died while this call waited for it to start.
-        this.#pending.delete(id);
-        const code = this.#closed ? 'terminated' : 'trap';
-        return reject(Object.assign(new WitkError(code, 'the worker died before the call started', fn), { trapped: true }));
-      }
       w.hold(true);
       w.post({ id, fn, args }, transferList);
     });
@@ -786,7 +787,7 @@ class WorkerPool {
     this.#closed = true;
     for (const slot of this.#workers) {
       slot.ready.then((w) => w.kill());
-      this.#died(slot, 'terminated');
+      this.#died(slot, 'terminated', false);
     }
   }
 }
