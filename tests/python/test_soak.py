@@ -152,13 +152,17 @@ def limits(**kwargs: object) -> Iterator[None]:
         )
 
 
-NOISE = np.random.default_rng(1).bytes(4 << 20)
+# Two random bits a byte: every position has many short matches for level 19's optimal
+# parser to weigh (pure noise would not do: zstd may pass incompressible blocks through
+# quickly, and on a fast machine 4 MiB of it finished inside the timeout).
+SLOW_INPUT = np.random.default_rng(1).integers(0, 4, 16 << 20, dtype=np.uint8).tobytes()
 
 
 def slow_compress() -> None:
-    # Zstandard's level 19 over 4 MiB of noise: seconds, far past the timeout below.
-    # (Not a downsample: an installed GPU accelerator would run that outside the guest.)
-    compress_stringify(NOISE, compression_level=19)
+    # Zstandard's level 19 over SLOW_INPUT: many seconds on any machine, far past the
+    # timeout below. (Not a downsample: an installed GPU accelerator would run that outside
+    # the guest.)
+    compress_stringify(SLOW_INPUT, compression_level=19)
 
 
 def huge_compress() -> None:

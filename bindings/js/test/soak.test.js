@@ -47,9 +47,17 @@ test('a pool terminated mid-call rejects its calls and changes no other answer',
   const expected = { cs: await calls['compress-stringify'](7), io: await calls['image-io'](7) };
   cs.configure({ workers: 2 });
   io.configure({ workers: 2 });
-  // Long calls in compress-stringify's pool (level 19 over 4 MiB of noise), small ones in image-io's.
-  const noise = new Uint8Array(4 << 20).map((_, k) => (k * 2654435761) >>> 24);
-  const doomed = Array.from({ length: 4 }, () => cs.compressStringify(noise, { compressionLevel: 19, worker: true }));
+  // Long calls in compress-stringify's pool (level 19 over 16 MiB of two random bits a byte:
+  // many short matches for its optimal parser, many seconds on any machine), small ones in
+  // image-io's.
+  let state = 1;
+  const slow = new Uint8Array(16 << 20).map(() => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state & 3;
+  });
+  const doomed = Array.from({ length: 4 }, () => cs.compressStringify(slow, { compressionLevel: 19, worker: true }));
   const others = Array.from({ length: 8 }, () => calls['image-io'](7, { worker: true }));
   await new Promise((r) => setTimeout(r, 200));
   cs.terminate();
