@@ -709,8 +709,10 @@ async function spawn({ url, spawn: spawnBrowserWorker }) {
 /**
  * A small pool of workers, each with its own instance; requests go to the least busy.
  * No call is left pending: `terminate()` rejects the calls still running with a
- * `terminated` WitkError, and a worker that dies (an error outside a call, an exit)
- * rejects its calls with a `trap` one and is replaced, so later calls run as before.
+ * `terminated` WitkError, and a worker that dies (an error outside a call, an exit, a
+ * module that fails to load) rejects its calls with a `trap` one. Its place is filled
+ * when the next call needs it, not at once: a worker that cannot start would otherwise
+ * be started again and again in a loop; this way each call starts at most one.
  */
 class WorkerPool {
   #worker;
@@ -729,11 +731,9 @@ class WorkerPool {
     slot.ready.then(
       (w) => {
         w.on((msg) => this.#settle(slot, msg));
-        w.onDeath((why) => this.#died(slot, why, true));
+        w.onDeath((why) => this.#died(slot, why));
       },
-      // A worker that cannot start is not replaced (it would fail again, in a loop): the
-      // calls given to it reject, each with the reason.
-      (e) => this.#died(slot, String(e?.message ?? e), false),
+      (e) => this.#died(slot, String(e?.message ?? e)),
     );
     return slot;
   }
@@ -756,21 +756,22 @@ class WorkerPool {
     return Object.assign(error, { trapped: true });
   }
 
-  /** Reject what `slot` was running; with `replace`, a new worker takes its place (unless the pool is closed). */
-  #died(slot, why, replace) {
+  /** Reject what `slot` was running; the next call that picks it starts a new worker there. */
+  #died(slot, why) {
     if (slot.dead) return;
     slot.dead = why;
+    slot.busy = 0;
     for (const [id, p] of this.#pending) {
       if (p.slot !== slot) continue;
       this.#pending.delete(id);
       p.reject(this.#lost(p.fn, why));
     }
-    if (replace && !this.#closed) this.#workers[this.#workers.indexOf(slot)] = this.#start({ busy: 0 });
   }
 
   async run(fn, args, transferList) {
     if (this.#closed) throw this.#lost(fn, 'terminated');
-    const slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    let slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (slot.dead) slot = this.#workers[this.#workers.indexOf(slot)] = this.#start({ busy: 0 });
     slot.busy++;
     const id = this.#next++;
     const w = await slot.ready.catch(() => null);
@@ -786,8 +787,8 @@ class WorkerPool {
   terminate() {
     this.#closed = true;
     for (const slot of this.#workers) {
-      slot.ready.then((w) => w.kill());
-      this.#died(slot, 'terminated', false);
+      slot.ready.then((w) => w.kill(), () => {});
+      this.#died(slot, 'terminated');
     }
   }
 }

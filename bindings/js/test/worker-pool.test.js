@@ -1,0 +1,73 @@
+// The worker pool's faults, with stand-in worker modules that speak its protocol
+// ({ id, fn, args } in, { id, ok } or { id, error } out): a worker that dies in a call is
+// replaced for the next call, and one that cannot even load rejects each call with why,
+// without being started again and again in the background.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { Pipeline, WitkError } from '../runtime/witk-runtime.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'witk-pool-'));
+const starts = join(dir, 'starts');
+
+/** A worker module with this body, which first counts its start in `starts`. */
+function workerModule(name, body) {
+  const path = join(dir, name);
+  writeFileSync(path, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(starts)}, 'x');\n${body}\n`);
+  return new Pipeline({ name, component: null, worker: { url: pathToFileURL(path) } });
+}
+
+const started = () => {
+  try {
+    return readFileSync(starts, 'utf8').length;
+  } catch {
+    return 0;
+  }
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test('a worker that dies in a call rejects it as a trap and is replaced for the next call', async () => {
+  writeFileSync(starts, '');
+  const p = workerModule(
+    'mortal.mjs',
+    `import { parentPort } from 'node:worker_threads';
+parentPort.on('message', ({ id, fn, args }) => {
+  if (fn === 'exit') process.exit(3);
+  parentPort.postMessage({ id, ok: args[0] * 2 });
+});`,
+  );
+  p.configure({ workers: 1 });
+  assert.equal(await p.call('double', [21], { worker: true }), 42);
+  await assert.rejects(p.call('exit', [], { worker: true }), (e) => {
+    assert.ok(e instanceof WitkError, String(e));
+    assert.equal(e.code, 'trap');
+    assert.match(e.message, /exited \(code 3\)/);
+    return true;
+  });
+  assert.equal(await p.call('double', [5], { worker: true }), 10);
+  assert.equal(started(), 2, 'the first worker and its replacement');
+  p.terminate();
+});
+
+test('a worker module that cannot load rejects each call with why, and is not restarted in a loop', async () => {
+  writeFileSync(starts, '');
+  const p = workerModule('broken.mjs', `throw new Error('this worker cannot start');`);
+  p.configure({ workers: 2 });
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(p.call('anything', [], { worker: true }), (e) => {
+      assert.ok(e instanceof WitkError, String(e));
+      assert.equal(e.code, 'trap');
+      assert.match(e.message, /cannot start/);
+      return true;
+    });
+  }
+  const after = started();
+  // The pool's two workers, and at most one more per call.
+  assert.ok(after >= 2 && after <= 5, `${after} starts for 3 calls`);
+  await sleep(1500);
+  assert.equal(started(), after, 'workers kept starting after the calls');
+  p.terminate();
+});
