@@ -14,6 +14,19 @@ bash scripts/bootstrap.sh --browser
 step "components (release core modules, wasm32-unknown-unknown, wrapped as components)"
 bash scripts/build-components.sh
 
+step "Python environment; cross builds start in the background, at the lowest priority (checked at the end)"
+bash scripts/python-env.sh
+# The Windows witk.exe and wheel, and the aarch64 wheel: their own target folders and the
+# cross profile, so they share nothing with the Linux build. They need the components
+# (embedded) and the venv's maturin and zig, nothing later. At nice 19 they take what the
+# steps below leave: a core while one large crate compiles alone, while pytest, the other
+# Pythons and the browsers run. One job, so at most one cross build runs at a time.
+# (The musllinux wheel, scripts/test-musl.sh, is the same route again: run by hand.)
+cross_log=build/cross-build.log
+mkdir -p build
+(nice -n 19 bash scripts/test-windows.sh build && nice -n 19 bash scripts/test-aarch64.sh build) > "$cross_log" 2>&1 &
+cross_build=$!
+
 step "format and lints"
 cargo fmt --all --check
 (cd components && cargo fmt --all --check)
@@ -28,32 +41,25 @@ cargo fmt --check --manifest-path host/tests/sandbox-probe/Cargo.toml
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
 
 step "component logic, native"
-(cd components && cargo test --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')")
+# Without the wasm build's fat LTO and single codegen unit: they only slow the linking of
+# every native test binary.
+(cd components && CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  cargo test --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')")
 
 step "host: unit, integration, CLI and doc tests"
 cargo test --release --locked --workspace --exclude witk-python --exclude witk-downsample-wgpu-python
-# The CLI the Python and Windows tests compare with, now: the test build made it, so this is
-# free here, while after maturin (whose zig linking rebuilds the shared dependencies in
-# place) it would rebuild wasmtime again (5 minutes).
-cargo build --release --locked -p witk
+# The CLI the Python, JavaScript and Windows tests compare with is the one this test build
+# made for the CLI tests (target/release/witk). A `cargo build -p witk` here would resolve
+# wasmtime's features without the workspace's dev-dependencies and rebuild it (measured:
+# 2 min 10 s), and after maturin (whose zig linking rebuilds the shared dependencies in
+# place) it would take 5 minutes.
+test -x target/release/witk
 
 step "JavaScript and Python packages generated from wit/; npm packages (jco transpile)"
 bash scripts/build-js.sh
 
-step "Python environment and wheels"
-bash scripts/python-env.sh
+step "Python wheels"
 bash scripts/build-python.sh
-
-step "Cross builds in the background, niced (checked at the end): Windows witk.exe and wheel, the aarch64 wheel"
-# Their own target folders and the cross profile: they share nothing with the Linux build.
-# Started after the Linux wheels are built, at low priority: the steps below (pytest, the
-# other Pythons, browsers) leave a core mostly idle, which these builds take. One job, so
-# at most one cross build competes with the steps. They need the venv's maturin and zig.
-# (The musllinux wheel, scripts/test-musl.sh, is the same route again: run by hand.)
-cross_log=build/cross-build.log
-mkdir -p build
-(nice -n 10 bash scripts/test-windows.sh build && nice -n 10 bash scripts/test-aarch64.sh build) > "$cross_log" 2>&1 &
-cross_build=$!
 
 step "Python: the core wheel is manylinux2014 (glibc 2.17+), as auditwheel reads its symbols"
 .venv/bin/auditwheel show dist/python/witk-*-abi3-*.whl | tee build/auditwheel.txt
