@@ -19,6 +19,45 @@ pub fn handles(obj: &DefaultDicomObject, ts: &str) -> bool {
         && int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1) == 1
 }
 
+/// Checks dicom-rs's RLE decoder (8 and 16 bits) does not make, done before it runs: it
+/// indexes its header and segments unchecked, and a segment that decodes to fewer bytes
+/// than a plane panics (found by fuzzing; in the component a panic is a trap). Each frame
+/// must hold a 64-byte header naming at least samples x bytes-per-sample segments, each
+/// within the fragment and decoding to a whole plane.
+pub fn check_segments(obj: &DefaultDicomObject, name: &str) -> Result<(), Failure> {
+    let bad = |m: String| Failure::new(Code::InvalidData, format!("{name}: RLE: {m}"));
+    let plane = int(obj, tags::ROWS).unwrap_or(0) as usize * int(obj, tags::COLUMNS).unwrap_or(0) as usize;
+    let bytes = match int(obj, tags::BITS_ALLOCATED) {
+        Some(8) => 1,
+        Some(16) => 2,
+        _ => return Ok(()), // dicom-rs refuses other depths itself
+    };
+    let needed = bytes * int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1).max(1) as usize;
+    let Some(Value::PixelSequence(seq)) = obj.get(tags::PIXEL_DATA).map(|e| e.value()) else { return Ok(()) };
+    for (k, f) in seq.fragments().iter().enumerate() {
+        let header = |i: usize| f.get(i * 4..i * 4 + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        if f.len() < 64 {
+            return Err(bad(format!("frame {}: {} bytes, less than the 64-byte header", k + 1, f.len())));
+        }
+        let count = header(0).unwrap_or(0);
+        if !(needed..=15).contains(&count) {
+            return Err(bad(format!("frame {}: {count} segments, not {needed}", k + 1)));
+        }
+        for s in 0..needed {
+            let start = header(s + 1).unwrap_or(0);
+            let end = if s + 1 < count { header(s + 2).unwrap_or(0) } else { f.len() };
+            let segment =
+                f.get(start..end).ok_or_else(|| bad(format!("frame {}: segment {} is past its end", k + 1, s + 1)))?;
+            let mut out = Vec::new();
+            packbits(segment, plane, &mut out);
+            if out.len() < plane {
+                return Err(bad(format!("frame {}: segment {} holds fewer than {plane} bytes", k + 1, s + 1)));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One PackBits segment, decoded into `out` (at most `len` bytes).
 fn packbits(data: &[u8], len: usize, out: &mut Vec<u8>) {
     let (start, mut i) = (out.len(), 0);

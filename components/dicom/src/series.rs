@@ -346,6 +346,12 @@ pub fn decode_samples(obj: &DefaultDicomObject, name: &str) -> Result<Samples, F
     if crate::rle::handles(obj, &ts) {
         return crate::rle::decode(obj, name);
     }
+    if ts == crate::rle::RLE_LOSSLESS {
+        crate::rle::check_segments(obj, name)?;
+    }
+    if crate::jpeg::SYNTAXES.contains(&ts.as_str()) {
+        crate::jpeg::check_frames(obj, name)?;
+    }
     let px = obj.decode_pixel_data().map_err(|e| {
         // The whole chain: the codec's own words (an unsupported JPEG precision) are at the end.
         let mut msg = e.to_string();

@@ -196,3 +196,80 @@ fn declared_lengths_past_the_end_are_invalid_data_before_any_allocation() {
         assert!(t.elapsed().as_secs() < 1);
     }
 }
+
+/// An 8-bit 2x3 RLE Lossless slice with these fragments (one per frame).
+fn rle_slice(fragments: Vec<Vec<u8>>) -> Vec<u8> {
+    encapsulated_slice(crate::rle::RLE_LOSSLESS, fragments)
+}
+
+/// An 8-bit 2x3 (rows x columns) slice in transfer syntax `ts` with these fragments.
+fn encapsulated_slice(ts: &str, fragments: Vec<Vec<u8>>) -> Vec<u8> {
+    use dicom_core::value::PixelFragmentSequence;
+    let mut o = InMemDicomObject::new_empty();
+    let put = |o: &mut InMemDicomObject, tag, vr, v: PrimitiveValue| o.put(DataElement::new(tag, vr, v));
+    put(&mut o, tags::SOP_CLASS_UID, VR::UI, CT.into());
+    put(&mut o, tags::SOP_INSTANCE_UID, VR::UI, "2.25.7".into());
+    put(&mut o, tags::SERIES_INSTANCE_UID, VR::UI, "1.2.3".into());
+    put(&mut o, tags::ROWS, VR::US, PrimitiveValue::from(2u16));
+    put(&mut o, tags::COLUMNS, VR::US, PrimitiveValue::from(3u16));
+    put(&mut o, tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1u16));
+    put(&mut o, tags::PHOTOMETRIC_INTERPRETATION, VR::CS, "MONOCHROME2".into());
+    put(&mut o, tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(8u16));
+    put(&mut o, tags::BITS_STORED, VR::US, PrimitiveValue::from(8u16));
+    put(&mut o, tags::HIGH_BIT, VR::US, PrimitiveValue::from(7u16));
+    put(&mut o, tags::PIXEL_REPRESENTATION, VR::US, PrimitiveValue::from(0u16));
+    o.put(DataElement::new(tags::PIXEL_DATA, VR::OB, PixelFragmentSequence::new(vec![], fragments)));
+    let file = o.with_meta(FileMetaTableBuilder::new().transfer_syntax(ts)).unwrap();
+    let mut out = Vec::new();
+    file.write_all(&mut out).unwrap();
+    out
+}
+
+/// A frame's RLE header naming `offsets` (the first segment starts after the 64 bytes),
+/// followed by `data`.
+fn rle_frame(count: u32, offsets: &[u32], data: &[u8]) -> Vec<u8> {
+    let mut header = [0u32; 16];
+    header[0] = count;
+    header[1..=offsets.len()].copy_from_slice(offsets);
+    let mut f: Vec<u8> = header.iter().flat_map(|v| v.to_le_bytes()).collect();
+    f.extend_from_slice(data);
+    f
+}
+
+/// Found by fuzzing (fuzz/): dicom-rs's RLE decoder indexes past a segment that decodes to
+/// fewer bytes than a plane, and past a header shorter than it says (a trap in the
+/// component). Checked before it runs; a well-formed frame still decodes (by dicom-rs).
+#[test]
+fn rle_frames_that_dicom_rs_would_index_past_are_invalid_data() {
+    let read = |fragments| read_series(vec![("r.dcm".into(), rle_slice(fragments))], false);
+    // A literal run of six bytes: the plane.
+    let good = read(vec![rle_frame(1, &[64], &[5, 1, 2, 3, 4, 5, 6])]).unwrap();
+    assert_eq!(&*good.pixels, [1, 2, 3, 4, 5, 6]);
+    for (case, frame) in [
+        ("a segment of three bytes", rle_frame(1, &[64], &[2, 1, 2, 3])),
+        ("a header cut short", vec![1, 0, 0, 0, 64, 0]),
+        ("no segments", rle_frame(0, &[], &[5, 1, 2, 3, 4, 5, 6])),
+        ("sixteen segments", rle_frame(16, &[64], &[5, 1, 2, 3, 4, 5, 6])),
+        ("a segment past the end", rle_frame(1, &[640], &[5, 1, 2, 3, 4, 5, 6])),
+    ] {
+        let e = read(vec![frame]).unwrap_err();
+        assert!(e.code == Code::InvalidData && e.message.contains("RLE"), "{case}: {}", e.message);
+    }
+}
+
+/// Found by fuzzing (fuzz/): dicom-rs's JPEG adapter copies a decoded frame into a buffer
+/// sized from Rows and Columns unchecked, and panics on a larger JPEG (a trap in the
+/// component). The frame headers are checked before it runs. (Pillow's JPEGs of 3x2 and
+/// 16x8 grey pixels.)
+#[test]
+fn a_jpeg_frame_larger_than_rows_and_columns_is_invalid_data() {
+    let read = |jpeg: &[u8]| {
+        let mut fragment = jpeg.to_vec();
+        fragment.resize(jpeg.len().next_multiple_of(2), 0);
+        read_series(vec![("j.dcm".into(), encapsulated_slice("1.2.840.10008.1.2.4.50", vec![fragment]))], false)
+    };
+    let fits = read(include_bytes!("../testdata/gray-3x2.jpg")).unwrap();
+    assert_eq!(fits.pixels.count(), 6);
+    let e = read(include_bytes!("../testdata/gray-16x8.jpg")).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("larger than"), "{}", e.message);
+}
