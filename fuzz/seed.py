@@ -25,11 +25,11 @@ OUT = ROOT / "build" / "fuzz" / "seeds"
 
 
 def names(target: str) -> list[str]:
-    """The file names `target` picks by its first byte: its `NAMES` array, read from its
-    source so the two never disagree."""
-    source = (ROOT / "fuzz" / "fuzz_targets" / f"{target}.rs").read_text()
-    found = re.search(r"const NAMES: \[&str; \d+\] = \[(.*?)\];", source, re.S)
-    assert found, f"{target}.rs has no NAMES"
+    """The file names `target` picks by its first byte: its module's `NAMES` array in the
+    targets' checks, read from their source so the two never disagree."""
+    source = (ROOT / "components" / "fuzz-checks" / "src" / "lib.rs").read_text()
+    found = re.search(rf"pub mod {target} \{{(?:(?!pub mod).)*?const NAMES: \[&str; \d+\] = \[(.*?)\];", source, re.S)
+    assert found, f"components/fuzz-checks has no NAMES for {target}"
     return re.findall(r'"([^"]*)"', found.group(1))
 
 

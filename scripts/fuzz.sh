@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz every parser and decoder of the components (fuzz/: libFuzzer targets over the
 # component crates built natively, with SanitizerCoverage on stable Rust; no cargo-fuzz
-# or nightly needed). Each target runs SECONDS (default 60) from its seeds (small files of
+# or nightly needed; the checks are components/fuzz-checks). Each target runs SECONDS
+# (default 60) from the committed corpus (fuzz/corpus/<target>), its seeds (small files of
 # every format, made by fuzz/seed.py with witk's own writers and taken from pydicom's test
 # files, into build/fuzz/seeds/) and its working corpus (build/fuzz/corpus/<target>, kept
 # between runs, not committed: thousands of files); a crash, an invariant broken, a
@@ -10,14 +11,23 @@
 # its component. Prints the executions of each target.
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]       # run
-#   bash scripts/fuzz.sh --merge                     # minimize the working corpora
+#   bash scripts/fuzz.sh --merge [TARGET...]         # minimize all of it into fuzz/corpus
+#
+# After a merge, `WITK_BLESS=1 cargo test -p witk-fuzz-checks` (in components/, with
+# --release --target <host>) records each input's outcome, which the tests check the
+# native build and the components in wasmtime against.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all=(image_io compress_stringify dicom mesh_io transform_io)
 merge=false
-if [ "${1:-}" = "--merge" ]; then merge=true; shift; fi
-secs=${1:-60}
-[ $# -gt 0 ] && shift
+secs=60
+if [ "${1:-}" = "--merge" ]; then
+  merge=true
+  shift
+elif [ $# -gt 0 ]; then
+  secs=$1
+  shift
+fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -40,15 +50,20 @@ for t in "${targets[@]}"; do
   # Seeds from fuzz/seed.py, when made (small files of every format from witk's writers).
   seeds=()
   [ -d "build/fuzz/seeds/$t" ] && seeds=("build/fuzz/seeds/$t")
+  committed=fuzz/corpus/$t
+  mkdir -p "$committed"
   if $merge; then
-    rm -rf "build/fuzz/merged/$t" && mkdir -p "build/fuzz/merged/$t"
-    "$bin/$t" -merge=1 "build/fuzz/merged/$t" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
-    rm -rf "$work" && mv "build/fuzz/merged/$t" "$work"
-    echo "$t: $(ls "$work" | wc -l) inputs, $(du -sb "$work" | cut -f1) bytes"
+    # The inputs that reach new coverage, of at most 8 KiB (the committed corpus stays
+    # small), named by their SHA-1 as libFuzzer names them.
+    merged=build/fuzz/merged/$t
+    rm -rf "$merged" && mkdir -p "$merged"
+    "$bin/$t" -merge=1 -max_len=8192 "$merged" "$committed" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
+    rm -rf "$committed" && mv "$merged" "$committed"
+    echo "$t: $(ls "$committed" | wc -l) inputs, $(du -sb "$committed" | cut -f1) bytes"
     continue
   fi
   log=build/fuzz/$t.log
-  if "$bin/$t" "$work" "${seeds[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if "$bin/$t" "$work" "$committed" "${seeds[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     echo "$t: $runs executions in ${secs} s, no findings"

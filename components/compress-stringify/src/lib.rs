@@ -8,6 +8,20 @@ pub mod data_url;
 
 pub use witk_guest::{Code, Failure};
 
+/// `parse-string-decompress`: a data URL (or bare base64) decoded, then its Zstandard
+/// frames decompressed; binary Zstandard data as is. Binary zstd data passed with
+/// `parse_string` is decompressed as is: its magic byte '(' (0x28) can never start base64
+/// text or a data URL.
+pub fn parse_string_decompress(input: Vec<u8>, parse_string: bool) -> Result<Vec<u8>, Failure> {
+    if parse_string && !codec::is_zstd(&input) {
+        let frames = data_url::decode_frame(&input)?;
+        drop(input);
+        codec::decompress(&frames)
+    } else {
+        codec::decompress(&input)
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 mod component {
     use super::{codec, data_url};
@@ -42,15 +56,7 @@ mod component {
         }
 
         fn parse_string_decompress(input: Vec<u8>, parse_string: bool) -> Result<Vec<u8>, Error> {
-            // Binary zstd data passed with parse-string is decompressed as is: its magic
-            // byte '(' (0x28) can never start base64 text or a data URL.
-            if parse_string && !codec::is_zstd(&input) {
-                let frames = data_url::decode_frame(&input)?;
-                drop(input);
-                Ok(codec::decompress(&frames)?)
-            } else {
-                Ok(codec::decompress(&input)?)
-            }
+            Ok(super::parse_string_decompress(input, parse_string)?)
         }
     }
 
