@@ -273,3 +273,32 @@ fn a_jpeg_frame_larger_than_rows_and_columns_is_invalid_data() {
     let e = read(include_bytes!("../testdata/gray-16x8.jpg")).unwrap_err();
     assert!(e.code == Code::InvalidData && e.message.contains("larger than"), "{}", e.message);
 }
+
+/// Found by fuzzing (fuzz/): a deflated data set declares its lengths in the inflated
+/// bytes, which the walk of declared lengths did not see, so a 12 KB file declaring a
+/// 1.2 GB value reached dicom-rs (which allocates it before reading: an abort under the
+/// allocation ceiling). Now the data set is inflated and walked first.
+#[test]
+fn declared_lengths_inside_a_deflated_data_set_are_checked() {
+    use std::io::Write;
+    let mut o = InMemDicomObject::new_empty();
+    o.put(DataElement::new(tags::SOP_CLASS_UID, VR::UI, PrimitiveValue::from(CT)));
+    o.put(DataElement::new(tags::PATIENT_NAME, VR::PN, PrimitiveValue::from("A^B")));
+    let file = o.with_meta(FileMetaTableBuilder::new().transfer_syntax("1.2.840.10008.1.2.1.99")).unwrap();
+    let mut bytes = Vec::new();
+    file.write_all(&mut bytes).unwrap();
+    let meta_len = u32::from_le_bytes(bytes[140..144].try_into().unwrap()) as usize;
+    bytes.truncate(144 + meta_len);
+    // (0010,0010) as UT, declaring 1 GiB, holding 4 bytes.
+    let mut data_set = vec![0x10, 0, 0x10, 0, b'U', b'T', 0, 0];
+    data_set.extend_from_slice(&(1u32 << 30).to_le_bytes());
+    data_set.extend_from_slice(b"A^B ");
+    let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    deflate.write_all(&data_set).unwrap();
+    bytes.extend(deflate.finish().unwrap());
+    let t = std::time::Instant::now();
+    let err = read_series(vec![("d.dcm".into(), bytes.clone())], false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+    assert!(err.message.contains("declares"), "{}", err.message);
+    assert!(t.elapsed().as_secs() < 1);
+}

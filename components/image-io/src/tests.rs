@@ -283,3 +283,15 @@ fn vtk_zero_components_and_nifti_rescaled_headers() {
     assert_eq!(full.ctype, Ctype::F32);
     assert_eq!(header.ctype, full.ctype);
 }
+
+/// Found by fuzzing (fuzz/): a NIfTI-1 vox_offset near 2^64 overflowed the end of the
+/// pixel range (a panic natively, a wrapped range in wasm).
+#[test]
+fn nifti_vox_offset_past_any_file_is_invalid_data() {
+    let mut image = Image::new(Ctype::U8, vec![3, 2], 1);
+    image.data = Some(Pixels::U8(vec![1, 2, 3, 4, 5, 6]));
+    let mut nii = formats::write(&image, "x.nii", false, false).unwrap().remove(0).1;
+    nii[108..112].copy_from_slice(&1.8e19f32.to_le_bytes()); // vox_offset
+    let err = formats::read("x.nii", &nii, None, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+}

@@ -745,3 +745,16 @@ fn off_faces_without_vertices_are_invalid_data() {
     assert_eq!(err.code, Code::InvalidData, "{}", err.message);
     assert!(err.message.contains("face 1 has no vertices"), "{}", err.message);
 }
+
+/// Found by fuzzing (fuzz/): an OFF face of one vertex is a polygon of one point, which
+/// the VTK writer wrote and the VTK reader refused. Such polygons read back, as in VTK.
+#[test]
+fn polygons_of_one_and_two_points_round_trip_through_vtk() {
+    let off = b"OFF\n3 2 0\n0 0 0\n1 0 0\n0 1 0\n1 2\n2 0 1\n";
+    let mesh = formats::read("x.off", off, false).unwrap();
+    assert_eq!(mesh.number_of_cells, 2);
+    for binary in [false, true] {
+        let back = read_back(Format::Vtk, &write(Format::Vtk, &mesh, binary));
+        assert_eq!(cells(&back), cells(&mesh), "binary {binary}");
+    }
+}

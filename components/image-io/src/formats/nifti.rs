@@ -257,7 +257,8 @@ pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str)
         }
         _ => {
             let off = f.vox_offset.max(0.0) as usize;
-            let raw = bytes.get(off..off + expected).ok_or_else(|| {
+            // (A vox_offset near 2^64 overflowed `off + expected`: found by fuzzing.)
+            let raw = off.checked_add(expected).and_then(|end| bytes.get(off..end)).ok_or_else(|| {
                 Failure::new(
                     Code::InvalidData,
                     format!(

@@ -443,6 +443,8 @@ fn each_cell(
 /// Polydata's cell arrays, in VTK's order (vertices, lines, polygons, triangle strips),
 /// each as offsets from 0 and connectivity: poly-vertices become vertices, lines of more
 /// than two points polylines, strips triangles (as ITK's VTK reader, where it keeps them).
+/// Polygons of one or two points stay polygons, as in VTK and ITK: OFF faces can be such
+/// (refusing them here made an OFF mesh written as VTK unreadable: found by fuzzing).
 pub(crate) fn polydata_cells(
     sections: &[Option<CellArray>; 4],
     np: u64,
@@ -457,7 +459,6 @@ pub(crate) fn polydata_cells(
                 let kind = match (vtk_kind[i], ids.len()) {
                     (1, n) if n > 1 => 2,
                     (3, n) if n > 2 => 4,
-                    (7, n) if n < 3 => return Err(bad(format, format!("a polygon with {n} points"))),
                     (k, _) => k,
                 };
                 itk_cell(kind, ids, out)
