@@ -53,11 +53,11 @@ for t in "${targets[@]}"; do
   committed=fuzz/corpus/$t
   mkdir -p "$committed"
   if $merge; then
-    # The inputs that reach new coverage, of at most 8 KiB (the committed corpus stays
-    # small), named by their SHA-1 as libFuzzer names them.
+    # The fewest inputs that reach all the coverage of everything fuzzed (a set cover),
+    # each cut to 8 KiB so the committed corpus stays small, named by their SHA-1.
     merged=build/fuzz/merged/$t
     rm -rf "$merged" && mkdir -p "$merged"
-    "$bin/$t" -merge=1 -max_len=8192 "$merged" "$committed" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
+    "$bin/$t" -set_cover_merge=1 -max_len=8192 "$merged" "$committed" "$work" "${seeds[@]}" 2>"build/fuzz/$t.merge.log"
     rm -rf "$committed" && mv "$merged" "$committed"
     echo "$t: $(ls "$committed" | wc -l) inputs, $(du -sb "$committed" | cut -f1) bytes"
     continue

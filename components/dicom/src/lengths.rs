@@ -47,18 +47,47 @@ impl Encoding {
 /// little endian, the rest as its transfer syntax says, or as `data_set` when given (the
 /// implicit-after-explicit-meta fallback). Stops at the top-level tag `until`.
 pub fn check_with_meta(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> Result<(), String> {
-    let mut w = Walk { bytes, at: 0, encoding: Encoding::ExplicitLittle, syntax: None };
-    while w.at < bytes.len() && w.peek_group() == Some(0x0002) {
-        if !w.element(bytes.len(), 0)? {
-            return Ok(());
+    walk_with_meta(bytes, data_set, until).map(|_| ())
+}
+
+/// [`check_with_meta`], and whether the walk followed the whole file (to its end, or to
+/// `until`) rather than stopping where it could not follow. A fallback reading (implicit
+/// VR after an explicit meta group) is only tried on a file walked whole: a file that is
+/// neither dicom-rs could otherwise still declare gigabytes where the walk stopped (found
+/// by fuzzing).
+pub fn walks_whole(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> bool {
+    matches!(walk_with_meta(bytes, data_set, until), Ok(true))
+}
+
+fn walk_with_meta(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> Result<bool, String> {
+    let mut w =
+        Walk { bytes, at: 0, encoding: Encoding::ExplicitLittle, syntax: None, reached_until: false, stuck: false };
+    // dicom-rs reads the meta group as its group length (0002,0000) says: whole elements
+    // until that many bytes are read, wherever group 0002 itself ends. The data set starts
+    // where it stops (walking by the group number instead put the walk out of step with
+    // dicom-rs on a file whose group length lies: found by fuzzing).
+    let group_length = (w.tag() == Some(Tag(0x0002, 0x0000)) && w.u16_at(6) == Some(4)).then(|| w.u32_at(8)).flatten();
+    if let Some(length) = group_length {
+        w.at = 12;
+        while w.at - 12 < length as usize {
+            if w.at >= bytes.len() || !w.element(bytes.len(), 0)? {
+                return Ok(false);
+            }
+        }
+    } else {
+        while w.at < bytes.len() && w.peek_group() == Some(0x0002) {
+            if !w.element(bytes.len(), 0)? {
+                return Ok(false);
+            }
         }
     }
     w.encoding = data_set.or(w.syntax.as_deref().map(Encoding::of)).unwrap_or(Encoding::ExplicitLittle);
     if w.encoding == Encoding::Deflated {
         let inflated = inflate(&bytes[w.at..], crate::alloc_cap::ceiling_for(bytes.len()))?;
-        return check_data_set(&inflated, Encoding::ExplicitLittle, until);
+        return check_data_set(&inflated, Encoding::ExplicitLittle, until).map(|()| false);
     }
-    w.data_set(bytes.len(), until, 0)
+    w.data_set(bytes.len(), until, 0)?;
+    Ok(!w.stuck && (w.at >= bytes.len() || w.reached_until))
 }
 
 /// A raw deflate stream (as DICOM's deflated syntax has it, and dicom-rs reads it),
@@ -78,7 +107,7 @@ fn inflate(deflated: &[u8], limit: usize) -> Result<Vec<u8>, String> {
 
 /// Check a bare data set (no meta group) in `encoding`.
 pub fn check_data_set(bytes: &[u8], encoding: Encoding, until: Option<Tag>) -> Result<(), String> {
-    Walk { bytes, at: 0, encoding, syntax: None }.data_set(bytes.len(), until, 0)
+    Walk { bytes, at: 0, encoding, syntax: None, reached_until: false, stuck: false }.data_set(bytes.len(), until, 0)
 }
 
 struct Walk<'a> {
@@ -87,6 +116,10 @@ struct Walk<'a> {
     encoding: Encoding,
     /// The transfer syntax UID, once the meta group named it.
     syntax: Option<String>,
+    /// Whether the walk stopped at the top-level tag it was to stop at.
+    reached_until: bool,
+    /// Whether it met anything it could not follow (and went on after it, or stopped).
+    stuck: bool,
 }
 
 /// Nesting deeper than this is left to dicom-rs (which has its own limits).
@@ -111,11 +144,22 @@ impl Walk<'_> {
     /// Elements until `end` (or a top-level `until`, or an item delimiter).
     fn data_set(&mut self, end: usize, until: Option<Tag>, depth: usize) -> Result<(), String> {
         if matches!(self.encoding, Encoding::Opaque | Encoding::Deflated) || depth > MAX_DEPTH {
+            self.stuck = true;
             return Ok(());
         }
         while self.at < end {
-            let Some(tag) = self.tag() else { return Ok(()) };
+            let Some(tag) = self.tag() else {
+                self.stuck = true;
+                return Ok(());
+            };
             if depth == 0 && until.is_some_and(|u| tag >= u) {
+                // dicom-rs reads the header and value of an element past `until` before it
+                // stops (a 4 GB value there was found by fuzzing), so that one is checked;
+                // `until` itself (Pixel Data) may lie past the bytes given.
+                if until != Some(tag) {
+                    self.element(end, depth)?;
+                }
+                self.reached_until = true;
                 return Ok(());
             }
             if tag == ITEM_END {
@@ -129,6 +173,12 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// The walk cannot go on here (a truncated header, an encoding it does not follow).
+    fn stop(&mut self) -> Result<bool, String> {
+        self.stuck = true;
+        Ok(false)
+    }
+
     fn tag(&self) -> Option<Tag> {
         Some(Tag(self.u16_at(self.at)?, self.u16_at(self.at + 2)?))
     }
@@ -137,16 +187,16 @@ impl Walk<'_> {
     /// cannot go on (truncated header, an encoding it does not follow), without a verdict.
     fn element(&mut self, end: usize, depth: usize) -> Result<bool, String> {
         let start = self.at;
-        let Some(tag) = self.tag() else { return Ok(false) };
+        let Some(tag) = self.tag() else { return self.stop() };
         let (vr, len, header) = match self.encoding {
             Encoding::ImplicitLittle => {
-                let Some(len) = self.u32_at(start + 4) else { return Ok(false) };
+                let Some(len) = self.u32_at(start + 4) else { return self.stop() };
                 let vr = StandardDataDictionary.by_tag(tag).map(|e| e.vr.relaxed()).unwrap_or(VR::UN);
                 (vr, len, 8)
             }
-            _ if tag.group() == 0xFFFE => return Ok(false),
+            _ if tag.group() == 0xFFFE => return self.stop(),
             _ => {
-                let Some(code) = self.bytes.get(start + 4..start + 6) else { return Ok(false) };
+                let Some(code) = self.bytes.get(start + 4..start + 6) else { return self.stop() };
                 // An unknown VR code is read as UN (4-byte length), as dicom-rs does.
                 let vr = VR::from_binary([code[0], code[1]]).unwrap_or(VR::UN);
                 let long = matches!(
@@ -166,7 +216,7 @@ impl Walk<'_> {
                         | VR::UV
                 );
                 let len = if long { self.u32_at(start + 8) } else { self.u16_at(start + 6).map(u32::from) };
-                let Some(len) = len else { return Ok(false) };
+                let Some(len) = len else { return self.stop() };
                 (vr, len, if long { 12 } else { 8 })
             }
         };
@@ -177,7 +227,7 @@ impl Walk<'_> {
                 // Encapsulated pixel data: fragments (items of raw bytes) up to a delimiter.
                 VR::OB | VR::OW if self.encoding != Encoding::ImplicitLittle => self.fragments(),
                 // Another undefined length (an implicit-VR UN sequence, say): not followed.
-                _ => Ok(false),
+                _ => self.stop(),
             };
         }
         let value_end = self.fits(tag, len, end)?;
@@ -244,7 +294,10 @@ impl Walk<'_> {
                         return Ok(());
                     }
                 }
-                _ => return Ok(()),
+                _ => {
+                    self.stuck = true;
+                    return Ok(());
+                }
             }
         }
     }
@@ -252,9 +305,9 @@ impl Walk<'_> {
     /// One item (a nested data set), defined or undefined length, inside `end`.
     fn item(&mut self, end: usize, depth: usize) -> Result<bool, String> {
         if self.tag() != Some(ITEM) {
-            return Ok(false);
+            return self.stop();
         }
-        let Some(len) = self.u32_at(self.at + 4) else { return Ok(false) };
+        let Some(len) = self.u32_at(self.at + 4) else { return self.stop() };
         self.at += 8;
         if len == UNDEFINED {
             self.data_set(end, None, depth + 1)?;
@@ -275,11 +328,11 @@ impl Walk<'_> {
                     return Ok(true);
                 }
                 Some(ITEM) => {
-                    let Some(len) = self.u32_at(self.at + 4) else { return Ok(false) };
+                    let Some(len) = self.u32_at(self.at + 4) else { return self.stop() };
                     self.at += 8;
                     self.at = self.fits(ITEM, len, self.bytes.len())?;
                 }
-                _ => return Ok(false),
+                _ => return self.stop(),
             }
         }
     }

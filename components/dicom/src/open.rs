@@ -51,9 +51,9 @@ pub fn parse(bytes: &[u8], what: &str, until: Option<Tag>) -> Result<Parsed, Fai
             Ok(file) => Ok(Parsed { file, has_meta: true }),
             // Some writers declare explicit VR and write implicit VR (pydicom and GDCM read
             // such files): the meta group, then the data set as implicit VR.
-            Err(e) => as_implicit
-                .ok()
-                .and_then(|()| alloc_cap::capped(ceiling, || implicit_after_meta(rest)))
+            Err(e) => lengths::walks_whole(&rest[4..], Some(Encoding::ImplicitLittle), until)
+                .then(|| alloc_cap::capped(ceiling, || implicit_after_meta(rest)))
+                .flatten()
                 .ok_or_else(|| bad(&e)),
         };
     }

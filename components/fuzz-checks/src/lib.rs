@@ -257,9 +257,11 @@ pub mod mesh_io {
     pub fn outcome(data: &[u8]) -> String {
         let Some((name, bytes)) = pick(&NAMES, data) else { return "empty".into() };
         match formats::read(name, bytes, false) {
-            Ok(mesh) => {
-                written(formats::write(&mesh, "x.iwm.cbor", &Options { info_only: false, compression: false, binary: true }))
-            }
+            Ok(mesh) => written(formats::write(
+                &mesh,
+                "x.iwm.cbor",
+                &Options { info_only: false, compression: false, binary: true },
+            )),
             Err(f) => err(&f),
         }
     }

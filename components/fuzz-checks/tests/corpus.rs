@@ -36,7 +36,8 @@ fn every_input_passes_its_checks_and_gives_its_recorded_outcome() {
         let mut got = BTreeMap::new();
         for (name, data) in &files {
             witk_fuzz_checks::check(target, data);
-            let line = format!("{}\t{}", witk_fuzz_checks::file_name(target, data), witk_fuzz_checks::outcome(target, data));
+            let line =
+                format!("{}\t{}", witk_fuzz_checks::file_name(target, data), witk_fuzz_checks::outcome(target, data));
             got.insert(name.clone(), line);
         }
         let path = corpus().join(format!("{target}.outcomes"));
@@ -58,5 +59,9 @@ fn every_input_passes_its_checks_and_gives_its_recorded_outcome() {
             }
         }
     }
-    assert!(wrong.is_empty(), "outcomes differ from fuzz/corpus/*.outcomes (WITK_BLESS=1 rewrites):\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "outcomes differ from fuzz/corpus/*.outcomes (WITK_BLESS=1 rewrites):\n{}",
+        wrong.join("\n")
+    );
 }

@@ -492,7 +492,10 @@ pub fn gunzip(bytes: &[u8], what: &str) -> Result<Vec<u8>, Failure> {
     header_only.ctype = ct;
     header_only.components = channels * if f.dim[0] >= 5 { f.dim[5].max(1) as usize } else { 1 };
     header_only.size = (1..=(f.dim[0].clamp(1, 4) as usize)).map(|i| f.dim[i].max(1) as u64).collect();
-    let expected = header_only.byte_len()? + f.vox_offset.max(0.0) as usize;
+    // (A vox_offset near 2^64 overflowed this sum: found by fuzzing.)
+    let expected = header_only.byte_len()?.checked_add(f.vox_offset.max(0.0) as usize).ok_or_else(|| {
+        Failure::new(Code::InvalidData, format!("{what}: NIfTI vox_offset {} is past any file", f.vox_offset))
+    })?;
     // Files written by other tools may carry extensions or padding: accept up to 64 KiB more.
     let mut out = Vec::new();
     {
