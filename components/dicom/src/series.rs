@@ -352,6 +352,9 @@ pub fn decode_samples(obj: &DefaultDicomObject, name: &str) -> Result<Samples, F
     if crate::jpeg::SYNTAXES.contains(&ts.as_str()) {
         crate::jpeg::check_frames(obj, name)?;
     }
+    if crate::jpeg2k::SYNTAXES.contains(&ts.as_str()) {
+        crate::jpeg2k::check_frames(obj, name)?;
+    }
     let px = obj.decode_pixel_data().map_err(|e| {
         // The whole chain: the codec's own words (an unsupported JPEG precision) are at the end.
         let mut msg = e.to_string();

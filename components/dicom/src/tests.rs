@@ -302,3 +302,34 @@ fn declared_lengths_inside_a_deflated_data_set_are_checked() {
     assert!(err.message.contains("declares"), "{}", err.message);
     assert!(t.elapsed().as_secs() < 1);
 }
+
+/// A JPEG 2000 codestream's SOC and SIZ markers: `x` by `y` pixels of `c` 8-bit components.
+fn j2k_header(x: u32, y: u32, c: u16) -> Vec<u8> {
+    let mut h = vec![0xFF, 0x4F, 0xFF, 0x51];
+    h.extend_from_slice(&(38 + 3 * c).to_be_bytes()); // Lsiz
+    h.extend_from_slice(&0u16.to_be_bytes()); // Rsiz
+    for v in [x, y, 0, 0, x, y, 0, 0] {
+        h.extend_from_slice(&v.to_be_bytes());
+    }
+    h.extend_from_slice(&c.to_be_bytes());
+    for _ in 0..c {
+        h.extend_from_slice(&[7, 1, 1]);
+    }
+    h.resize(h.len().next_multiple_of(2), 0);
+    h
+}
+
+/// Found by fuzzing (fuzz/): dicom-rs's JPEG 2000 adapter writes decoded samples into a
+/// frame sized from Rows and Columns unchecked, and panics on a larger codestream or one
+/// with more components (a trap in the component). The SIZ header is checked first.
+#[test]
+fn a_jpeg_2000_codestream_larger_than_the_frame_is_invalid_data() {
+    let read =
+        |h: Vec<u8>| read_series(vec![("k.dcm".into(), encapsulated_slice("1.2.840.10008.1.2.4.90", vec![h]))], false);
+    let e = read(j2k_header(16, 16, 1)).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("more than Rows x Columns"), "{}", e.message);
+    let e = read(j2k_header(3, 2, 2)).unwrap_err();
+    assert!(e.code == Code::InvalidData && e.message.contains("2 components"), "{}", e.message);
+    // A header that fits goes on to openjp2, which fails on the missing tiles (an error).
+    assert_eq!(read(j2k_header(3, 2, 1)).unwrap_err().code, Code::InvalidData);
+}

@@ -758,3 +758,13 @@ fn polygons_of_one_and_two_points_round_trip_through_vtk() {
         assert_eq!(cells(&back), cells(&mesh), "binary {binary}");
     }
 }
+
+/// Found by fuzzing (fuzz/): an OFF face of one vertex written as OBJ was refused by the
+/// OBJ reader. OBJ faces of one or two vertices read as polygons, as VTK and OFF hold them.
+#[test]
+fn polygons_of_one_and_two_points_round_trip_through_obj() {
+    let off = b"OFF\n3 2 0\n0 0 0\n1 0 0\n0 1 0\n1 2\n2 0 1\n";
+    let mesh = formats::read("x.off", off, false).unwrap();
+    let back = read_back(Format::Obj, &write(Format::Obj, &mesh, false));
+    assert_eq!(cells(&back), cells(&mesh));
+}

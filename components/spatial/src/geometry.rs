@@ -63,6 +63,12 @@ pub fn check_fields(size: &[u64], origin: &[f64], spacing: &[f64], direction: &[
             direction.len()
         ));
     }
+    // (A NaN spacing read from a .iwi.cbor file passed every other check: found by fuzzing.)
+    for (name, values) in [("origin", origin), ("spacing", spacing), ("direction", direction)] {
+        if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+            return Err(format!("the {name} holds {v}: every value must be finite"));
+        }
+    }
     Ok(())
 }
 
@@ -78,6 +84,9 @@ mod tests {
         g.spacing.pop();
         assert!(g.check().unwrap_err().contains("a 2-D image needs 2 origin and spacing values"));
         assert!(Geometry::identity(vec![]).check().unwrap_err().contains("no dimensions"));
+        let mut g = Geometry::identity(vec![3, 2]);
+        g.spacing[1] = f64::NAN;
+        assert!(g.check().unwrap_err().contains("the spacing holds NaN"));
         assert!(check_dimension(3, 2).unwrap_err().contains("image-type says 3-D but the size has 2 values"));
     }
 }

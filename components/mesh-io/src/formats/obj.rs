@@ -46,7 +46,9 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                     ids.push(index(w, count, n + 1)?);
                 }
                 match key {
-                    b"f" if ids.len() >= 3 => cells.polygon(&ids),
+                    // Faces of one or two vertices stay polygons, as VTK and OFF hold them
+                    // (refusing them made such a mesh written as OBJ unreadable: fuzzing).
+                    b"f" if !ids.is_empty() => cells.polygon(&ids),
                     b"l" if ids.len() == 2 => cells.push(cell::LINE, &ids),
                     b"l" if ids.len() > 2 => cells.push(cell::POLYLINE, &ids),
                     b"p" => ids.iter().for_each(|&i| cells.push(cell::VERTEX, &[i])),
