@@ -59,27 +59,19 @@ pub fn walks_whole(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>)
     matches!(walk_with_meta(bytes, data_set, until), Ok(true))
 }
 
+/// The transfer syntax the meta group names (after "DICM"), if it can be walked.
+pub fn declared_syntax(bytes: &[u8]) -> Option<String> {
+    let mut w =
+        Walk { bytes, at: 0, encoding: Encoding::ExplicitLittle, syntax: None, reached_until: false, stuck: false };
+    w.meta().ok().filter(|&whole| whole)?;
+    w.syntax.map(|s| s.trim_end_matches(['\0', ' ']).to_string())
+}
+
 fn walk_with_meta(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> Result<bool, String> {
     let mut w =
         Walk { bytes, at: 0, encoding: Encoding::ExplicitLittle, syntax: None, reached_until: false, stuck: false };
-    // dicom-rs reads the meta group as its group length (0002,0000) says: whole elements
-    // until that many bytes are read, wherever group 0002 itself ends. The data set starts
-    // where it stops (walking by the group number instead put the walk out of step with
-    // dicom-rs on a file whose group length lies: found by fuzzing).
-    let group_length = (w.tag() == Some(Tag(0x0002, 0x0000)) && w.u16_at(6) == Some(4)).then(|| w.u32_at(8)).flatten();
-    if let Some(length) = group_length {
-        w.at = 12;
-        while w.at - 12 < length as usize {
-            if w.at >= bytes.len() || !w.element(bytes.len(), 0)? {
-                return Ok(false);
-            }
-        }
-    } else {
-        while w.at < bytes.len() && w.peek_group() == Some(0x0002) {
-            if !w.element(bytes.len(), 0)? {
-                return Ok(false);
-            }
-        }
+    if !w.meta()? {
+        return Ok(false);
     }
     w.encoding = data_set.or(w.syntax.as_deref().map(Encoding::of)).unwrap_or(Encoding::ExplicitLittle);
     if w.encoding == Encoding::Deflated {
@@ -173,6 +165,31 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// The meta group; `Ok(false)` where the walk cannot go on.
+    fn meta(&mut self) -> Result<bool, String> {
+        // dicom-rs reads the meta group as its group length (0002,0000) says: whole elements
+        // until that many bytes are read, wherever group 0002 itself ends. The data set starts
+        // where it stops (walking by the group number instead put the walk out of step with
+        // dicom-rs on a file whose group length lies: found by fuzzing).
+        let group_length =
+            (self.tag() == Some(Tag(0x0002, 0x0000)) && self.u16_at(6) == Some(4)).then(|| self.u32_at(8)).flatten();
+        if let Some(length) = group_length {
+            self.at = 12;
+            while self.at - 12 < length as usize {
+                if self.at >= self.bytes.len() || !self.element(self.bytes.len(), 0)? {
+                    return Ok(false);
+                }
+            }
+        } else {
+            while self.at < self.bytes.len() && self.peek_group() == Some(0x0002) {
+                if !self.element(self.bytes.len(), 0)? {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
     /// The walk cannot go on here (a truncated header, an encoding it does not follow).
     fn stop(&mut self) -> Result<bool, String> {
         self.stuck = true;
@@ -188,13 +205,17 @@ impl Walk<'_> {
     fn element(&mut self, end: usize, depth: usize) -> Result<bool, String> {
         let start = self.at;
         let Some(tag) = self.tag() else { return self.stop() };
+        // An item or delimiter where an element belongs: dicom-rs may read into it where
+        // this walk would skip it (found by fuzzing), so the walk stops without a verdict.
+        if tag.group() == 0xFFFE {
+            return self.stop();
+        }
         let (vr, len, header) = match self.encoding {
             Encoding::ImplicitLittle => {
                 let Some(len) = self.u32_at(start + 4) else { return self.stop() };
                 let vr = StandardDataDictionary.by_tag(tag).map(|e| e.vr.relaxed()).unwrap_or(VR::UN);
                 (vr, len, 8)
             }
-            _ if tag.group() == 0xFFFE => return self.stop(),
             _ => {
                 let Some(code) = self.bytes.get(start + 4..start + 6) else { return self.stop() };
                 // An unknown VR code is read as UN (4-byte length), as dicom-rs does.

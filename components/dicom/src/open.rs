@@ -51,10 +51,14 @@ pub fn parse(bytes: &[u8], what: &str, until: Option<Tag>) -> Result<Parsed, Fai
             Ok(file) => Ok(Parsed { file, has_meta: true }),
             // Some writers declare explicit VR and write implicit VR (pydicom and GDCM read
             // such files): the meta group, then the data set as implicit VR.
-            Err(e) => lengths::walks_whole(&rest[4..], Some(Encoding::ImplicitLittle), until)
-                .then(|| alloc_cap::capped(ceiling, || implicit_after_meta(rest)))
-                .flatten()
-                .ok_or_else(|| bad(&e)),
+            // Only for a declared explicit VR little endian, and a file walked whole:
+            // fuzzing found other files where dicom-rs's implicit reading and the walk
+            // part ways, and it then allocates what the walk never saw.
+            Err(e) => (lengths::declared_syntax(&rest[4..]).as_deref() == Some("1.2.840.10008.1.2.1")
+                && lengths::walks_whole(&rest[4..], Some(Encoding::ImplicitLittle), until))
+            .then(|| alloc_cap::capped(ceiling, || implicit_after_meta(rest)))
+            .flatten()
+            .ok_or_else(|| bad(&e)),
         };
     }
     // A bare data set: its first element's group (0x0008 for most) tells us it is one;

@@ -148,7 +148,11 @@ fn companions_of(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
 }
 
 pub fn read(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: bool) -> Result<Image, Failure> {
-    read_named(name, bytes, companion, info_only).map_err(|f| named(name, f))
+    let image = read_named(name, bytes, companion, info_only).map_err(|f| named(name, f))?;
+    // Every reader builds a consistent image; this is the guarantee callers rely on (a
+    // direction of NaN from a degenerate header passed the readers: found by fuzzing).
+    image.validate().map_err(|f| Failure::new(Code::InvalidData, format!("{name}: {}", f.message)))?;
+    Ok(image)
 }
 
 fn read_named(name: &str, bytes: &[u8], companion: Option<&[u8]>, info_only: bool) -> Result<Image, Failure> {
