@@ -295,3 +295,14 @@ fn nifti_vox_offset_past_any_file_is_invalid_data() {
     let err = formats::read("x.nii", &nii, None, false).unwrap_err();
     assert_eq!(err.code, Code::InvalidData, "{}", err.message);
 }
+
+/// Found by fuzzing (fuzz/): a spacing past float32's range was written into NIfTI-1 as
+/// an infinity, and read back as a NaN direction. Such a write is refused.
+#[test]
+fn nifti_refuses_geometry_float32_cannot_hold() {
+    let mut image = Image::new(Ctype::U8, vec![3, 2], 1);
+    image.data = Some(Pixels::U8(vec![1, 2, 3, 4, 5, 6]));
+    image.spacing = vec![1.0, 1e300];
+    let err = formats::write(&image, "x.nii", false, false).unwrap_err();
+    assert!(err.code == Code::InvalidArgument && err.message.contains("float32"), "{}", err.message);
+}

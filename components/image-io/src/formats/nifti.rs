@@ -463,6 +463,17 @@ pub fn write(image: &Image, info_only: bool, gzip: bool) -> Result<Vec<u8>, Fail
         }
         put(&mut h, 280 + 16 * r + 12, &(origin[r] as f32).to_le_bytes());
     }
+    // NIfTI-1 holds the geometry as float32: a value past its range (or a quaternion of a
+    // direction that is no rotation) would be written as what no reader takes back (an
+    // infinite spacing read back as a NaN direction: found by fuzzing).
+    let geometry =
+        spacing.iter().chain(&q).chain(&origin).copied().chain((0..9).map(|k| m[k / 3][k % 3] * spacing[k % 3]));
+    if let Some(v) = geometry.clone().find(|v| !(*v as f32).is_finite()) {
+        return Err(Failure::new(
+            Code::InvalidArgument,
+            format!("NIfTI-1 holds the geometry as float32, which cannot hold {v} (spacing, origin or direction)"),
+        ));
+    }
     put(&mut h, 148, b"witk");
     put(&mut h, 344, b"n+1\0");
     let planar;
