@@ -70,8 +70,9 @@ unsafe impl GlobalAlloc for Capped {
     }
 }
 
-// In the component, and in the fuzz build (`--cfg fuzzing`); native tests and the host's
-// own builds of this crate keep the default allocator.
-#[cfg(any(target_arch = "wasm32", fuzzing))]
+// In the component, in the fuzz build (`--cfg fuzzing`), and with the `alloc-cap` feature
+// (the fuzz corpus test, whose outcomes must be the component's); other native builds of
+// this crate keep the default allocator.
+#[cfg(any(target_arch = "wasm32", fuzzing, feature = "alloc-cap"))]
 #[global_allocator]
 static ALLOCATOR: Capped = Capped;
