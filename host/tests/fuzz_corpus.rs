@@ -136,7 +136,7 @@ fn every_corpus_input_gives_the_native_outcome() {
             let mut parts = line.splitn(3, '\t');
             let (file, name, native) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
             let data = std::fs::read(corpus().join(target).join(file)).unwrap();
-            let got = wasm.outcome(target, name, &data);
+            let got = wasm.outcome(target, name, &data).escape_debug().to_string();
             if got != native {
                 wrong.push(format!("{target}/{file} as {name}:\n  native {native}\n  wasm   {got}"));
             }

@@ -1,9 +1,10 @@
-//! The committed fuzz corpus (`fuzz/corpus/<target>/`: inputs libFuzzer found new coverage
-//! with, minimized by `scripts/fuzz.sh --merge`) replayed natively on every test run:
+//! The committed fuzz corpus (`fuzz/corpus/<target>/`: a set cover of what libFuzzer
+//! found, by `scripts/fuzz.sh --merge`) replayed natively on every test run:
 //! every input passes its target's checks, and gives the outcome recorded for it in
 //! `fuzz/corpus/<target>.outcomes` (a line each: the input's file, the name it is read
-//! as, the outcome), which the host's test checks the components in wasmtime against. `WITK_BLESS=1` rewrites the outcome files (after a merge, or a
-//! deliberate change of what a reader returns).
+//! as, the outcome), which the host's test checks the components in wasmtime against.
+//! `WITK_BLESS=1` rewrites the outcome files (after a merge, or a deliberate change of
+//! what a reader returns).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,8 +37,9 @@ fn every_input_passes_its_checks_and_gives_its_recorded_outcome() {
         let mut got = BTreeMap::new();
         for (name, data) in &files {
             witk_fuzz_checks::check(target, data);
-            let line =
-                format!("{}\t{}", witk_fuzz_checks::file_name(target, data), witk_fuzz_checks::outcome(target, data));
+            // (Escaped as Rust's Debug does: messages may quote a file's tabs and newlines.)
+            let outcome = witk_fuzz_checks::outcome(target, data).escape_debug().to_string();
+            let line = format!("{}\t{outcome}", witk_fuzz_checks::file_name(target, data));
             got.insert(name.clone(), line);
         }
         let path = corpus().join(format!("{target}.outcomes"));
