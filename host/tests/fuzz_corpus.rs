@@ -1,8 +1,8 @@
 //! Differential: every input of the committed fuzz corpus (`fuzz/corpus/<target>/`) gives,
 //! through the components in wasmtime, the outcome the native build of the same crates
 //! recorded for it (`fuzz/corpus/<target>.outcomes`, written and checked by
-//! `components/fuzz-checks`' test): the same error code and message, or the same bytes
-//! once read and written back as ITK-Wasm's CBOR (or the same pixels, geometry and tags).
+//! `components/fuzz-checks`' test): the same error code, or the same bytes once read and
+//! written back as ITK-Wasm's CBOR (or the same pixels, geometry and tags).
 //! A difference is a bug in the wasm build, the host's conversions, or the limits.
 
 mod common;
@@ -122,6 +122,20 @@ impl Wasm {
     }
 }
 
+/// An outcome with its error messages dropped: the codes and every digest must agree, but
+/// the words may not. Libraries word a limit by the address width (zstd, tiff, hdf5-pure
+/// name 32-bit limits in wasm32 where a 64-bit build fails later, otherwise).
+fn codes(outcome: &str) -> String {
+    outcome
+        .split(" | ")
+        .map(|part| match part.split_once(": ") {
+            Some((head, _)) if head.starts_with("err ") || head.starts_with("written err ") => head,
+            _ => part,
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 #[test]
 fn every_corpus_input_gives_the_native_outcome() {
     let (rt, _dir) = runtime_with(Default::default());
@@ -137,7 +151,7 @@ fn every_corpus_input_gives_the_native_outcome() {
             let (file, name, native) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
             let data = std::fs::read(corpus().join(target).join(file)).unwrap();
             let got = wasm.outcome(target, name, &data).escape_debug().to_string();
-            if got != native {
+            if codes(&got) != codes(native) {
                 wrong.push(format!("{target}/{file} as {name}:\n  native {native}\n  wasm   {got}"));
             }
             checked += 1;
