@@ -128,7 +128,14 @@ pub mod image_io {
         let main = &files.first().expect("a write gave no file").1;
         let companion = files.get(1).map(|f| f.1.as_slice());
         let back = formats::read(out, main, companion, false).expect("what was written does not read back");
-        assert_eq!((&back.size, back.ctype, back.components), (&image.size, image.ctype, image.components));
+        // A NIfTI vector image's header cannot tell a trailing axis of size 1 from none
+        // (dim[0] is 5 for any vector image; ITK reads it so too): compared without them.
+        let trim = |size: &[u64]| {
+            let keep =
+                if out.contains(".nii") { size.iter().rposition(|&n| n != 1).map_or(1, |i| i + 1) } else { size.len() };
+            size[..keep].to_vec()
+        };
+        assert_eq!((trim(&back.size), back.ctype, back.components), (trim(&image.size), image.ctype, image.components));
         if !matches!(out, "x.jpg" | "x.png" | "x.bmp" | "x.tif") {
             assert_eq!(back.data, image.data, "{out}: the pixels changed in a round trip");
         }
