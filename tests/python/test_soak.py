@@ -127,7 +127,9 @@ def test_ten_thousand_calls_of_each_pipeline_leak_nothing(tmp_path: Path) -> Non
         gc.collect()
         end = (rss(), fds(), threads())
         assert end[0] < base[0] * 1.05, f"{name}: resident memory grew {base[0]} -> {end[0]} bytes"
-        assert end[1:] == base[1:], f"{name}: file descriptors, threads {base[1:]} -> {end[1:]}"
+        # No more than before: threads of earlier tests' pools may end meanwhile (CI saw 47
+        # become 45), which is no leak.
+        assert end[1] <= base[1] and end[2] <= base[2], f"{name}: file descriptors, threads {base[1:]} -> {end[1:]}"
         assert call(0) == first, name
 
 
