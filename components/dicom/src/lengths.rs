@@ -50,15 +50,6 @@ pub fn check_with_meta(bytes: &[u8], data_set: Option<Encoding>, until: Option<T
     walk_with_meta(bytes, data_set, until).map(|_| ())
 }
 
-/// [`check_with_meta`], and whether the walk followed the whole file (to its end, or to
-/// `until`) rather than stopping where it could not follow. A fallback reading (implicit
-/// VR after an explicit meta group) is only tried on a file walked whole: a file that is
-/// neither dicom-rs could otherwise still declare gigabytes where the walk stopped (found
-/// by fuzzing).
-pub fn walks_whole(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> bool {
-    matches!(walk_with_meta(bytes, data_set, until), Ok(true))
-}
-
 /// The transfer syntax the meta group names (after "DICM"), if it can be walked.
 pub fn declared_syntax(bytes: &[u8]) -> Option<String> {
     let mut w =
@@ -67,7 +58,11 @@ pub fn declared_syntax(bytes: &[u8]) -> Option<String> {
     w.syntax.map(|s| s.trim_end_matches(['\0', ' ']).to_string())
 }
 
-fn walk_with_meta(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> Result<bool, String> {
+/// [`check_with_meta`], and whether the walk followed the whole file (to its end, or to
+/// `until`) rather than stopping where it could not follow. A fallback reading (implicit
+/// VR after an explicit meta group) is only tried on a file walked whole: on one that is
+/// not, dicom-rs could still declare gigabytes where the walk stopped (found by fuzzing).
+pub fn walk_with_meta(bytes: &[u8], data_set: Option<Encoding>, until: Option<Tag>) -> Result<bool, String> {
     let mut w =
         Walk { bytes, at: 0, encoding: Encoding::ExplicitLittle, syntax: None, reached_until: false, stuck: false };
     if !w.meta()? {

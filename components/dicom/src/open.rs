@@ -34,7 +34,7 @@ pub fn parse(bytes: &[u8], what: &str, until: Option<Tag>) -> Result<Parsed, Fai
     if let Some(rest) = with_meta {
         // Declared lengths first (lengths.rs): dicom-rs allocates them before reading.
         let as_declared = lengths::check_with_meta(&rest[4..], None, until);
-        let as_implicit = lengths::check_with_meta(&rest[4..], Some(Encoding::ImplicitLittle), until);
+        let as_implicit = lengths::walk_with_meta(&rest[4..], Some(Encoding::ImplicitLittle), until);
         if let (Err(e), Err(_)) = (&as_declared, &as_implicit) {
             return Err(bad(e));
         }
@@ -55,7 +55,7 @@ pub fn parse(bytes: &[u8], what: &str, until: Option<Tag>) -> Result<Parsed, Fai
             // fuzzing found other files where dicom-rs's implicit reading and the walk
             // part ways, and it then allocates what the walk never saw.
             Err(e) => (lengths::declared_syntax(&rest[4..]).as_deref() == Some("1.2.840.10008.1.2.1")
-                && lengths::walks_whole(&rest[4..], Some(Encoding::ImplicitLittle), until))
+                && as_implicit == Ok(true))
             .then(|| alloc_cap::capped(ceiling, || implicit_after_meta(rest)))
             .flatten()
             .ok_or_else(|| bad(&e)),
