@@ -29,6 +29,27 @@ pub fn read_named_files(paths: &[std::path::PathBuf]) -> Result<Vec<BinaryFile>>
         .collect()
 }
 
+/// The file at `path` and the companion files it names, read for `pipeline`'s component:
+/// `companion_files` (the component's own function) is given the file's first
+/// [`HEADER_BYTES`] (headers name companions, data do not), and the whole file only if
+/// it could not tell from them; each companion is read by [`read_companion`]'s rule.
+pub fn read_with_companions(
+    pipeline: &str,
+    path: &Path,
+    allowed_roots: &[PathBuf],
+    companion_files: impl Fn(&BinaryFile) -> Result<Vec<String>>,
+) -> Result<(BinaryFile, Vec<BinaryFile>)> {
+    let main = read_binary_file(path)?;
+    let header = BinaryFile { path: main.path.clone(), data: main.data[..main.data.len().min(HEADER_BYTES)].to_vec() };
+    let names = match companion_files(&header) {
+        Err(Error::Pipeline { .. }) if header.data.len() < main.data.len() => companion_files(&main)?,
+        other => other?,
+    };
+    let companions =
+        names.iter().map(|name| read_companion(pipeline, path, name, allowed_roots)).collect::<Result<Vec<_>>>()?;
+    Ok((main, companions))
+}
+
 /// A companion file that `header` names (a detached header's data file), read for
 /// `pipeline`'s component under witk's confinement rule: after following symlinks the
 /// file must be inside the header's folder, or inside one of `allowed_roots` (which the

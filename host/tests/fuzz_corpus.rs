@@ -77,7 +77,7 @@ impl Wasm {
                 Ok(image) => written(self.image_io.write_image(&image, "x.iwi.cbor", false, false)),
                 Err(e) => err(&e),
             },
-            "mesh_io" => match self.mesh_io.read_mesh(&file(1), false) {
+            "mesh_io" => match self.mesh_io.read_mesh(&file(1), &[], false) {
                 Ok(mesh) => written(self.mesh_io.write_mesh(&mesh, "x.iwm.cbor", false, false, true)),
                 Err(e) => err(&e),
             },

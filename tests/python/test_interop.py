@@ -81,6 +81,46 @@ def test_we_read_what_vtk_writes(tmp_path: Path, ext: str) -> None:
         np.testing.assert_array_equal(np.asarray(mesh.cellData), s.cell_data["c"])
 
 
+@pytest.mark.parametrize("mode", ["ascii", "binary", "appended", "appended-zlib"])
+def test_we_read_vtks_multi_piece_vtp_as_vtk_does(tmp_path: Path, mode: str) -> None:
+    """VTK's writer, streaming a sphere source in three pieces (each its own points and
+    cells, ids from 0), with point normals and elevation and a cell id per piece."""
+    import vtk
+
+    src = vtk.vtkSphereSource()
+    src.SetThetaResolution(16)
+    src.SetPhiResolution(9)
+    elevation = vtk.vtkElevationFilter()
+    elevation.SetInputConnection(src.GetOutputPort())
+    ids = vtk.vtkGenerateIds()
+    ids.SetInputConnection(elevation.GetOutputPort())
+    ids.PointIdsOff()
+    ids.CellIdsOn()
+    writer = vtk.vtkXMLPolyDataWriter()
+    writer.SetInputConnection(ids.GetOutputPort())
+    writer.SetNumberOfPieces(3)
+    {"ascii": writer.SetDataModeToAscii, "binary": writer.SetDataModeToBinary}.get(mode, writer.SetDataModeToAppended)()
+    if mode == "appended-zlib":
+        writer.SetCompressorTypeToZLib()
+    else:
+        writer.SetCompressorTypeToNone()
+    path = tmp_path / "pieces.vtp"
+    writer.SetFileName(str(path))
+    assert writer.Write() == 1
+    assert path.read_text(errors="replace").count("<Piece ") == 3
+    vtk_read = pv.read(path)
+    mesh = witk_mesh_io.read_mesh(path)
+    points, _ = witk.arrays_from_mesh(mesh)
+    assert mesh.numberOfPoints == vtk_read.n_points and mesh.numberOfCells == vtk_read.n_cells
+    np.testing.assert_array_equal(np.asarray(points).reshape(-1, 3), np.asarray(vtk_read.points))
+    faces = np.array([ids for _, ids in witk.interop._cells(mesh)])
+    np.testing.assert_array_equal(faces, vtk_read.faces.reshape(-1, 4)[:, 1:])
+    # The first array of each section: normals on points, the ids on cells.
+    np.testing.assert_array_equal(np.asarray(mesh.pointData).reshape(-1, 3), vtk_read.point_data["Normals"])
+    (cell_ids,) = vtk_read.cell_data.keys()
+    np.testing.assert_array_equal(np.asarray(mesh.cellData), vtk_read.cell_data[cell_ids])
+
+
 def test_pyvista_conversions() -> None:
     s = surface()
     mesh = witk.from_pyvista(s)

@@ -1,7 +1,8 @@
 """mesh-io's XML formats against independent peers, both ways.
 
 GIFTI (.gii): nibabel writes every encoding it has (ASCII, Base64Binary,
-GZipBase64Binary; row- and column-major) and we read it; we write (Base64Binary, and
+GZipBase64Binary; row- and column-major) and we read it, and ExternalFileBinary surfaces
+(nibabel reads them, not writes them: made from its Base64Binary ones) read alike; we write (Base64Binary, and
 GZipBase64Binary with use-compression) and nibabel reads it.
 
 VTK XML PolyData (.vtp): no peer installed here reads or writes .vtp (meshio has .vtu,
@@ -116,6 +117,69 @@ def test_nibabel_reads_what_we_write(tmp_path: Path, compression: bool) -> None:
     c2, f2 = img.agg_data(("pointset", "triangle"))
     np.testing.assert_array_equal(c2, coords)
     np.testing.assert_array_equal(f2, faces)
+
+
+def external_gifti(gii: Path, folder: Path, data_name: str) -> None:
+    """nibabel's Base64Binary surface at ``gii`` made ExternalFileBinary: every array's
+    bytes go, one after another, into ``folder / data_name``, which the arrays name with
+    their offsets (what GIFTI writers that keep data apart, e.g. for memory mapping, do)."""
+    tree = ET.parse(gii)
+    blob = bytearray()
+    for da in tree.getroot().iter("DataArray"):
+        data = da.find("Data")
+        assert data is not None and da.get("Encoding") == "Base64Binary"
+        raw = base64.b64decode(data.text or "")
+        da.set("Encoding", "ExternalFileBinary")
+        da.set("ExternalFileName", data_name)
+        da.set("ExternalFileOffset", str(len(blob)))
+        blob += raw
+        data.text = ""
+    (folder / data_name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / data_name).write_bytes(bytes(blob))
+    tree.write(gii, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("data_name", ["lh.pial.dat", "data/lh.pial.dat"])
+def test_we_read_external_file_binary_as_nibabel_does(tmp_path: Path, data_name: str) -> None:
+    s = sphere()
+    coords, faces = s.vertices.astype(np.float32), s.faces.astype(np.int32)
+    shape = np.linspace(-2, 3, len(coords)).astype(np.float32)
+    path = tmp_path / "lh.pial.gii"
+    nib.save(nibabel_surface(coords, faces, shape, "Base64Binary", "C"), path)
+    external_gifti(path, tmp_path, data_name)
+    assert 'Encoding="ExternalFileBinary"' in path.read_text()
+    # nibabel (its own reader, memory-mapping the data file) agrees the file is this surface.
+    img = nib.load(path)
+    np.testing.assert_array_equal(img.agg_data("pointset"), coords)
+    np.testing.assert_array_equal(img.agg_data("triangle"), faces)
+    for read in (witk_mesh_io.read_mesh, lambda p: witk_mesh_io.gifti_read_mesh(p)[1]):
+        mesh = read(path)
+        points, _ = witk.arrays_from_mesh(mesh)
+        np.testing.assert_array_equal(np.asarray(points).reshape(-1, 3), coords)
+        np.testing.assert_array_equal(np.asarray(mesh.pointData), shape)
+        assert cells_of(mesh) == [(TRIANGLE, tuple(t)) for t in faces.tolist()]
+
+
+def test_external_gifti_data_must_be_inside_the_surfaces_folder(tmp_path: Path) -> None:
+    s = sphere()
+    coords, faces = s.vertices.astype(np.float32), s.faces.astype(np.int32)
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    path = inner / "lh.gii"
+    nib.save(nibabel_surface(coords, faces, coords[:, 0].copy(), "Base64Binary", "C"), path)
+    external_gifti(path, tmp_path, "outside.dat")  # written beside the folder, not in it
+    text = path.read_text().replace('ExternalFileName="outside.dat"', 'ExternalFileName="../outside.dat"')
+    path.write_text(text)
+    with pytest.raises(witk.InvalidArgumentError, match="outside the header's folder"):
+        witk_mesh_io.read_mesh(path)
+    # A symlink inside pointing out is refused the same way; a missing file is an OSError.
+    (inner / "link.dat").symlink_to(tmp_path / "outside.dat")
+    path.write_text(text.replace("../outside.dat", "link.dat"))
+    with pytest.raises(witk.InvalidArgumentError, match="resolves to"):
+        witk_mesh_io.read_mesh(path)
+    path.write_text(text.replace("../outside.dat", "missing.dat"))
+    with pytest.raises(FileNotFoundError):
+        witk_mesh_io.read_mesh(path)
 
 
 def test_gifti_polygons_of_three_points_are_written_as_triangles(tmp_path: Path) -> None:

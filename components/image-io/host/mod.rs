@@ -5,9 +5,9 @@
 //! allows other folders explicitly with [`ImageIo::read_path_allowing`].
 
 use super::ImageIo;
-use crate::error::{Error, Result};
-use crate::files::{read_binary_file, read_companion, write_binary_files, HEADER_BYTES};
-use crate::pipelines::types::witk::types::spatial::{BinaryFile, ComponentType, Image, PixelType};
+use crate::error::Result;
+use crate::files::{read_with_companions, write_binary_files};
+use crate::pipelines::types::witk::types::spatial::{ComponentType, Image, PixelType};
 use std::path::{Path, PathBuf};
 
 impl crate::pipelines::Setup for ImageIo {}
@@ -36,18 +36,8 @@ impl ImageIo {
         component_type: Option<ComponentType>,
         allowed_roots: &[PathBuf],
     ) -> Result<Image> {
-        let main = read_binary_file(path)?;
-        // A header is all companion-files needs; the pixels need not cross into the guest twice.
-        let header =
-            BinaryFile { path: main.path.clone(), data: main.data[..main.data.len().min(HEADER_BYTES)].to_vec() };
-        let names = match self.companion_files(&header) {
-            Err(Error::Pipeline { .. }) if header.data.len() < main.data.len() => self.companion_files(&main)?,
-            other => other?,
-        };
-        let companions = names
-            .iter()
-            .map(|name| read_companion("image-io", path, name, allowed_roots))
-            .collect::<Result<Vec<_>>>()?;
+        let (main, companions) =
+            read_with_companions("image-io", path, allowed_roots, |header| self.companion_files(header))?;
         self.read_image(&main, &companions, information_only, pixel_type, component_type)
     }
 

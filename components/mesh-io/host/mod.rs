@@ -1,9 +1,10 @@
-//! Paths for mesh-io: the host reads a mesh file and writes the files the component
-//! returns; the component itself never touches the file system.
+//! Paths for mesh-io: the host reads a mesh file with the companion files it names (a
+//! GIFTI surface's external data files, confined to its folder as image-io's are) and
+//! writes the files the component returns; the component never touches the file system.
 
 use super::MeshIo;
 use crate::error::Result;
-use crate::files::{read_binary_file, write_binary_files};
+use crate::files::{read_binary_file, read_with_companions, write_binary_files};
 use crate::pipelines::types::witk::types::spatial::{Mesh, PointSet};
 use std::path::Path;
 
@@ -15,9 +16,11 @@ fn file_name(path: &Path) -> String {
 }
 
 impl MeshIo {
-    /// Read the mesh file at `path` (format by its bytes, else its extension).
+    /// Read the mesh file at `path` (format by its bytes, else its extension), with any
+    /// companion file it names; those must be regular files inside its folder.
     pub fn read_mesh_path(&self, path: &Path, information_only: bool) -> Result<Mesh> {
-        self.read_mesh(&read_binary_file(path)?, information_only)
+        let (main, companions) = read_with_companions("mesh-io", path, &[], |h| self.companion_files(h))?;
+        self.read_mesh(&main, &companions, information_only)
     }
 
     /// Write `mesh` to `path` in the format its extension names.

@@ -45,6 +45,11 @@ mod component {
         m
     }
 
+    /// Companion files as the formats take them: (name, bytes).
+    fn by_name(files: &[BinaryFile]) -> Vec<(&str, &[u8])> {
+        files.iter().map(|f| (f.path.as_str(), f.data.as_slice())).collect()
+    }
+
     fn unsupported_format(format: Format) -> Failure {
         Failure::new(Code::Unsupported, format!("{} does not hold point sets", format.itk_wasm_name()))
     }
@@ -54,8 +59,13 @@ mod component {
         (meshes { $($read:ident, $write:ident => $format:ident;)* }
          point_sets { $($pread:ident, $pwrite:ident => $pformat:ident;)* }) => {
             $(
-            fn $read(serialized_mesh: BinaryFile, information_only: bool) -> Result<(bool, Option<wit::Mesh>), Error> {
-                let mesh = formats::read_as(Format::$format, &serialized_mesh.path, &serialized_mesh.data, information_only)?;
+            fn $read(
+                serialized_mesh: BinaryFile,
+                companions: Vec<BinaryFile>,
+                information_only: bool,
+            ) -> Result<(bool, Option<wit::Mesh>), Error> {
+                let (name, data, c) = (&serialized_mesh.path, &serialized_mesh.data, by_name(&companions));
+                let mesh = formats::read_as_with(Format::$format, name, data, &c, information_only)?;
                 Ok((mesh.is_some(), mesh.map(mesh_to_wit)))
             }
 
@@ -99,8 +109,17 @@ mod component {
     struct Pipeline;
 
     impl Guest for Pipeline {
-        fn read_mesh(serialized_mesh: BinaryFile, information_only: bool) -> Result<wit::Mesh, Error> {
-            Ok(mesh_to_wit(formats::read(&serialized_mesh.path, &serialized_mesh.data, information_only)?))
+        fn companion_files(serialized_mesh: BinaryFile) -> Result<Vec<String>, Error> {
+            Ok(formats::companions(&serialized_mesh.path, &serialized_mesh.data)?)
+        }
+
+        fn read_mesh(
+            serialized_mesh: BinaryFile,
+            companions: Vec<BinaryFile>,
+            information_only: bool,
+        ) -> Result<wit::Mesh, Error> {
+            let c = by_name(&companions);
+            Ok(mesh_to_wit(formats::read_with(&serialized_mesh.path, &serialized_mesh.data, &c, information_only)?))
         }
 
         fn write_mesh(

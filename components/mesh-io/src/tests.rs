@@ -2,7 +2,7 @@
 //! nibabel, ITK-Wasm — check the same formats from Python in tests/python.)
 
 use crate::formats::{self, Format, Options, ALL};
-use crate::model::{cell, Code, Ctype, Data, Mesh, Pixel, Pixels};
+use crate::model::{cell, to_f64, Code, Ctype, Data, Mesh, Pixel, Pixels};
 
 /// A tetrahedron's surface, plus a quad on a fifth point: triangles and a polygon.
 fn surface() -> Mesh {
@@ -491,6 +491,64 @@ fn gifti_reads_ascii_base64_zlib_either_endian_and_column_major() {
 }
 
 #[test]
+fn gifti_reads_external_file_binary_from_its_companions() {
+    let m = triangles();
+    let p = match m.points.as_ref().unwrap() {
+        Pixels::F32(p) => p.clone(),
+        _ => unreachable!(),
+    };
+    let tris: Vec<i32> = vec![0, 1, 2, 0, 1, 3, 0, 2, 3, 1, 2, 3];
+    // Coordinates big-endian after 16 bytes of something else in one file; the
+    // triangles (little-endian) in another, named with a folder and Windows separators.
+    let mut coords = vec![7u8; 16];
+    coords.extend(be_f32(&p));
+    let ids = le(&tris, |x: i32| x.to_le_bytes().to_vec());
+    let ext = |name: &str, offset: usize, endian: &str| {
+        format!("ExternalFileName=\"{name}\" ExternalFileOffset=\"{offset}\" Endian=\"{endian}\"")
+    };
+    let file = gifti(&[
+        gifti_array("POINTSET", "FLOAT32", &[4, 3], "ExternalFileBinary", &ext("lh.coords.dat", 16, "BigEndian"), ""),
+        gifti_array(
+            "TRIANGLE",
+            "INT32",
+            &[4, 3],
+            "ExternalFileBinary",
+            &ext("data\\lh.tri.dat", 0, "LittleEndian"),
+            "",
+        ),
+    ]);
+    assert_eq!(formats::companions("lh.surf.gii", &file).unwrap(), ["lh.coords.dat", "data\\lh.tri.dat"]);
+    let companions: [(&str, &[u8]); 2] = [("lh.tri.dat", &ids), ("lh.coords.dat", &coords)];
+    let back = formats::read_with("lh.surf.gii", &file, &companions, false).unwrap();
+    assert_eq!((back.points.as_ref(), corner_ids(&back)), (m.points.as_ref(), corner_ids(&m)));
+    // Without its companions: a typed error naming the file; too short a file: invalid.
+    let err = formats::read("lh.surf.gii", &file, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidArgument, "{}", err.message);
+    assert!(err.message.contains("lh.coords.dat"), "{}", err.message);
+    let short: [(&str, &[u8]); 2] = [("lh.tri.dat", &ids[..40]), ("lh.coords.dat", &coords)];
+    let err = formats::read_with("lh.surf.gii", &file, &short, false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+    let huge = String::from_utf8(file.clone())
+        .unwrap()
+        .replace("ExternalFileOffset=\"16\"", "ExternalFileOffset=\"18446744073709551615\"");
+    assert_eq!(formats::read_with("a.gii", huge.as_bytes(), &companions, false).unwrap_err().code, Code::InvalidData);
+    // Surfaces without external arrays name none, and are not parsed for it.
+    assert!(formats::companions("a.gii", &write(Format::Gifti, &m, true)).unwrap().is_empty());
+    assert!(formats::companions("a.vtk", &write(Format::Vtk, &m, true)).unwrap().is_empty());
+    // Names, each once: a second array in the same file adds no name.
+    let same = gifti(&[
+        gifti_array("POINTSET", "FLOAT32", &[4, 3], "ExternalFileBinary", &ext("all.dat", 0, "BigEndian"), ""),
+        gifti_array("TRIANGLE", "INT32", &[4, 3], "ExternalFileBinary", &ext("all.dat", 48, "LittleEndian"), ""),
+    ]);
+    assert_eq!(formats::companions("a.gii", &same).unwrap(), ["all.dat"]);
+    let all = [be_f32(&p), ids.clone()].concat();
+    let back = formats::read_with("a.gii", &same, &[("all.dat", &all)], false).unwrap();
+    assert_eq!(corner_ids(&back), corner_ids(&m));
+    // A partial header (the binding's first MiB) is an error, so the binding sends it all.
+    assert_eq!(formats::companions("a.gii", &same[..same.len() - 40]).unwrap_err().code, Code::InvalidData);
+}
+
+#[test]
 fn gifti_writes_base64_or_zlib_with_point_data() {
     let mut m = triangles();
     m.point_data = Data::new(Pixel::Vector, 2, 4, Pixels::I32(vec![1, -2, 3, -4, 5, -6, 7, -8]));
@@ -641,6 +699,69 @@ fn vtp_maps_verts_lines_polys_and_strips_as_the_legacy_reader() {
     let vtu = b"<?xml version=\"1.0\"?>\n<VTKFile type=\"UnstructuredGrid\"><UnstructuredGrid/></VTKFile>";
     assert_eq!(formats::read("a.vtp", vtu, false).unwrap_err().code, Code::Unsupported);
     assert!(formats::read_as(Format::Vtp, "a.vtu", vtu, false).unwrap().is_none());
+}
+
+#[test]
+fn vtp_pieces_are_appended_as_vtks_reader_appends_them() {
+    // Two pieces, each with its own points (ids from 0): a vertex and a triangle, then
+    // a line and a triangle. VTK's reader gives every piece's vertices, then lines,
+    // then polygons, ids shifted past earlier pieces' points, data following its cells.
+    let piece = |pd: &str, cd: &str, pts: &str, verts: Option<&str>, lines: Option<&str>, poly: &str| {
+        let section = |name: &str, conn: Option<&str>| {
+            conn.map_or(String::new(), |c| {
+                let n = c.split(' ').count();
+                format!("<{name}><DataArray type=\"Int32\" Name=\"connectivity\" format=\"ascii\">{c}</DataArray><DataArray type=\"Int32\" Name=\"offsets\" format=\"ascii\">{n}</DataArray></{name}>")
+            })
+        };
+        format!(
+            "<Piece NumberOfPoints=\"3\" NumberOfVerts=\"{}\" NumberOfLines=\"{}\" NumberOfPolys=\"1\">
+<PointData><DataArray type=\"Float32\" Name=\"p\" format=\"ascii\">{pd}</DataArray></PointData>
+<CellData><DataArray type=\"UInt16\" Name=\"c\" format=\"ascii\">{cd}</DataArray></CellData>
+<Points><DataArray type=\"Float32\" NumberOfComponents=\"3\" format=\"ascii\">{pts}</DataArray></Points>
+{}{}{}</Piece>\n",
+            verts.is_some() as u8,
+            lines.is_some() as u8,
+            section("Verts", verts),
+            section("Lines", lines),
+            section("Polys", Some(poly)),
+        )
+    };
+    let two = [
+        piece("1 2 3", "10 11", "0 0 0 1 0 0 0 1 0", Some("2"), None, "0 1 2"),
+        piece("4 5 6", "20 21", "0 0 1 1 0 1 0 1 1", None, Some("0 1"), "2 1 0"),
+    ]
+    .concat();
+    let m = read_back(Format::Vtp, &vtp_file("", &two, None));
+    assert_eq!(m.number_of_points, 6);
+    assert_eq!(
+        cells(&m),
+        vec![
+            (cell::VERTEX, vec![2]),
+            (cell::LINE, vec![3, 4]),
+            (cell::POLYGON, vec![0, 1, 2]),
+            (cell::POLYGON, vec![5, 4, 3]),
+        ]
+    );
+    assert_eq!(m.point_data.values, Some(Pixels::F32(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0])));
+    assert_eq!(m.cell_data.values, Some(Pixels::U16(vec![10, 20, 11, 21])));
+    assert_eq!(to_f64(m.points.as_ref().unwrap())[9..12], [0.0, 0.0, 1.0]);
+    // A piece's ids are its own points': one past them is an error, not the next piece's.
+    let past = [
+        piece("1 2 3", "10 11", "0 0 0 1 0 0 0 1 0", Some("2"), None, "0 1 3"),
+        piece("4 5 6", "20 21", "0 0 1 1 0 1 0 1 1", None, Some("0 1"), "2 1 0"),
+    ]
+    .concat();
+    let err = formats::read("a.vtp", &vtp_file("", &past, None), false).unwrap_err();
+    assert_eq!(err.code, Code::InvalidData, "{}", err.message);
+    assert!(err.message.contains("piece 0"), "{}", err.message);
+    // Data in one piece but not another is an error.
+    let uneven = two.replacen(
+        "<PointData><DataArray type=\"Float32\" Name=\"p\" format=\"ascii\">1 2 3</DataArray></PointData>",
+        "",
+        1,
+    );
+    let err = formats::read("a.vtp", &vtp_file("", &uneven, None), false).unwrap_err();
+    assert!(err.message.contains("PointData"), "{}", err.message);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 // of their component types, meshType with camelCase fields, metadata as a Map) written and
 // read back, per-format functions' { couldRead, mesh }, typed errors, worker mode.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -137,4 +137,26 @@ test('bad meshes and bad files reject with typed errors', async () => {
   });
   const garbage = { path: 'garbage.vtk', data: new TextEncoder().encode('garbage, not a mesh\n') };
   await assert.rejects(meshIo.readMesh(garbage), { code: 'invalid-data' });
+});
+
+test('a GIFTI surface with ExternalFileBinary arrays reads its data files beside it (Node paths)', async () => {
+  const coords = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  const tris = new Int32Array([0, 1, 2, 0, 1, 3, 0, 2, 3, 1, 2, 3]);
+  const array = (intent, type, offset) =>
+    `<DataArray Intent="NIFTI_INTENT_${intent}" DataType="NIFTI_TYPE_${type}" ArrayIndexingOrder="RowMajorOrder"` +
+    ` Dimensionality="2" Dim0="4" Dim1="3" Encoding="ExternalFileBinary" Endian="LittleEndian"` +
+    ` ExternalFileName="surf.dat" ExternalFileOffset="${offset}"><Data></Data></DataArray>`;
+  const gii = join(dir, 'surf.gii');
+  writeFileSync(gii, `<?xml version="1.0"?><GIFTI Version="1.0" NumberOfDataArrays="2">` +
+    `${array('POINTSET', 'FLOAT32', 0)}${array('TRIANGLE', 'INT32', 48)}</GIFTI>`);
+  writeFileSync(join(dir, 'surf.dat'), Buffer.concat([Buffer.from(coords.buffer), Buffer.from(tris.buffer)]));
+  const mesh = await meshIo.readMesh(gii);
+  assert.deepEqual(Array.from(mesh.points), Array.from(coords));
+  assert.deepEqual(Array.from(mesh.cells), [2, 3, 0, 1, 2, 2, 3, 0, 1, 3, 2, 3, 0, 2, 3, 2, 3, 1, 2, 3]);
+  // Bytes alone have no folder: the data file is named in a typed error.
+  const bytes = { path: 'surf.gii', data: new Uint8Array(readFileSync(gii)) };
+  await assert.rejects(meshIo.readMesh(bytes), (e) => e.code === 'invalid-argument' && /surf\.dat/.test(e.detail));
+  // Given as a companion, they read again.
+  const data = { path: 'surf.dat', data: new Uint8Array(readFileSync(join(dir, 'surf.dat'))) };
+  assert.equal((await meshIo.readMesh(bytes, { companions: [data] })).numberOfCells, 4);
 });

@@ -5,7 +5,9 @@
 //! are `ASCII`, `Base64Binary` or `GZipBase64Binary` (a zlib stream, despite the name, as
 //! nibabel and the GIFTI reference library write it), in either `Endian`, row- or
 //! column-major (ASCII text of Dim0 lines of Dim1 values is read as rows, as nibabel
-//! writes and reads it, whatever its order says); `ExternalFileBinary` is not read.
+//! writes and reads it, whatever its order says), or `ExternalFileBinary`: raw values at
+//! `ExternalFileOffset` in the file `ExternalFileName` names, which the binding reads
+//! beside the surface (confined to its folder, as every companion file) and passes in.
 //!
 //! The writer writes float32 coordinates (GIFTI's type for them), int32 triangles and
 //! the point data in its own type as a third array (`NIFTI_INTENT_NONE` for scalars,
@@ -13,7 +15,7 @@
 //! with use-compression; binary-file-type changes nothing (GIFTI's data are always text).
 
 use super::xml::{self, Element};
-use super::{only_triangles, Options};
+use super::{only_triangles, Companions, Options};
 use crate::model::{bad, point_id, to_f64, Cells, Code, Ctype, Data, Failure, Mesh, Pixel, Pixels};
 
 const F: &str = "GIFTI";
@@ -71,8 +73,63 @@ fn dims(el: &Element, what: &str) -> Result<Vec<u64>, Failure> {
         .collect()
 }
 
+/// A path's last component (GIFTI files written on Windows may use backslashes).
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The external files the surface's arrays name, each once, in the order they appear.
+/// A surface without any (no `ExternalFileBinary` in it) is not parsed at all.
+pub fn external_files(b: &[u8]) -> Result<Vec<String>, Failure> {
+    if !b.windows(18).any(|w| w == b"ExternalFileBinary") {
+        return Ok(Vec::new());
+    }
+    let root = xml::parse(b, F)?;
+    let mut names: Vec<String> = Vec::new();
+    for el in root.children_named("DataArray") {
+        if el.attr("Encoding") == Some("ExternalFileBinary") {
+            let name = external_name(el, "a DataArray")?;
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    Ok(names)
+}
+
+fn external_name<'e>(el: &'e Element, what: &str) -> Result<&'e str, Failure> {
+    el.attr("ExternalFileName")
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| bad(F, format!("{what}: ExternalFileBinary without an ExternalFileName")))
+}
+
+/// `bytes` bytes at the array's `ExternalFileOffset` in the companion file it names.
+fn external<'c>(el: &Element, companions: &Companions<'c>, bytes: u64, what: &str) -> Result<&'c [u8], Failure> {
+    let name = external_name(el, what)?;
+    let offset: u64 = match el.attr("ExternalFileOffset").map(str::trim) {
+        None | Some("") => 0,
+        Some(s) => s.parse().map_err(|_| bad(F, format!("{what}: ExternalFileOffset {s:?} is not a byte offset")))?,
+    };
+    let (_, data) = companions.iter().find(|(n, _)| base_name(n) == base_name(name)).ok_or_else(|| {
+        Failure::new(
+            Code::InvalidArgument,
+            format!(
+                "GIFTI: {what} is in the external file '{name}', which was not given (read the surface from its \
+                 path, or pass the file as a companion)"
+            ),
+        )
+    })?;
+    offset
+        .checked_add(bytes)
+        .filter(|&end| end <= data.len() as u64)
+        .map(|end| &data[offset as usize..end as usize])
+        .ok_or_else(|| {
+            bad(F, format!("{what}: {bytes} bytes at offset {offset} of '{name}', which holds {}", data.len()))
+        })
+}
+
 /// A data array's values, row-major, in its own type.
-fn values(el: &Element, dims: &[u64], what: &str) -> Result<Pixels, Failure> {
+fn values(el: &Element, dims: &[u64], companions: &Companions, what: &str) -> Result<Pixels, Failure> {
     let c = ctype_of(el.attr("DataType").ok_or_else(|| bad(F, format!("{what}: no DataType")))?)?;
     let n = dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d));
     let bytes = n.and_then(|n| n.checked_mul(c.size() as u64));
@@ -102,9 +159,7 @@ fn values(el: &Element, dims: &[u64], what: &str) -> Result<Pixels, Failure> {
             let z = xml::unbase64(text, F, what)?;
             xml::typed(c, &xml::inflate(&z, bytes, F, what)?, big, F, what)?
         }
-        "ExternalFileBinary" => {
-            return Err(Failure::new(Code::Unsupported, format!("GIFTI: {what} is in an external file")));
-        }
+        "ExternalFileBinary" => xml::typed(c, external(el, companions, bytes, what)?, big, F, what)?,
         other => return Err(bad(F, format!("{what}: Encoding {other:?}"))),
     };
     let column_major = el.attr("ArrayIndexingOrder") == Some("ColumnMajorOrder");
@@ -150,7 +205,7 @@ fn ascii_rows(el: &Element, text: &[u8], dims: &[u64]) -> bool {
     lines.clone().count() as u64 == dims[0] && lines.all(|l| words(l) == dims[1])
 }
 
-pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
+pub fn read(b: &[u8], companions: &Companions) -> Result<Mesh, Failure> {
     let root = xml::parse(b, F)?;
     if root.name != "GIFTI" {
         return Err(bad(F, format!("the root element is <{}>, not <GIFTI>", root.name)));
@@ -168,7 +223,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
         return Err(bad(F, format!("the POINTSET's dimensions are {pd:?}, not [n, 3]")));
     }
     let np = pd[0];
-    let points = match values(pointset, &pd, "the POINTSET")? {
+    let points = match values(pointset, &pd, companions, "the POINTSET")? {
         p @ (Pixels::F32(_) | Pixels::F64(_)) => p,
         p => Pixels::F32(to_f64(&p).iter().map(|&x| x as f32).collect()),
     };
@@ -178,7 +233,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
         if td.len() != 2 || td[1] != 3 {
             return Err(bad(F, format!("the TRIANGLE array's dimensions are {td:?}, not [n, 3]")));
         }
-        let ids = to_f64(&values(t, &td, "the TRIANGLE array")?);
+        let ids = to_f64(&values(t, &td, companions, "the TRIANGLE array")?);
         cells.buffer = crate::model::vec_for(td[0] * 5, 0, 0, "triangles")?;
         for tri in ids.chunks_exact(3) {
             let mut t = [0u32; 3];
@@ -202,7 +257,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
         if d[0] != np || np == 0 {
             continue;
         }
-        let v = values(el, &d, &i)?;
+        let v = values(el, &d, companions, &i)?;
         let comps = (v.count() as u64 / np) as usize;
         let pixel = if comps == 1 { Pixel::Scalar } else { Pixel::Vector };
         mesh.point_data = Data::new(pixel, comps, np, v);

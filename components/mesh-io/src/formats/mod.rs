@@ -132,11 +132,11 @@ impl Format {
         self.extensions().iter().any(|e| lower_name.ends_with(e))
     }
 
-    fn read(self, bytes: &[u8], info_only: bool) -> Result<Mesh, Failure> {
+    fn read(self, bytes: &[u8], companions: &Companions, info_only: bool) -> Result<Mesh, Failure> {
         let mesh = match self {
             Format::Vtk => vtk::read(bytes)?,
             Format::Vtp => vtp::read(bytes)?,
-            Format::Gifti => gifti::read(bytes)?,
+            Format::Gifti => gifti::read(bytes, companions)?,
             Format::Byu => byu::read(bytes)?,
             Format::FreeSurferAscii => freesurfer::read_ascii(bytes)?,
             Format::FreeSurferBinary => freesurfer::read_binary(bytes)?,
@@ -218,17 +218,45 @@ fn by_extension(name: &str) -> Option<Format> {
         .map(|(_, f)| f)
 }
 
+/// Companion files (a GIFTI surface's external data files), each under the name its
+/// header gives it (a base name is enough: they are matched by base name).
+pub type Companions<'a> = [(&'a str, &'a [u8])];
+
 /// Read a mesh in whatever format it is.
 pub fn read(name: &str, bytes: &[u8], info_only: bool) -> Result<Mesh, Failure> {
-    detect(name, bytes)?.read(bytes, info_only)
+    read_with(name, bytes, &[], info_only)
+}
+
+/// [`read`], with the companion files [`companions`] named.
+pub fn read_with(name: &str, bytes: &[u8], companions: &Companions, info_only: bool) -> Result<Mesh, Failure> {
+    detect(name, bytes)?.read(bytes, companions, info_only)
+}
+
+/// The companion files a mesh file names (relative to it), for the binding to read.
+pub fn companions(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
+    match detect(name, bytes)? {
+        Format::Gifti => gifti::external_files(bytes),
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// ITK-Wasm's per-format readers: `None` when the file is not in this format (neither
 /// its magic nor, for formats without one, its name says so).
 pub fn read_as(format: Format, name: &str, bytes: &[u8], info_only: bool) -> Result<Option<Mesh>, Failure> {
+    read_as_with(format, name, bytes, &[], info_only)
+}
+
+/// [`read_as`], with companion files.
+pub fn read_as_with(
+    format: Format,
+    name: &str,
+    bytes: &[u8],
+    companions: &Companions,
+    info_only: bool,
+) -> Result<Option<Mesh>, Failure> {
     let other_magic = ALL.iter().any(|f| *f != format && f.sniff(bytes));
     if format.sniff(bytes) || (!other_magic && format.named(&lower(name))) {
-        format.read(bytes, info_only).map(Some)
+        format.read(bytes, companions, info_only).map(Some)
     } else {
         Ok(None)
     }

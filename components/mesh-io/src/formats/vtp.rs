@@ -1,4 +1,4 @@
-//! VTK XML PolyData (`.vtp`): `<VTKFile type="PolyData">` with one `<Piece>` holding
+//! VTK XML PolyData (`.vtp`): `<VTKFile type="PolyData">` with `<Piece>`s, each holding
 //! `<Points>`, the cell arrays `<Verts>`, `<Lines>`, `<Polys>` and `<Strips>` (each a
 //! `connectivity` and an `offsets` array, the offsets being each cell's end), and
 //! `<PointData>`/`<CellData>` (the first array of each becomes the point or cell data; the
@@ -9,6 +9,8 @@
 //! in `vtkZLibDataCompressor` blocks (the header is then the block count, the block size,
 //! the last block's size and each block's compressed size). Inflation is bounded by the
 //! sizes the header declares, and those by what the stream could hold.
+//!
+//! Several pieces (VTK's streaming writer) are appended as VTK's reader appends them.
 //!
 //! Cells map as the legacy reader (`vtk.rs`) maps them, with its code: vertices (poly-
 //! vertices split), lines (longer ones polylines), polygons, strips as triangles.
@@ -354,42 +356,148 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
     };
     let layout = Layout { big, header, compressed, appended };
     let poly = root.child("PolyData").ok_or_else(|| bad(F, "no <PolyData>"))?;
-    let pieces: Vec<&Element> = poly.children_named("Piece").collect();
-    let piece = match pieces[..] {
-        [p] => p,
-        [] => return Err(bad(F, "no <Piece>")),
-        _ => return Err(Failure::new(Code::Unsupported, format!("VTP: {} pieces (one is read)", pieces.len()))),
+    let mut pieces = poly.children_named("Piece").map(|p| layout.piece(p)).collect::<Result<Vec<_>, _>>()?;
+    let one = match pieces.len() {
+        0 => return Err(bad(F, "no <Piece>")),
+        1 => pieces.pop().expect("one piece"),
+        _ => merge(pieces)?,
     };
-    let np = count(piece, "NumberOfPoints")?;
-    let points = match piece.child("Points").and_then(|p| p.child("DataArray")) {
-        Some(el) => {
-            let (p, comps) = layout.array(el, Some(np), "Points")?;
-            if comps != 3 {
-                return Err(bad(F, format!("points with {comps} components, not 3")));
-            }
-            match p {
-                Pixels::F32(_) | Pixels::F64(_) => p,
-                _ => Pixels::F32(to_f64(&p).iter().map(|&x| x as f32).collect()),
-            }
-        }
-        None if np == 0 => Pixels::F32(Vec::new()),
-        None => return Err(bad(F, format!("{np} points but no <Points>"))),
-    };
-    let mut sections: [Option<vtk::CellArray>; 4] = [None, None, None, None];
-    for (slot, (name, attr)) in sections.iter_mut().zip([
-        ("Verts", "NumberOfVerts"),
-        ("Lines", "NumberOfLines"),
-        ("Polys", "NumberOfPolys"),
-        ("Strips", "NumberOfStrips"),
-    ]) {
-        *slot = layout.section(piece.child(name), count(piece, attr)?, name)?;
-    }
     let mut cells = Cells::default();
     let mut parts = Vec::new();
-    vtk::polydata_cells(&sections, np, &mut cells, &mut parts, F)?;
-    let point_data = layout.data(piece.child("PointData"), np, "PointData")?;
-    let cell_data = layout.data(piece.child("CellData"), parts.len() as u64, "CellData")?;
-    vtk::assemble(cells.mesh(3, points), &parts, point_data, cell_data, F)
+    vtk::polydata_cells(&one.sections, one.points_count, &mut cells, &mut parts, F)?;
+    vtk::assemble(cells.mesh(3, one.points), &parts, one.point_data, one.cell_data, F)
+}
+
+/// One `<Piece>` as the file has it: its points, its four cell sections (vertices, lines,
+/// polygons, strips) and the first point and cell data arrays (cells in section order).
+struct Piece {
+    points_count: u64,
+    points: Pixels,
+    sections: [Option<vtk::CellArray>; 4],
+    point_data: Option<Data>,
+    cell_data: Option<Data>,
+}
+
+impl Layout<'_> {
+    fn piece(&self, piece: &Element) -> Result<Piece, Failure> {
+        let np = count(piece, "NumberOfPoints")?;
+        let points = match piece.child("Points").and_then(|p| p.child("DataArray")) {
+            Some(el) => {
+                let (p, comps) = self.array(el, Some(np), "Points")?;
+                if comps != 3 {
+                    return Err(bad(F, format!("points with {comps} components, not 3")));
+                }
+                match p {
+                    Pixels::F32(_) | Pixels::F64(_) => p,
+                    _ => Pixels::F32(to_f64(&p).iter().map(|&x| x as f32).collect()),
+                }
+            }
+            None if np == 0 => Pixels::F32(Vec::new()),
+            None => return Err(bad(F, format!("{np} points but no <Points>"))),
+        };
+        let mut sections: [Option<vtk::CellArray>; 4] = [None, None, None, None];
+        for (slot, (name, attr)) in sections.iter_mut().zip([
+            ("Verts", "NumberOfVerts"),
+            ("Lines", "NumberOfLines"),
+            ("Polys", "NumberOfPolys"),
+            ("Strips", "NumberOfStrips"),
+        ]) {
+            *slot = self.section(piece.child(name), count(piece, attr)?, name)?;
+        }
+        let nc: u64 = sections.iter().flatten().map(|(o, _)| o.len() as u64 - 1).sum();
+        let point_data = self.data(piece.child("PointData"), np, "PointData")?;
+        let cell_data = self.data(piece.child("CellData"), nc, "CellData")?;
+        Ok(Piece { points_count: np, points, sections, point_data, cell_data })
+    }
+}
+
+/// Several pieces as one, as VTK's reader appends them: points and point data one piece
+/// after another, each section's cells (and their cell data) from every piece before the
+/// next section's, each piece's point ids shifted past the points before it. Arrays of
+/// another value type than the first piece's are converted to it, as VTK reads them into
+/// the arrays the first piece made.
+fn merge(pieces: Vec<Piece>) -> Result<Piece, Failure> {
+    let float64 = pieces.iter().any(|p| p.points.ctype() == Ctype::F64);
+    let coords: Vec<f64> = pieces.iter().flat_map(|p| to_f64(&p.points)).collect();
+    let points = from_f64(&coords, if float64 { Ctype::F64 } else { Ctype::F32 });
+    let mut sections: [Option<vtk::CellArray>; 4] = [None, None, None, None];
+    for (s, slot) in sections.iter_mut().enumerate() {
+        let (mut offsets, mut conn, mut base) = (vec![0u64], Vec::new(), 0u64);
+        for (k, p) in pieces.iter().enumerate() {
+            if let Some((o, c)) = &p.sections[s] {
+                if let Some(&id) = c.iter().find(|&&id| id >= p.points_count) {
+                    return Err(bad(F, format!("piece {k}: point id {id}; the piece has {} points", p.points_count)));
+                }
+                let start = conn.len() as u64;
+                offsets.extend(o[1..].iter().map(|&x| x + start));
+                conn.extend(c.iter().map(|&id| id + base));
+            }
+            base += p.points_count;
+        }
+        *slot = (offsets.len() > 1).then_some((offsets, conn));
+    }
+    let points_count = pieces.iter().map(|p| p.points_count).sum();
+    // A piece's cell data is in its sections' order: a run (start, cells) per section.
+    let section_runs = |p: &Piece| -> Vec<(u64, u64)> {
+        let n = p.sections.iter().map(|s| s.as_ref().map_or(0, |(o, _)| o.len() as u64 - 1));
+        n.scan(0, |at, c| {
+            *at += c;
+            Some((*at - c, c))
+        })
+        .collect()
+    };
+    let point_data = joined(&pieces, "PointData", |p| p.point_data.as_ref(), |p| vec![(0, p.points_count)])?;
+    let cell_data = joined(&pieces, "CellData", |p| p.cell_data.as_ref(), section_runs)?;
+    // Cell data comes out section by section: regroup the pieces' runs.
+    let cell_data = match cell_data {
+        Some((first, runs)) => {
+            let mut v = Vec::new();
+            for s in 0..4 {
+                for piece_runs in &runs {
+                    v.extend_from_slice(&piece_runs[s]);
+                }
+            }
+            let count = (v.len() / first.components) as u64;
+            Some(Data::new(first.pixel, first.components, count, from_f64(&v, first.ctype)))
+        }
+        None => None,
+    };
+    let point_data = point_data.map(|(first, runs)| {
+        let v: Vec<f64> = runs.into_iter().flatten().flatten().collect();
+        Data::new(first.pixel, first.components, (v.len() / first.components) as u64, from_f64(&v, first.ctype))
+    });
+    Ok(Piece { points_count, points, sections, point_data, cell_data })
+}
+
+/// The pieces' data arrays, each cut into the runs `runs` gives (start, tuples), as
+/// float64; with the first piece's description. Every piece holds the data, or none.
+type Runs = (Data, Vec<Vec<Vec<f64>>>);
+fn joined(
+    pieces: &[Piece],
+    what: &str,
+    data: impl Fn(&Piece) -> Option<&Data>,
+    runs: impl Fn(&Piece) -> Vec<(u64, u64)>,
+) -> Result<Option<Runs>, Failure> {
+    let Some(first) = data(&pieces[0]).cloned() else {
+        return match pieces.iter().position(|p| data(p).is_some()) {
+            Some(k) => Err(bad(F, format!("piece {k} has {what}; piece 0 has none"))),
+            None => Ok(None),
+        };
+    };
+    let mut out = Vec::new();
+    for (k, p) in pieces.iter().enumerate() {
+        let d = data(p).ok_or_else(|| bad(F, format!("piece 0 has {what}; piece {k} has none")))?;
+        if d.components != first.components {
+            return Err(bad(
+                F,
+                format!("{what}: {} components in piece {k}, {} in piece 0", d.components, first.components),
+            ));
+        }
+        let v = d.f64s();
+        let c = d.components;
+        out.push(runs(p).into_iter().map(|(s, n)| v[s as usize * c..(s + n) as usize * c].to_vec()).collect());
+    }
+    Ok(Some((first.without_values(), out)))
 }
 
 // ---------------------------------------------------------------------------------------
