@@ -16,7 +16,7 @@ pub const NEAR_LOSSLESS: &str = "1.2.840.10008.1.2.4.81";
 
 /// The fragments of each frame: one per fragment when there are as many as frames, else
 /// grouped by the Basic Offset Table, else all of them for a single frame.
-fn frames<'a>(offsets: &[u32], fragments: &'a [Vec<u8>], count: usize) -> Option<Vec<Vec<&'a [u8]>>> {
+pub(crate) fn frames<'a>(offsets: &[u32], fragments: &'a [Vec<u8>], count: usize) -> Option<Vec<Vec<&'a [u8]>>> {
     if fragments.len() == count {
         return Some(fragments.iter().map(|f| vec![f.as_slice()]).collect());
     }

@@ -6,6 +6,7 @@ pub mod alloc_cap;
 pub mod attrs;
 pub mod iso2022;
 pub mod jpeg;
+pub mod jpeg12;
 pub mod jpeg2k;
 pub mod jpegls;
 pub mod lengths;

@@ -1,9 +1,10 @@
 //! RLE Lossless (1.2.840.10008.1.2.5) with 32 bits allocated, which dicom-rs's RLE
 //! decoder does not take (it does 8 and 16): each frame is one fragment of byte-plane
-//! segments (most significant first, PS3.5 Annex G), each PackBits-coded. One sample per
-//! pixel (RT Dose grids); colour 32-bit RLE stays `unsupported`.
+//! segments (PS3.5 Annex G: each sample's four bytes, most significant first, samples in
+//! order), each PackBits-coded. One sample per pixel (RT Dose grids) or three (RGB),
+//! given back interleaved, as every decoder here gives colour.
 
-use crate::attrs::int;
+use crate::attrs::{int, text};
 use crate::pixels::Samples;
 use crate::{Code, Failure};
 use dicom_core::value::Value;
@@ -16,7 +17,7 @@ pub const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
 pub fn handles(obj: &DefaultDicomObject, ts: &str) -> bool {
     ts == RLE_LOSSLESS
         && int(obj, tags::BITS_ALLOCATED) == Some(32)
-        && int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1) == 1
+        && matches!(int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1), 1 | 3)
 }
 
 /// Checks dicom-rs's RLE decoder (8 and 16 bits) does not make, done before it runs: it
@@ -91,21 +92,35 @@ pub fn decode(obj: &DefaultDicomObject, name: &str) -> Result<Samples, Failure> 
     if seq.fragments().len() != frames {
         return Err(bad(format!("{} fragments for {frames} frames", seq.fragments().len())));
     }
-    let plane = rows * cols;
+    let samples = int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1) as usize;
+    if samples == 3 && text(obj, tags::PHOTOMETRIC_INTERPRETATION).as_deref() != Some("RGB") {
+        return Err(Failure::new(
+            Code::Unsupported,
+            format!(
+                "{name}: transfer syntax {RLE_LOSSLESS} (RLE) with 32-bit colour other than RGB cannot be decoded here"
+            ),
+        ));
+    }
+    let (plane, segments) = (rows * cols, 4 * samples);
     let mut bytes = Vec::new();
-    bytes.try_reserve_exact(plane * frames * 4).map_err(|_| {
+    bytes.try_reserve_exact(plane * frames * segments).map_err(|_| {
         Failure::new(Code::LimitExceeded, format!("{name}: {frames} frames of {cols}x{rows} do not fit in memory"))
     })?;
-    let mut planes = Vec::with_capacity(plane * 4);
+    let mut planes = Vec::with_capacity(plane * segments);
     for (k, f) in seq.fragments().iter().enumerate() {
         let header = |i: usize| f.get(i * 4..i * 4 + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-        if header(0) != Some(4) {
-            return Err(bad(format!("frame {} has {:?} segments, not 4 (32 bits, one sample)", k + 1, header(0))));
+        if header(0) != Some(segments) {
+            return Err(bad(format!(
+                "frame {} has {:?} segments, not {segments} (32 bits, {samples} sample{})",
+                k + 1,
+                header(0),
+                if samples == 1 { "" } else { "s" }
+            )));
         }
-        let offsets: Vec<usize> = (1..=4).map(|i| header(i).unwrap_or(0)).collect();
+        let offsets: Vec<usize> = (1..=segments).map(|i| header(i).unwrap_or(0)).collect();
         planes.clear();
-        for s in 0..4 {
-            let end = if s < 3 { offsets[s + 1] } else { f.len() };
+        for s in 0..segments {
+            let end = if s + 1 < segments { offsets[s + 1] } else { f.len() };
             let segment =
                 f.get(offsets[s]..end).ok_or_else(|| bad(format!("frame {}: a segment past its end", k + 1)))?;
             let before = planes.len();
@@ -114,9 +129,13 @@ pub fn decode(obj: &DefaultDicomObject, name: &str) -> Result<Samples, Failure> 
                 return Err(bad(format!("frame {}: segment {} holds fewer than {plane} bytes", k + 1, s + 1)));
             }
         }
-        // Segment 0 holds the most significant bytes: little-endian samples back.
+        // Each sample's segments hold its most significant byte first: little-endian
+        // samples back, a pixel's samples together.
         for i in 0..plane {
-            bytes.extend_from_slice(&[planes[3 * plane + i], planes[2 * plane + i], planes[plane + i], planes[i]]);
+            for c in 0..samples {
+                let p = |b: usize| planes[(4 * c + b) * plane + i];
+                bytes.extend_from_slice(&[p(3), p(2), p(1), p(0)]);
+            }
         }
     }
     Ok(Samples::raw(bytes, 32, stored, signed))

@@ -346,6 +346,9 @@ pub fn decode_samples(obj: &DefaultDicomObject, name: &str) -> Result<Samples, F
     if crate::rle::handles(obj, &ts) {
         return crate::rle::decode(obj, name);
     }
+    if crate::jpeg12::handles(obj, &ts) {
+        return crate::jpeg12::decode(obj, name);
+    }
     if ts == crate::rle::RLE_LOSSLESS {
         crate::rle::check_segments(obj, name)?;
     }
