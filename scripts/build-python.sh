@@ -34,11 +34,17 @@ for pkg in build/python/*-emscripten; do
   cp "$npm"/jco/*.js "$npm"/jco/*.wasm "$module/js/jco/"
 done
 
+# The core and the accelerator below are both `_native`, and a cdylib's file has no hash:
+# both are deps/lib_native.so. When one is already built, cargo leaves the other's file
+# there and maturin would pack it; without the file, cargo links the right one again.
+native_so() { rm -f target/x86_64-unknown-linux-gnu/release/lib_native.so target/x86_64-unknown-linux-gnu/release/deps/lib_native.so; }
 # Linked by zig (PyPI's ziglang, in the venv) against glibc 2.17: the wheel is
 # manylinux2014, so it installs on RHEL/CentOS 7+, Ubuntu 18.04+ and Amazon Linux 2.
+native_so
 PATH="$(pwd)/.venv/bin:$PATH" .venv/bin/maturin build --release --locked --quiet --zig --compatibility manylinux2014 \
   -m bindings/python/witk/Cargo.toml -o "$out"
 # The GPU accelerator (accelerators/wgpu/python): its own small native module, no wasmtime.
+native_so
 PATH="$(pwd)/.venv/bin:$PATH" .venv/bin/maturin build --release --locked --quiet --zig --compatibility manylinux2014 \
   -m accelerators/wgpu/python/Cargo.toml -o "$out"
 for pkg in build/python/*; do

@@ -62,3 +62,11 @@ if ! $witk compare-images "$work/binned.nrrd" "$work/half.nrrd" > "$work/metrics
     "$(sed -n 's/.*"numberOfPixelsWithDifferences": \([0-9]*\).*/\1/p' "$work/metrics.json")" \
     "$(sed -n 's/.*"maximumDifference": \([0-9.e+-]*\).*/\1/p' "$work/metrics.json")"
 fi
+
+echo
+echo "witk demo: a picture of the volume (view), kept in build/demo/"
+mkdir -p build/demo
+$witk view "$sample" --out build/demo/slices.png 2>/dev/null
+$witk view "$sample" --mip --out build/demo/mip.png 2>/dev/null
+printf '  orthogonal middle slices: build/demo/slices.png (%d bytes); maximum-intensity projections: build/demo/mip.png\n' \
+  "$(stat -c %s build/demo/slices.png)"

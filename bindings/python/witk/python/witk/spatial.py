@@ -74,6 +74,18 @@ class Image:
         else:
             self.bufferedRegion = coerce(ImageRegion, self.bufferedRegion)
 
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter's picture: the orthogonal middle slices (see :mod:`witk.display`)."""
+        from . import display
+
+        return display.png(self)
+
+    def _repr_html_(self) -> str:
+        """The picture with the image's geometry as a caption."""
+        from . import display
+
+        return display.html_view(self)
+
 
 @dataclass
 class MeshType:

@@ -1,0 +1,65 @@
+//! `witk view FILE --out PNG`: a picture of an image for a quick look on a headless
+//! machine or in a CI report: orthogonal slices (or projections), read and written by
+//! image-io.
+
+use super::View;
+use crate::cli::Context;
+use crate::error::Result;
+use crate::pipelines::image_io::ImageIo;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Cli {
+    /// view: write a picture of an image: its orthogonal middle slices side by side
+    /// (axial, coronal, sagittal), or one plane, windowed to 8 bits
+    View(Args),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Axis {
+    X,
+    Y,
+    Z,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where to write the picture (.png, or any format image-io writes RGB to)
+    #[arg(long, short = 'o', value_name = "FILE", default_value = "slices.png")]
+    out: PathBuf,
+    /// Window width, in pixel values (default: the 0.5th to 99.5th percentile range)
+    #[arg(long, value_name = "W")]
+    window: Option<f64>,
+    /// Window centre, in pixel values (default: the middle of that range)
+    #[arg(long, value_name = "L")]
+    level: Option<f64>,
+    /// Show only the plane normal to this axis (z: axial, y: coronal, x: sagittal)
+    #[arg(long, value_enum)]
+    axis: Option<Axis>,
+    /// The slice shown along each plane's normal (default: the middle one)
+    #[arg(long, value_name = "N")]
+    slice: Option<u64>,
+    /// Maximum-intensity projections instead of slices
+    #[arg(long)]
+    mip: bool,
+    /// Show integer labels in distinct colours instead of windowing
+    #[arg(long)]
+    labels: bool,
+    /// The image (any format image-io reads)
+    input: PathBuf,
+}
+
+impl Cli {
+    pub fn run(self, ctx: &Context) -> Result<ExitCode> {
+        let Cli::View(a) = self;
+        let view: View = ctx.pipeline()?;
+        let io: ImageIo = ctx.builtin()?;
+        let image = io.read_path(&a.input, false, None, None)?;
+        let axis = a.axis.map(|x| x as u32);
+        let picture = view.render_slices(&image, axis, a.slice, a.window, a.level, a.mip, a.labels)?;
+        io.write_path(&picture, &a.out, false, false)?;
+        eprintln!("{}: {}x{} pixels", a.out.display(), picture.size[0], picture.size[1]);
+        Ok(ExitCode::SUCCESS)
+    }
+}

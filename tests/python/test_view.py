@@ -1,0 +1,121 @@
+"""witk-view's pictures against NumPy: the slices it shows are the volume's (windowed
+as its WIT documents), in physical proportions; projections are NumPy's max; Pillow
+reads the PNG that `witk view` and Jupyter's `_repr_png_` write, and it is the same
+picture."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import witk_image_io
+import witk_view
+from PIL import Image as Pillow
+
+import witk
+
+ROOT = Path(__file__).resolve().parents[2]
+WITK = os.environ.get("WITK_BIN", str(ROOT / "target" / "release" / "witk"))
+GAP = 8
+
+
+def windowed(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The WIT's rule: round(255 * clamp((v - lo) / (hi - lo), 0, 1)), halves up, NaN black."""
+    t = np.clip((values.astype(np.float64) - lo) / (hi - lo), 0, 1)
+    return np.where(np.isnan(t), 0, np.floor(255 * t + 0.5)).astype(np.uint8)
+
+
+def volume() -> witk.Image:
+    """A 20 x 16 x 6 float32 volume ([z, y, x] in NumPy), z spacing twice x and y's."""
+    z, y, x = np.mgrid[:6, :16, :20]
+    data = (x * 3 + y * 5 + z * 17 + np.sin(x * y)).astype(np.float32)
+    image = witk.image_from_array(data)
+    image.spacing = [0.5, 0.5, 1.0]
+    return image
+
+
+def picture(image: witk.Image) -> np.ndarray:
+    return witk.array_from_image(image)  # [rows, columns, 3]
+
+
+def test_the_three_panels_are_the_volumes_middle_slices() -> None:
+    image = volume()
+    vol = witk.array_from_image(image)
+    lo, hi = 10.0, 150.0
+    out = picture(witk_view.render_slices(image, window=hi - lo, level=(lo + hi) / 2))
+    assert out.dtype == np.uint8 and out.shape == (16, 20 + GAP + 20 + GAP + 16, 3)
+    assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()
+    grey = out[..., 0]
+    # Axial: z = 3, x right, y down.
+    np.testing.assert_array_equal(grey[:, :20], windowed(vol[3], lo, hi))
+    # Coronal: y = 8, z up, each z slice two rows (spacing 1 against 0.5).
+    coronal = np.repeat(vol[::-1, 8, :], 2, axis=0)
+    np.testing.assert_array_equal(grey[:12, 28:48], windowed(coronal, lo, hi))
+    assert (grey[12:, 28:48] == 0).all()  # below the shorter panel
+    # Sagittal: x = 10, y right, z up.
+    sagittal = np.repeat(vol[::-1, :, 10], 2, axis=0)
+    np.testing.assert_array_equal(grey[:12, 56:72], windowed(sagittal, lo, hi))
+    assert (grey[:, 20:28] == 0).all()
+
+
+def test_projections_slices_axes_and_the_default_window() -> None:
+    image = volume()
+    vol = witk.array_from_image(image)
+    mip = picture(witk_view.render_slices(image, axis=1, projection=True, window=200.0, level=100.0))[..., 0]
+    np.testing.assert_array_equal(mip, windowed(np.repeat(vol.max(axis=1)[::-1], 2, axis=0), 0, 200))
+    one = picture(witk_view.render_slices(image, axis=2, slice=0, window=200.0, level=100.0))[..., 0]
+    np.testing.assert_array_equal(one, windowed(vol[0], 0, 200))
+    # By default: the 0.5th to 99.5th percentile of the values shown (nearest rank).
+    auto = picture(witk_view.render_slices(image, axis=2))[..., 0]
+    shown = np.sort(vol[3].ravel().astype(np.float64))
+    lo, hi = (shown[round(q * (len(shown) - 1))] for q in (0.005, 0.995))
+    np.testing.assert_array_equal(auto, windowed(vol[3], lo, hi))
+
+
+def test_labels_and_colour_images() -> None:
+    labels = np.zeros((8, 8), np.uint16)
+    labels[2:5, 2:5], labels[5:, 5:] = 3, 7
+    out = picture(witk_view.render_slices(witk.image_from_array(labels), labels=True))
+    assert (out[labels == 0] == 0).all()
+    threes, sevens = out[labels == 3], out[labels == 7]
+    assert (threes == threes[0]).all() and (sevens == sevens[0]).all()
+    assert threes[0].any() and not np.array_equal(threes[0], sevens[0])
+    rgb = np.random.default_rng(2).integers(0, 256, (9, 7, 3), dtype=np.uint8)
+    colour = witk.image_from_array(rgb, is_vector=True, image_type=witk.ImageType(2, "uint8", "RGB", 3))
+    np.testing.assert_array_equal(picture(witk_view.render_slices(colour)), rgb)
+
+
+def test_bad_requests_raise_typed_errors() -> None:
+    image = volume()
+    with pytest.raises(witk.InvalidArgumentError, match="axis 5"):
+        witk_view.render_slices(image, axis=5)
+    with pytest.raises(witk.InvalidArgumentError, match="slice 6"):
+        witk_view.render_slices(image, axis=2, slice=6)
+    vectors = witk.image_from_array(np.zeros((4, 4, 2), np.float32), is_vector=True)
+    with pytest.raises(witk.InvalidArgumentError):
+        witk_view.render_slices(vectors)
+    assert vectors._repr_png_() is None  # a repr never raises
+    assert "<pre>" in vectors._repr_html_()
+    # The component is fine afterwards.
+    assert witk_view.render_slices(image, axis=0).size == [16, 12]
+
+
+def test_the_cli_and_jupyter_write_the_same_png(tmp_path: Path) -> None:
+    image = volume()
+    witk_image_io.write_image(image, tmp_path / "v.nrrd")
+    out = tmp_path / "slices.png"
+    done = subprocess.run([WITK, "view", str(tmp_path / "v.nrrd"), "--out", str(out), "--mip"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    expected = picture(witk_view.render_slices(image, projection=True))
+    np.testing.assert_array_equal(np.asarray(Pillow.open(out).convert("RGB")), expected)
+    png = image._repr_png_()
+    assert png is not None and png.startswith(b"\x89PNG")
+    np.testing.assert_array_equal(np.asarray(Pillow.open(io.BytesIO(png))), picture(witk_view.render_slices(image)))
+    html = image._repr_html_()
+    assert "data:image/png;base64," in html and "20 x 16 x 6" in html and "spacing 0.5 x 0.5 x 1" in html
+    bad = subprocess.run([WITK, "view", str(tmp_path / "v.nrrd"), "--axis", "z", "--slice", "9"], capture_output=True)
+    assert bad.returncode != 0 and b"slice 9" in bad.stderr
