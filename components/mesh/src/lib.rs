@@ -197,24 +197,43 @@ impl Mesh {
                 ));
             }
             let n = self.number_of_points;
-            let mut count = 0u64;
-            visit_cells(c, |kind, ids| {
-                // (Every format writes a cell as its points: one of none is written as a bare
-                // count, which no reader takes back. A PLY face of none was found by fuzzing.)
-                if ids.is_empty() {
+            // (Every format writes a cell as its points: one of none is written as a bare
+            // count, which no reader takes back. A PLY face of none was found by fuzzing.)
+            let cell = |count: u64, kind: u64, len: usize, outside: Option<u64>| {
+                if len == 0 {
                     return Err(format!("cell {count} of type {kind} has no points"));
                 }
-                if let Some(&bad) = ids.iter().find(|&&id| id >= n) {
+                if let Some(bad) = outside {
                     return Err(format!("cell {count} names point {bad}; the mesh has {n} points"));
                 }
-                if let Some(k) = cell::fixed_size(kind) {
-                    if ids.len() != k {
-                        return Err(format!("cell {count} of type {kind} has {} points, not {k}", ids.len()));
-                    }
+                match cell::fixed_size(kind) {
+                    Some(k) if len != k => Err(format!("cell {count} of type {kind} has {len} points, not {k}")),
+                    _ => Ok(()),
                 }
-                count += 1;
-                Ok(())
-            })?;
+            };
+            let mut count = 0u64;
+            if let Pixels::U32(v) = c {
+                // Every reader's buffer: walked in place (the generic walk widens each id).
+                let mut at = 0usize;
+                while at < v.len() {
+                    let len = *v.get(at + 1).ok_or("the cell buffer ends inside a cell")? as usize;
+                    if len > v.len() - at - 2 {
+                        return Err(format!(
+                            "the cell at buffer entry {at} has {len} points, past the end of the cell buffer"
+                        ));
+                    }
+                    let ids = &v[at + 2..at + 2 + len];
+                    cell(count, v[at] as u64, len, ids.iter().find(|&&id| id as u64 >= n).map(|&id| id as u64))?;
+                    count += 1;
+                    at += 2 + len;
+                }
+            } else {
+                visit_cells(c, |kind, ids| {
+                    cell(count, kind, ids.len(), ids.iter().find(|&&id| id >= n).copied())?;
+                    count += 1;
+                    Ok(())
+                })?;
+            }
             if count != self.number_of_cells {
                 return Err(format!("the cell buffer holds {count} cells; numberOfCells is {}", self.number_of_cells));
             }

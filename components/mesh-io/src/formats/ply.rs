@@ -234,6 +234,7 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
     let at = t.position();
     let mut body = Body { enc, text: t, bin: b, at };
     let mut points: Vec<f64> = Vec::new();
+    let mut points_f32: Option<Vec<f32>> = None;
     let mut double = false;
     let mut nv = 0u64;
     let mut cells = Cells::default();
@@ -270,6 +271,29 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                     let stride: usize = e.props.iter().map(|p| p.ty.size()).sum();
                     let block = body.take(e.count as usize * stride)?;
                     let big = enc == Encoding::Big;
+                    nv = e.count;
+                    if attr.is_none() && xyz.len() == 3 && xyz.iter().all(|&i| e.props[i].ty == Ty::F32) {
+                        // float32 x, y, z only (what most writers write): straight to float32.
+                        let at = [offsets[xyz[0]], offsets[xyz[1]], offsets[xyz[2]]];
+                        let f = |b: &[u8]| {
+                            let b = [b[0], b[1], b[2], b[3]];
+                            if big {
+                                f32::from_be_bytes(b)
+                            } else {
+                                f32::from_le_bytes(b)
+                            }
+                        };
+                        let mut p: Vec<f32> = vec_for(e.count * 3, 0, 0, "PLY vertices")?;
+                        if stride == 12 && at == [0, 4, 8] {
+                            p.extend(block.chunks_exact(4).map(f));
+                        } else {
+                            for r in block.chunks_exact(stride) {
+                                p.extend(at.iter().map(|&o| f(&r[o..])));
+                            }
+                        }
+                        points_f32 = Some(p);
+                        continue;
+                    }
                     for r in block.chunks_exact(stride) {
                         for c in 0..3 {
                             points.push(xyz.get(c).map_or(0.0, |&i| decode(e.props[i].ty, big, &r[offsets[i]..])));
@@ -278,7 +302,6 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                             values.extend(idx.iter().map(|&i| decode(e.props[i].ty, big, &r[offsets[i]..])));
                         }
                     }
-                    nv = e.count;
                     point_data = attr.map(|(pixel, idx, c)| Data::new(pixel, idx.len(), e.count, from_f64(&values, c)));
                     continue;
                 }
@@ -303,23 +326,32 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
                 let simple =
                     e.props.len() == 1 && e.props[0].list == Some(Ty::U8) && matches!(e.props[0].ty, Ty::I32 | Ty::U32);
                 if enc != Encoding::Ascii && simple {
-                    // The common binary face list: a byte count, then 32-bit ids.
+                    // The common binary face list: a byte count, then 32-bit ids, walked
+                    // over the rest of the body at once; ids are checked by their maximum
+                    // (a negative int32 is a huge uint32).
                     let big = enc == Encoding::Big;
-                    cells.buffer.reserve(e.count as usize * 5);
-                    let mut ids = [0u32; 255];
+                    let rest = &body.bin[body.at..];
+                    let end = || bad("PLY", "the file ends inside its elements");
+                    let buf = &mut cells.buffer;
+                    buf.reserve(e.count as usize * 5);
+                    let (mut at, mut max) = (0usize, 0u32);
                     for _ in 0..e.count {
-                        let n = body.take(1)?[0] as usize;
-                        let raw = body.take(4 * n)?;
-                        for (k, b) in raw.chunks_exact(4).enumerate() {
+                        let n = *rest.get(at).ok_or_else(end)? as usize;
+                        let raw = rest.get(at + 1..at + 1 + 4 * n).ok_or_else(end)?;
+                        at += 1 + 4 * n;
+                        buf.extend_from_slice(&[cell::POLYGON as u32, n as u32]);
+                        for b in raw.chunks_exact(4) {
                             let b = [b[0], b[1], b[2], b[3]];
                             let v = if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) };
-                            if v as u64 >= nv {
-                                return Err(bad("PLY", format!("point index {} is outside the {nv} points", v as i32)));
-                            }
-                            ids[k] = v;
+                            max = max.max(v);
+                            buf.push(v);
                         }
-                        cells.polygon(&ids[..n]);
                     }
+                    if e.count > 0 && max as u64 >= nv {
+                        return Err(bad("PLY", format!("point index {} is outside the {nv} points", max as i32)));
+                    }
+                    cells.count += e.count;
+                    body.at += at;
                     continue;
                 }
                 for _ in 0..e.count {
@@ -369,7 +401,11 @@ pub fn read(b: &[u8]) -> Result<Mesh, Failure> {
             }
         }
     }
-    let points = if double { Pixels::F64(points) } else { Pixels::F32(points.iter().map(|&v| v as f32).collect()) };
+    let points = match points_f32 {
+        Some(p) => Pixels::F32(p),
+        None if double => Pixels::F64(points),
+        None => Pixels::F32(points.iter().map(|&v| v as f32).collect()),
+    };
     let mut mesh = cells.mesh(3, points);
     if let Some(d) = point_data {
         mesh.point_data = d;
