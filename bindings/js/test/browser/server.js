@@ -43,9 +43,10 @@ export function serve(root, port = 0) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
-// `node server.js [port]` serves the repository for the demo page.
+// `node server.js [port]` serves the repository for the demo page and the viewer.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = new URL('../../../../', import.meta.url).pathname;
   const server = await serve(root, Number(process.argv[2] ?? 8765));
-  console.log(`serving ${root} at http://127.0.0.1:${server.address().port}/bindings/js/demo/`);
+  const at = `http://127.0.0.1:${server.address().port}`;
+  console.log(`serving ${root}: the demo at ${at}/bindings/js/demo/, the viewer at ${at}/bindings/js/viewer/?url=/data/phantom.nrrd`);
 }

@@ -1,0 +1,351 @@
+// witk's viewer: images read in a Web Worker by @witk/image-io (or a DICOM series by
+// @witk/dicom), shown as three orthogonal slices in physical proportions with window and
+// level, label colours, maximum-intensity projections, the value and LPS position under
+// the cursor, and saving (the slice as PNG, the image in any image-io format).
+//
+// The pictures follow @witk/view's render-slices rules (wit/view/world.wit): the same
+// window formula, label colours, z-up panels and nearest-neighbour physical scaling, so a
+// canvas here equals that function's panel pixel for pixel (the browser test checks it).
+// They are computed here, not by the component, so that scrolling a slice does not copy
+// the volume into a component each time.
+import { readImage, writeImage } from '../../../build/npm/image-io/index.js';
+import { readImageDicomFileSeries } from '../../../build/npm/dicom/index.js';
+
+const $ = (id) => document.getElementById(id);
+const MAX_SIDE = 4096;
+const BLACK = [0, 0, 0];
+// Each plane: [normal, u (right), v (down), z up].
+const PLANES = { 2: [2, 0, 1, false], 1: [1, 0, 2, true], 0: [0, 1, 2, true] };
+
+const state = { image: null, size: [1, 1, 1], slices: [0, 0, 0], window: 1, level: 0.5, labels: false, mip: false, mips: {} };
+
+/** A distinct colour per label, 0 black: hues a golden angle apart (render-slices' rule). */
+export function labelColour(l) {
+  if (l === 0) return [0, 0, 0];
+  const h = (((l * 0.618033988749895) % 1) + 1) % 1 * 6;
+  const [s, v] = [0.65, 1.0];
+  const f = h - Math.floor(h);
+  const [p, q, t] = [v * (1 - s), v * (1 - s * f), v * (1 - s * (1 - f))];
+  const rgb = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][Math.min(5, Math.floor(h))];
+  return rgb.map((x) => Math.round(x * 255));
+}
+
+/** A value windowed to 8 bits, halves up, NaN black (render-slices' rule). */
+export function grey(x, lo, hi) {
+  if (Number.isNaN(x)) return 0;
+  const t = hi > lo ? (x - lo) / (hi - lo) : x >= hi ? 1 : 0;
+  return Math.floor(255 * Math.min(1, Math.max(0, t)) + 0.5);
+}
+
+function components(image) {
+  return image.imageType.components;
+}
+
+/** The 0.5th and 99.5th percentile of (at most 100 000, strided) finite values: a sample
+ * small enough to sort without a visible pause on the main thread. */
+function percentiles(data, comps) {
+  const step = Math.max(1, Math.floor(data.length / comps / 1e5)) * comps;
+  const sample = new Float64Array(Math.ceil(data.length / step));
+  let n = 0;
+  for (let i = 0; i < data.length; i += step) {
+    const x = Number(data[i]);
+    if (Number.isFinite(x)) sample[n++] = x;
+  }
+  if (n === 0) return [0, 1];
+  const sorted = sample.subarray(0, n).sort();
+  const at = (q) => sorted[Math.min(n - 1, Math.round(q * (n - 1)))];
+  return [at(0.005), at(0.995)];
+}
+
+function index(x, y, z) {
+  const [nx, ny] = state.size;
+  return x + nx * (y + ny * z);
+}
+
+/** The plane's values (or colours) at its native resolution, u fastest. */
+function plane(normal) {
+  const [, u, v] = PLANES[normal];
+  const { size } = state;
+  const data = state.image.data;
+  const c = components(state.image);
+  const [nu, nv] = [size[u], size[v]];
+  const stride = [1, size[0], size[0] * size[1]];
+  const big = typeof data[0] === 'bigint';
+  const value = big ? (k) => Number(data[k]) : (k) => data[k];
+  if (state.mip) {
+    if (!state.mips[normal]) {
+      const out = new Float64Array(nu * nv).fill(NaN);
+      for (let s = 0; s < size[normal]; s++) {
+        for (let j = 0; j < nv; j++) {
+          const row = s * stride[normal] + j * stride[v];
+          for (let i = 0; i < nu; i++) {
+            const x = value(row + i * stride[u]);
+            const k = j * nu + i;
+            if (!Number.isNaN(x) && (Number.isNaN(out[k]) || x > out[k])) out[k] = x;
+          }
+        }
+      }
+      state.mips[normal] = out;
+    }
+    return state.mips[normal];
+  }
+  const out = new Float64Array(nu * nv * c);
+  const base = state.slices[normal] * stride[normal];
+  for (let j = 0; j < nv; j++) {
+    for (let i = 0; i < nu; i++) {
+      const at = (base + j * stride[v] + i * stride[u]) * c;
+      for (let k = 0; k < c; k++) out[(j * nu + i) * c + k] = value(at + k);
+    }
+  }
+  return out;
+}
+
+/** One pixel size for every panel: the finest spacing, coarser if a side would pass MAX_SIDE. */
+function pixelSize(normals) {
+  const sp = state.image.spacing;
+  let ps = Infinity;
+  for (const n of normals) for (const a of PLANES[n].slice(1, 3)) ps = Math.min(ps, sp[a] ?? 1);
+  for (const n of normals) {
+    for (const a of PLANES[n].slice(1, 3)) {
+      const need = (state.size[a] * (sp[a] ?? 1)) / ps;
+      if (need > MAX_SIDE) ps *= need / MAX_SIDE;
+    }
+  }
+  return ps;
+}
+
+function shownNormals() {
+  return state.image.imageType.dimension === 2 ? [2] : [2, 1, 0];
+}
+
+function draw(normal) {
+  const figure = document.querySelector(`figure[data-axis="${normal}"]`);
+  const canvas = figure.querySelector('canvas');
+  const [, u, v, flip] = PLANES[normal];
+  const sp = state.image.spacing;
+  const ps = pixelSize(shownNormals());
+  const [nu, nv] = [state.size[u], state.size[v]];
+  const side = (n, s) => Math.max(1, Math.round((n * s) / ps));
+  const [w, h] = [side(nu, sp[u] ?? 1), side(nv, sp[v] ?? 1)];
+  canvas.width = w;
+  canvas.height = h;
+  const values = plane(normal);
+  const c = state.mip ? 1 : components(state.image);
+  const colour = c > 1;
+  const lo = state.level - state.window / 2;
+  const hi = state.level + state.window / 2;
+  const pixels = new ImageData(w, h);
+  const px = pixels.data;
+  const idx = (k, n, s) => Math.min(n - 1, Math.floor(((k + 0.5) * ps) / s));
+  const cols = Array.from({ length: w }, (_, k) => idx(k, nu, sp[u] ?? 1));
+  for (let r = 0; r < h; r++) {
+    let j = idx(r, nv, sp[v] ?? 1);
+    if (flip) j = nv - 1 - j;
+    for (let col = 0; col < w; col++) {
+      const at = (j * nu + cols[col]) * c;
+      const o = (r * w + col) * 4;
+      if (colour) {
+        px[o] = values[at];
+        px[o + 1] = values[at + 1];
+        px[o + 2] = values[at + 2];
+      } else if (state.labels) {
+        const x = values[at];
+        const rgb = Number.isFinite(x) ? labelColour(Math.round(x)) : BLACK;
+        px[o] = rgb[0];
+        px[o + 1] = rgb[1];
+        px[o + 2] = rgb[2];
+      } else {
+        const g = grey(values[at], lo, hi);
+        px[o] = g;
+        px[o + 1] = g;
+        px[o + 2] = g;
+      }
+      px[o + 3] = 255;
+    }
+  }
+  canvas.getContext('2d').putImageData(pixels, 0, 0);
+  canvas.dataset.plane = JSON.stringify({ u, v, flip, ps, nu, nv });
+}
+
+function drawAll() {
+  for (const n of shownNormals()) draw(n);
+}
+
+function setWindow(window, level, { draw = true } = {}) {
+  state.window = window;
+  state.level = level;
+  $('window').value = String(+window.toPrecision(6));
+  $('level').value = String(+level.toPrecision(6));
+  if (draw) drawAll();
+}
+
+function setSlice(normal, s) {
+  state.slices[normal] = Math.max(0, Math.min(state.size[normal] - 1, s));
+  document.querySelector(`figure[data-axis="${normal}"] .slice`).value = String(state.slices[normal]);
+  if (!state.mip) draw(normal);
+}
+
+async function autoWindow() {
+  let t = performance.now();
+  const [lo, hi] = percentiles(state.image.data, components(state.image));
+  setWindow(hi - lo, (lo + hi) / 2, { draw: false });
+  const tasks = [performance.now() - t];
+  // Each panel in its own task: on a 256³ volume the sampling and the first drawings
+  // (before the JIT has warmed up) each stay under 50 ms, together they would not.
+  for (const n of shownNormals()) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    t = performance.now();
+    draw(n);
+    tasks.push(performance.now() - t);
+  }
+  state.tasks = tasks; // how long each step held the main thread, in ms
+}
+
+/** The index and LPS position under a canvas point, and the value there. */
+function probe(normal, event) {
+  const canvas = event.currentTarget;
+  const { u, v, flip, ps, nu, nv } = JSON.parse(canvas.dataset.plane);
+  const sp = state.image.spacing;
+  const rect = canvas.getBoundingClientRect();
+  const cx = ((event.clientX - rect.left) / rect.width) * canvas.width;
+  const cy = ((event.clientY - rect.top) / rect.height) * canvas.height;
+  const at = [0, 0, 0];
+  at[normal] = state.slices[normal];
+  at[u] = Math.min(nu - 1, Math.floor((cx * ps) / (sp[u] ?? 1)));
+  let j = Math.min(nv - 1, Math.floor((cy * ps) / (sp[v] ?? 1)));
+  at[v] = flip ? nv - 1 - j : j;
+  const d = state.image.imageType.dimension;
+  const c = components(state.image);
+  const value = Array.from({ length: c }, (_, k) => Number(state.image.data[index(...at) * c + k]));
+  const { origin, direction } = state.image;
+  const lps = Array.from({ length: d }, (_, r) =>
+    origin[r] + Array.from({ length: d }, (_, k) => direction[r * d + k] * at[k] * sp[k]).reduce((a, b) => a + b, 0),
+  );
+  return { index: at.slice(0, d), value, lps };
+}
+
+async function show(image, name) {
+  if (image.imageType.dimension < 2 || image.imageType.dimension > 3) {
+    throw new Error(`a ${image.imageType.dimension}-D image: the viewer shows 2-D and 3-D images`);
+  }
+  const c = components(image);
+  if (c > 1 && !(c >= 3 && image.imageType.componentType === 'uint8')) {
+    throw new Error(`${c} components of ${image.imageType.componentType}: the viewer shows scalars and uint8 RGB(A)`);
+  }
+  state.image = image;
+  state.size = [image.size[0], image.size[1], image.size[2] ?? 1];
+  state.mips = {};
+  state.slices = state.size.map((n) => Math.floor(n / 2));
+  for (const figure of document.querySelectorAll('figure')) {
+    const n = Number(figure.dataset.axis);
+    figure.hidden = !shownNormals().includes(n);
+    const slider = figure.querySelector('.slice');
+    slider.max = String(state.size[n] - 1);
+    slider.value = String(state.slices[n]);
+  }
+  $('controls').hidden = false;
+  // Projections and label colours are for scalar images.
+  for (const id of ['mip', 'labels']) {
+    $(id).disabled = c > 1;
+    if (c > 1) $(id).checked = state[id === 'mip' ? 'mip' : 'labels'] = false;
+  }
+  await autoWindow();
+  const { size, spacing } = image;
+  $('status').textContent = `${name}: ${size.join(' x ')} ${image.imageType.componentType}` +
+    `${c > 1 ? ` x ${c}` : ''}, spacing ${spacing.map((s) => +s.toPrecision(4)).join(' x ')}`;
+  $('status').dataset.state = 'shown';
+}
+
+async function load(files) {
+  $('status').dataset.state = 'loading';
+  $('status').textContent = `Reading ${files.map((f) => f.name).join(', ')}…`;
+  try {
+    const dicom = files.length > 1 || /\.dcm$/i.test(files[0].name);
+    const image = dicom
+      ? (await readImageDicomFileSeries(files, { worker: true })).outputImage
+      : await readImage(files[0], { worker: true });
+    await show(image, files.length > 1 ? `${files.length} DICOM files` : files[0].name);
+  } catch (e) {
+    $('status').dataset.state = 'error';
+    $('status').textContent = String(e.message ?? e);
+  }
+}
+
+async function loadUrl(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const name = new URL(url, location.href).pathname.split('/').pop();
+  // A Blob stays in the browser's storage (no copy on this thread); the worker reads it.
+  await load([new File([await response.blob()], name)]);
+}
+
+function download(name, data, type = 'application/octet-stream') {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([data], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+$('file').addEventListener('change', (e) => e.target.files.length && load([...e.target.files]));
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  if (e.dataTransfer.files.length) load([...e.dataTransfer.files]);
+});
+$('window').addEventListener('change', () => setWindow(Number($('window').value), state.level));
+$('level').addEventListener('change', () => setWindow(state.window, Number($('level').value)));
+$('preset').addEventListener('change', () => {
+  const p = $('preset').value;
+  if (p === 'auto') return autoWindow();
+  if (p === 'full') {
+    let [lo, hi] = [Infinity, -Infinity];
+    for (const x of state.image.data) if (Number.isFinite(Number(x))) [lo, hi] = [Math.min(lo, Number(x)), Math.max(hi, Number(x))];
+    return setWindow(hi - lo, (lo + hi) / 2);
+  }
+  const [w, l] = p.split(',').map(Number);
+  setWindow(w, l);
+});
+$('labels').addEventListener('change', () => { state.labels = $('labels').checked; drawAll(); });
+$('mip').addEventListener('change', () => { state.mip = $('mip').checked; drawAll(); });
+$('save-png').addEventListener('click', () => {
+  document.querySelector('figure[data-axis="2"] canvas').toBlob((b) => download('slice.png', b, 'image/png'));
+});
+$('save-image').addEventListener('click', async () => {
+  try {
+    const files = await writeImage(state.image, $('save-name').value, { worker: true });
+    for (const f of files) download(f.path, f.data);
+  } catch (e) {
+    $('status').dataset.state = 'error';
+    $('status').textContent = String(e.message ?? e);
+  }
+});
+for (const figure of document.querySelectorAll('figure')) {
+  const normal = Number(figure.dataset.axis);
+  figure.querySelector('.slice').addEventListener('input', (e) => setSlice(normal, Number(e.target.value)));
+  const canvas = figure.querySelector('canvas');
+  let drag = null;
+  canvas.addEventListener('mousedown', (e) => { drag = { x: e.clientX, y: e.clientY, window: state.window, level: state.level }; });
+  window.addEventListener('mouseup', () => { drag = null; });
+  canvas.addEventListener('mousemove', (e) => {
+    if (!state.image) return;
+    if (drag) {
+      // Drag right for a wider window, down for a higher level, as most viewers do.
+      const scale = Math.max(Math.abs(drag.window), 1e-9) / 256;
+      setWindow(Math.max(1e-9, drag.window + (e.clientX - drag.x) * scale), drag.level + (e.clientY - drag.y) * scale);
+    }
+    const p = probe(normal, e);
+    $('probe').textContent = `index (${p.index.join(', ')}) = ${p.value.map((x) => +x.toPrecision(6)).join(', ')}; ` +
+      `LPS (${p.lps.map((x) => x.toFixed(2)).join(', ')}) mm`;
+  });
+  canvas.addEventListener('wheel', (e) => { e.preventDefault(); setSlice(normal, state.slices[normal] + Math.sign(e.deltaY)); });
+}
+
+// For tests and scripts: the state and the same actions as the controls.
+window.viewer = { state, load, loadUrl, setWindow, setSlice, grey, labelColour };
+const url = new URLSearchParams(location.search).get('url');
+window.ready = true;
+if (url) loadUrl(url).catch((e) => { $('status').dataset.state = 'error'; $('status').textContent = String(e); });
