@@ -34,11 +34,11 @@ after(async () => {
   server?.close();
 });
 
-async function open(url) {
+async function open(...urls) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/bindings/js/viewer/index.html?url=${encodeURIComponent(url)}`);
+  await page.goto(`${base}/bindings/js/viewer/index.html?${urls.map((u) => `url=${encodeURIComponent(u)}`).join('&')}`);
   await page.waitForSelector('#status[data-state="shown"]', { timeout: 60_000 });
   return { page, errors };
 }
@@ -47,7 +47,7 @@ async function open(url) {
 function canvases(page) {
   return page.evaluate(() => {
     const out = {};
-    for (const f of document.querySelectorAll('figure:not([hidden])')) {
+    for (const f of document.querySelectorAll('figure[data-axis]:not([hidden])')) {
       const c = f.querySelector('canvas');
       const rgba = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       const rgb = [];
@@ -109,7 +109,11 @@ test('viewer: the phantom, as the volume and as render-slices give it', async ()
   await page.evaluate(() => document.getElementById('mip').click());
   // The value and LPS position under the cursor: the centre of the axial canvas.
   const box = await page.locator('figure[data-axis="2"] canvas').boundingBox();
-  await page.mouse.move(box.x + 40.5, box.y + 20.5);
+  // (The 64-pixel canvas is shown 4 times larger; mouse events carry whole CSS pixels:
+  // aim at the first whole one inside the image pixel.)
+  const zoom = box.width / 64;
+  assert.equal(zoom, 4);
+  await page.mouse.move(Math.ceil(box.x + 40 * zoom) + 0.25, Math.ceil(box.y + 20 * zoom) + 0.25);
   const probe = await page.textContent('#probe');
   const v = image.data[40 + nx * (20 + ny * 32)];
   const lps = [0, 1, 2].map((k) => image.origin[k] + [40, 20, 32][k] * image.spacing[k]);
@@ -177,5 +181,87 @@ test('viewer: a 256³ volume loads with the main thread free (no gap over 50 ms)
   console.log(`256³ uint16: shown in ${ms.toFixed(0)} ms; longest main-thread gap ${gap.toFixed(1)} ms (window, panels: ${steps} ms)`);
   assert.ok(gap < 50, `the main thread was blocked for ${gap.toFixed(1)} ms`);
   await page.screenshot({ path: `${root}build/artifacts/viewer-256.png` });
+  await page.close();
+});
+
+/** An icosphere-like UV sphere of `radius` around `centre`, with its points' y as point data. */
+function sphere(centre, radius, rings = 24, segments = 48) {
+  const points = [];
+  for (let i = 0; i <= rings; i++) {
+    const t = (Math.PI * i) / rings;
+    for (let j = 0; j < segments; j++) {
+      const f = (2 * Math.PI * j) / segments;
+      points.push(centre[0] + radius * Math.sin(t) * Math.cos(f), centre[1] + radius * Math.cos(t), centre[2] + radius * Math.sin(t) * Math.sin(f));
+    }
+  }
+  const cells = [];
+  for (let i = 0; i < rings; i++) {
+    for (let j = 0; j < segments; j++) {
+      const [a, b] = [i * segments + j, i * segments + ((j + 1) % segments)];
+      cells.push(2, 3, a, a + segments, b, 2, 3, b, a + segments, b + segments);
+    }
+  }
+  const n = points.length / 3;
+  return {
+    meshType: {
+      dimension: 3, pointComponentType: 'float32', pointPixelComponentType: 'float32', pointPixelType: 'Scalar',
+      pointPixelComponents: 1, cellComponentType: 'uint32', cellPixelComponentType: 'float32', cellPixelType: 'Scalar',
+      cellPixelComponents: 1,
+    },
+    name: 'sphere',
+    numberOfPoints: n,
+    points: Float32Array.from(points),
+    numberOfPointPixels: n,
+    pointData: Float32Array.from({ length: n }, (_, i) => points[i * 3 + 1]),
+    numberOfCells: cells.length / 5,
+    cells: Uint32Array.from(cells),
+    cellBufferSize: cells.length,
+    numberOfCellPixels: 0,
+    cellData: null,
+    metadata: new Map(),
+  };
+}
+
+test('viewer: a mesh in 3-D, coloured by its point data, and its outline on the slices', async () => {
+  const { writeMesh } = await import('../../../build/npm/mesh-io/index.js');
+  const image = await readImage(`${root}data/phantom.nrrd`);
+  const centre = [0, 1, 2].map((k) => image.origin[k] + 32 * image.spacing[k]);
+  const radius = 30;
+  for (const f of await writeMesh(sphere(centre, radius), `${work}/sphere.vtk`, { binaryFileType: true })) writeFileSync(f.path, f.data);
+  const { page, errors } = await open('/data/phantom.nrrd', '/build/viewer-test/sphere.vtk');
+  assert.match(await page.textContent('#status'), /sphere\.vtk: 1200 points, 2304 triangles, coloured by its point data/);
+  const rgb = (x, y) => page.evaluate(([x, y]) => {
+    const c = document.getElementById('mesh');
+    const gl = c.getContext('webgl2');
+    const px = new Uint8Array(4);
+    gl.readPixels(x, c.height - 1 - y, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    return Array.from(px.subarray(0, 3));
+  }, [x, y]);
+  // Framed at 3 radii of its bounding box's sphere (√3 times its own) with a 45° field of
+  // view: the sphere spans about +-91 pixels around the centre.
+  const background = [20, 23, 31];
+  const close = (a, b) => a.every((x, k) => Math.abs(x - b[k]) <= 2);
+  assert.ok(close(await rgb(2, 2), background), 'a corner shows the background');
+  const centreRgb = await rgb(192, 192);
+  assert.ok(!close(centreRgb, background), `the centre shows the sphere: ${centreRgb}`);
+  // y up on the screen: the top is high point data (red), the bottom low (blue).
+  const [top, bottom] = [await rgb(192, 192 - 60), await rgb(192, 192 + 60)];
+  assert.ok(top[0] > top[2] + 40 && bottom[2] > bottom[0] + 40, `top ${top}, bottom ${bottom}`);
+  // Orbiting keeps the sphere in view.
+  await page.evaluate(() => window.viewer.state.view.orbit(120, 40));
+  assert.ok(!close(await rgb(192, 192), background));
+  // The outline on the axial slice through the centre: a circle of 10 pixels (30 mm at 3 mm).
+  const yellow = await page.evaluate(() => {
+    const c = document.querySelector('figure[data-axis="2"] canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const out = [];
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] < 100) out.push([(i / 4) % c.width, Math.floor(i / 4 / c.width)]);
+    return out;
+  });
+  assert.ok(yellow.length > 40, `${yellow.length} outline pixels`);
+  const off = yellow.map(([x, y]) => Math.abs(Math.hypot(x + 0.5 - 32.5, y + 0.5 - 32.5) - radius / image.spacing[0]));
+  assert.ok(Math.max(...off) < 1.5, `outline pixels off the circle by up to ${Math.max(...off)}`);
+  await page.screenshot({ path: `${root}build/artifacts/viewer-mesh.png`, fullPage: true });
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -10,6 +10,8 @@
 // the volume into a component each time.
 import { readImage, writeImage } from '../../../build/npm/image-io/index.js';
 import { readImageDicomFileSeries } from '../../../build/npm/dicom/index.js';
+import { readMesh } from '../../../build/npm/mesh-io/index.js';
+import { meshView, slicePlaneSegments } from './mesh-view.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_SIDE = 4096;
@@ -17,7 +19,12 @@ const BLACK = [0, 0, 0];
 // Each plane: [normal, u (right), v (down), z up].
 const PLANES = { 2: [2, 0, 1, false], 1: [1, 0, 2, true], 0: [0, 1, 2, true] };
 
-const state = { image: null, size: [1, 1, 1], slices: [0, 0, 0], window: 1, level: 0.5, labels: false, mip: false, mips: {} };
+const state = {
+  image: null, size: [1, 1, 1], slices: [0, 0, 0], window: 1, level: 0.5, labels: false, mip: false, mips: {},
+  mesh: null, view: null,
+};
+// Files a mesh reader takes (a .vtk is tried as an image first, then as a mesh).
+const MESH = /\.(stl|ply|obj|off|byu|fsa|fsb|asc|mz3|swc|vtp|gii|iwm|iwm\.cbor|iwm\.cbor\.zst)$|^[lr]h\.(pial|white|inflated|sphere|orig|smoothwm)$/i;
 
 /** A distinct colour per label, 0 black: hues a golden angle apart (render-slices' rule). */
 export function labelColour(l) {
@@ -129,6 +136,10 @@ function draw(normal) {
   const [w, h] = [side(nu, sp[u] ?? 1), side(nv, sp[v] ?? 1)];
   canvas.width = w;
   canvas.height = h;
+  // Small images are shown enlarged (whole steps, pixels kept sharp by the CSS).
+  const zoom = Math.max(1, Math.floor(256 / Math.max(w, h)));
+  canvas.style.width = `${w * zoom}px`;
+  canvas.style.height = `${h * zoom}px`;
   const values = plane(normal);
   const c = state.mip ? 1 : components(state.image);
   const colour = c > 1;
@@ -163,8 +174,28 @@ function draw(normal) {
       px[o + 3] = 255;
     }
   }
+  if (state.mesh && !state.mip) outline(pixels, normal, { u, v, flip, ps, nv });
   canvas.getContext('2d').putImageData(pixels, 0, 0);
   canvas.dataset.plane = JSON.stringify({ u, v, flip, ps, nu, nv });
+}
+
+/** The mesh's outline where it cuts the slice, in opaque yellow pixels (drawn into the
+ * picture, not antialiased, so it reads back exactly): continuous index i of a plane axis
+ * is at canvas coordinate (i + 0.5) * spacing / pixel size. */
+function outline(pixels, normal, { u, v, flip, ps, nv }) {
+  const sp = state.image.spacing;
+  const { width, height, data } = pixels;
+  const x = (i) => ((i + 0.5) * sp[u]) / ps;
+  const y = (j) => (((flip ? nv - 1 - j : j) + 0.5) * sp[v]) / ps;
+  for (const [[u0, v0], [u1, v1]] of slicePlaneSegments(state.mesh, state.image, normal, state.slices[normal], u, v)) {
+    const [ax, ay, bx, by] = [x(u0), y(v0), x(u1), y(v1)];
+    const steps = Math.ceil(Math.max(Math.abs(bx - ax), Math.abs(by - ay))) + 1;
+    for (let k = 0; k <= steps; k++) {
+      const [px, py] = [Math.floor(ax + ((bx - ax) * k) / steps), Math.floor(ay + ((by - ay) * k) / steps)];
+      if (px < 0 || py < 0 || px >= width || py >= height) continue;
+      data.set([255, 255, 0, 255], (py * width + px) * 4);
+    }
+  }
 }
 
 function drawAll() {
@@ -236,7 +267,7 @@ async function show(image, name) {
   state.size = [image.size[0], image.size[1], image.size[2] ?? 1];
   state.mips = {};
   state.slices = state.size.map((n) => Math.floor(n / 2));
-  for (const figure of document.querySelectorAll('figure')) {
+  for (const figure of document.querySelectorAll('figure[data-axis]')) {
     const n = Number(figure.dataset.axis);
     figure.hidden = !shownNormals().includes(n);
     const slider = figure.querySelector('.slice');
@@ -253,30 +284,69 @@ async function show(image, name) {
   const { size, spacing } = image;
   $('status').textContent = `${name}: ${size.join(' x ')} ${image.imageType.componentType}` +
     `${c > 1 ? ` x ${c}` : ''}, spacing ${spacing.map((s) => +s.toPrecision(4)).join(' x ')}`;
-  $('status').dataset.state = 'shown';
 }
 
 async function load(files) {
   $('status').dataset.state = 'loading';
   $('status').textContent = `Reading ${files.map((f) => f.name).join(', ')}…`;
   try {
-    const dicom = files.length > 1 || /\.dcm$/i.test(files[0].name);
-    const image = dicom
-      ? (await readImageDicomFileSeries(files, { worker: true })).outputImage
-      : await readImage(files[0], { worker: true });
-    await show(image, files.length > 1 ? `${files.length} DICOM files` : files[0].name);
+    const meshes = files.filter((f) => MESH.test(f.name));
+    // DICOM files are named .dcm, or have no extension at all (as scanners write them).
+    const dicom = files.filter((f) => /\.dcm$/i.test(f.name) || !/\.[a-z0-9]+$/i.test(f.name));
+    const others = files.filter((f) => !MESH.test(f.name) && !dicom.includes(f));
+    const shown = [];
+    let image = null;
+    if (dicom.length) image = [(await readImageDicomFileSeries(dicom, { worker: true })).outputImage, `${dicom.length} DICOM files`];
+    for (const f of others) {
+      // A .vtk that is polydata, not structured points, is a mesh; so is one after an image.
+      if (image && /\.vtk$/i.test(f.name)) {
+        meshes.push(f);
+        continue;
+      }
+      if (image) throw new Error(`${f.name}: one image at a time (${image[1]} is the image)`);
+      try {
+        image = [await readImage(f, { worker: true }), f.name];
+      } catch (e) {
+        if (!/\.vtk$/i.test(f.name)) throw e;
+        meshes.push(f);
+      }
+    }
+    if (image) {
+      await show(...image);
+      shown.push($('status').textContent);
+    }
+    for (const f of meshes) {
+      showMesh(await readMesh(f, { worker: true }), f.name);
+      shown.push($('mesh-caption').textContent);
+    }
+    $('status').textContent = shown.join('; ');
+    $('status').dataset.state = 'shown';
   } catch (e) {
     $('status').dataset.state = 'error';
     $('status').textContent = String(e.message ?? e);
   }
 }
 
-async function loadUrl(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const name = new URL(url, location.href).pathname.split('/').pop();
-  // A Blob stays in the browser's storage (no copy on this thread); the worker reads it.
-  await load([new File([await response.blob()], name)]);
+function showMesh(mesh, name) {
+  state.mesh = mesh;
+  $('mesh-figure').hidden = false;
+  state.view = meshView($('mesh'), mesh);
+  state.view.draw();
+  $('mesh-caption').textContent = `${name}: ${mesh.numberOfPoints} points, ${state.view.triangles} triangles` +
+    `${mesh.numberOfPointPixels ? ', coloured by its point data' : ''}`;
+  if (state.image) drawAll(); // the outline on the slices
+}
+
+async function loadUrl(...urls) {
+  const files = [];
+  for (const url of urls) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const name = new URL(url, location.href).pathname.split('/').pop();
+    // A Blob stays in the browser's storage (no copy on this thread); the worker reads it.
+    files.push(new File([await response.blob()], name));
+  }
+  await load(files);
 }
 
 function download(name, data, type = 'application/octet-stream') {
@@ -323,7 +393,7 @@ $('save-image').addEventListener('click', async () => {
     $('status').textContent = String(e.message ?? e);
   }
 });
-for (const figure of document.querySelectorAll('figure')) {
+for (const figure of document.querySelectorAll('figure[data-axis]')) {
   const normal = Number(figure.dataset.axis);
   figure.querySelector('.slice').addEventListener('input', (e) => setSlice(normal, Number(e.target.value)));
   const canvas = figure.querySelector('canvas');
@@ -346,6 +416,20 @@ for (const figure of document.querySelectorAll('figure')) {
 
 // For tests and scripts: the state and the same actions as the controls.
 window.viewer = { state, load, loadUrl, setWindow, setSlice, grey, labelColour };
-const url = new URLSearchParams(location.search).get('url');
+
+// The 3-D view: drag to orbit, wheel to zoom.
+{
+  const canvas = $('mesh');
+  let drag = null;
+  canvas.addEventListener('mousedown', (e) => { drag = { x: e.clientX, y: e.clientY }; });
+  window.addEventListener('mouseup', () => { drag = null; });
+  canvas.addEventListener('mousemove', (e) => {
+    if (!drag || !state.view) return;
+    state.view.orbit(e.clientX - drag.x, e.clientY - drag.y);
+    drag = { x: e.clientX, y: e.clientY };
+  });
+  canvas.addEventListener('wheel', (e) => { e.preventDefault(); state.view?.zoom(e.deltaY > 0 ? 1.1 : 1 / 1.1); });
+}
+const urls = new URLSearchParams(location.search).getAll('url');
 window.ready = true;
-if (url) loadUrl(url).catch((e) => { $('status').dataset.state = 'error'; $('status').textContent = String(e); });
+if (urls.length) loadUrl(...urls).catch((e) => { $('status').dataset.state = 'error'; $('status').textContent = String(e); });
