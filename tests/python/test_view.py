@@ -119,3 +119,58 @@ def test_the_cli_and_jupyter_write_the_same_png(tmp_path: Path) -> None:
     assert "data:image/png;base64," in html and "20 x 16 x 6" in html and "spacing 0.5 x 0.5 x 1" in html
     bad = subprocess.run([WITK, "view", str(tmp_path / "v.nrrd"), "--axis", "z", "--slice", "9"], capture_output=True)
     assert bad.returncode != 0 and b"slice 9" in bad.stderr
+
+
+# -- meshes ----------------------------------------------------------------------------
+
+
+def sphere_mesh(radius: float = 10.0) -> witk.Mesh:
+    import trimesh
+
+    s = trimesh.creation.icosphere(subdivisions=4, radius=radius)
+    cells = np.empty((len(s.faces), 5), np.uint32)
+    cells[:, 0], cells[:, 1], cells[:, 2:] = 2, 3, s.faces
+    points = np.asarray(s.vertices, np.float32)
+    return witk.mesh_from_arrays(points, cells.ravel(), point_data=points[:, 1].copy())
+
+
+def test_a_mesh_picture_is_the_projected_sphere() -> None:
+    """The silhouette of a sphere seen from 3 half-diagonals of its bounding box (3 sqrt(3)
+    radii) with a 45° field of view is a disc of tan(asin(1 / (3 sqrt 3))) / tan(22.5°) of
+    the half height: its area is checked against that to 3 %."""
+    out = picture(witk_view.render_mesh(sphere_mesh(), width=300, height=300))
+    assert out.shape == (300, 300, 3)
+    background = np.array([20, 23, 31], np.uint8)
+    inside = (out != background).any(axis=2)
+    r = np.tan(np.arcsin(1 / (3 * np.sqrt(3)))) / np.tan(np.pi / 8) * 150
+    assert abs(inside.sum() / (np.pi * r * r) - 1) < 0.03, inside.sum() / (np.pi * r * r)
+    ys, xs = np.nonzero(inside)
+    assert abs(xs.mean() - 149.5) < 1 and abs(ys.mean() - 149.5) < 1
+    # y up, coloured by y: red above, blue below.
+    top, bottom = out[150 - int(r * 0.6), 150].astype(int), out[150 + int(r * 0.6), 150].astype(int)
+    assert top[0] > top[2] + 60 and bottom[2] > bottom[0] + 60, (top, bottom)
+    # A yaw turns the surface, not its outline.
+    turned = picture(witk_view.render_mesh(sphere_mesh(), width=300, height=300, yaw=90.0))
+    assert abs(int((turned != background).any(axis=2).sum()) - int(inside.sum())) < 0.02 * inside.sum()
+
+
+def test_the_cli_and_jupyter_draw_meshes(tmp_path: Path) -> None:
+    import witk_mesh_io
+
+    mesh = sphere_mesh()
+    witk_mesh_io.write_mesh(mesh, tmp_path / "sphere.vtk", binary_file_type=True)
+    out = tmp_path / "sphere.png"
+    done = subprocess.run(
+        [WITK, "view", str(tmp_path / "sphere.vtk"), "--out", str(out), "--yaw", "-30"], capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    expected = picture(witk_view.render_mesh(witk_mesh_io.read_mesh(tmp_path / "sphere.vtk"), yaw=-30.0))
+    np.testing.assert_array_equal(np.asarray(Pillow.open(out).convert("RGB")), expected)
+    png = mesh._repr_png_()
+    assert png is not None
+    np.testing.assert_array_equal(np.asarray(Pillow.open(io.BytesIO(png))), picture(witk_view.render_mesh(mesh)))
+    assert "2562 points, 5120 cells, 2562 point pixels" in mesh._repr_html_()
+    lines = witk.mesh_from_arrays(np.eye(3, dtype=np.float32), np.array([1, 2, 0, 1], np.uint32))
+    with pytest.raises(witk.InvalidArgumentError, match="no polygons"):
+        witk_view.render_mesh(lines)
+    assert lines._repr_png_() is None and "<pre>" in lines._repr_html_()

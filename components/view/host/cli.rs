@@ -1,18 +1,19 @@
-//! `witk view FILE --out PNG`: a picture of an image for a quick look on a headless
-//! machine or in a CI report: orthogonal slices (or projections), read and written by
-//! image-io.
+//! `witk view FILE --out PNG`: a picture of an image or a mesh for a quick look on a
+//! headless machine or in a CI report: an image's orthogonal slices (or projections), or
+//! a mesh's surface; read by image-io (else mesh-io), written by image-io.
 
 use super::View;
 use crate::cli::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::pipelines::image_io::ImageIo;
+use crate::pipelines::mesh_io::MeshIo;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
 pub enum Cli {
-    /// view: write a picture of an image: its orthogonal middle slices side by side
-    /// (axial, coronal, sagittal), or one plane, windowed to 8 bits
+    /// view: write a picture of an image (its orthogonal middle slices side by side:
+    /// axial, coronal, sagittal; or one plane, windowed to 8 bits) or of a mesh (its surface)
     View(Args),
 }
 
@@ -46,7 +47,19 @@ pub struct Args {
     /// Show integer labels in distinct colours instead of windowing
     #[arg(long)]
     labels: bool,
-    /// The image (any format image-io reads)
+    /// A mesh's picture width, in pixels
+    #[arg(long, value_name = "PIXELS", default_value_t = 384)]
+    width: u32,
+    /// A mesh's picture height, in pixels
+    #[arg(long, value_name = "PIXELS", default_value_t = 384)]
+    height: u32,
+    /// Turn a mesh about the vertical axis, in degrees
+    #[arg(long, value_name = "DEGREES", default_value_t = 0.0, allow_negative_numbers = true)]
+    yaw: f64,
+    /// Then about the horizontal axis, in degrees
+    #[arg(long, value_name = "DEGREES", default_value_t = 0.0, allow_negative_numbers = true)]
+    pitch: f64,
+    /// The image (any format image-io reads) or mesh (any format mesh-io reads)
     input: PathBuf,
 }
 
@@ -55,9 +68,19 @@ impl Cli {
         let Cli::View(a) = self;
         let view: View = ctx.pipeline()?;
         let io: ImageIo = ctx.builtin()?;
-        let image = io.read_path(&a.input, false, None, None)?;
-        let axis = a.axis.map(|x| x as u32);
-        let picture = view.render_slices(&image, axis, a.slice, a.window, a.level, a.mip, a.labels)?;
+        let picture = match io.read_path(&a.input, false, None, None) {
+            Ok(image) => {
+                let axis = a.axis.map(|x| x as u32);
+                view.render_slices(&image, axis, a.slice, a.window, a.level, a.mip, a.labels)?
+            }
+            // Not an image: a mesh, if mesh-io reads it (a .vtk can be either).
+            Err(image_error @ Error::Pipeline { .. }) => {
+                let meshes: MeshIo = ctx.builtin()?;
+                let mesh = meshes.read_mesh_path(&a.input, false).map_err(|_| image_error)?;
+                view.render_mesh(&mesh, a.width, a.height, a.yaw, a.pitch)?
+            }
+            Err(other) => return Err(other),
+        };
         io.write_path(&picture, &a.out, false, false)?;
         eprintln!("{}: {}x{} pixels", a.out.display(), picture.size[0], picture.size[1]);
         Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! The view pipeline as a component: the pictures in `render`, and this file adapting
 //! them to the WIT export.
 
+pub mod mesh;
 pub mod render;
 
 pub use witk_guest::{Code, Failure};
@@ -9,6 +10,7 @@ pub use witk_guest::{Code, Failure};
 mod component {
     use super::render::{self, Options, Volume};
     use super::{Code, Failure};
+    use witk_mesh::wit::mesh_to_model;
 
     wit_bindgen::generate!({
         path: "../../wit/view",
@@ -64,6 +66,27 @@ mod component {
         Ok(Volume { size, spacing, two_d: d == 2, components, pixels })
     }
 
+    /// A 2-D RGB uint8 image, spacing 1, origin 0.
+    fn picture(width: usize, height: usize, rgb: Vec<u8>) -> wit::Image {
+        let size = vec![width as u64, height as u64];
+        wit::Image {
+            image_type: wit::ImageType {
+                dimension: 2,
+                component_type: ComponentType::Uint8,
+                pixel_type: PixelType::Rgb,
+                components: 3,
+            },
+            name: String::new(),
+            origin: vec![0.0; 2],
+            spacing: vec![1.0; 2],
+            direction: vec![1.0, 0.0, 0.0, 1.0],
+            buffered_region: Some(wit::ImageRegion { index: vec![0; 2], size: size.clone() }),
+            size,
+            metadata: Vec::new(),
+            data: Some(Buffer::Uint8(rgb)),
+        }
+    }
+
     struct Pipeline;
 
     impl Guest for Pipeline {
@@ -78,23 +101,13 @@ mod component {
         ) -> Result<wit::Image, Error> {
             let o = Options { axis, slice, window, level, projection, labels };
             let p = render::render(&volume(image)?, &o)?;
-            let size = vec![p.width as u64, p.height as u64];
-            Ok(wit::Image {
-                image_type: wit::ImageType {
-                    dimension: 2,
-                    component_type: ComponentType::Uint8,
-                    pixel_type: PixelType::Rgb,
-                    components: 3,
-                },
-                name: String::new(),
-                origin: vec![0.0; 2],
-                spacing: vec![1.0; 2],
-                direction: vec![1.0, 0.0, 0.0, 1.0],
-                buffered_region: Some(wit::ImageRegion { index: vec![0; 2], size: size.clone() }),
-                size,
-                metadata: Vec::new(),
-                data: Some(Buffer::Uint8(p.rgb)),
-            })
+            Ok(picture(p.width, p.height, p.rgb))
+        }
+
+        fn render_mesh(mesh: wit::Mesh, width: u32, height: u32, yaw: f64, pitch: f64) -> Result<wit::Image, Error> {
+            let mesh = mesh_to_model(mesh)?;
+            let rgb = super::mesh::render(&mesh, &super::mesh::Camera { width, height, yaw, pitch })?;
+            Ok(picture(width as usize, height as usize, rgb))
         }
     }
 

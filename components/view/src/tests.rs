@@ -109,3 +109,70 @@ fn bad_requests_are_invalid_arguments() {
     let rgb = Volume { size: [1, 1, 1], spacing: [1.0; 3], two_d: true, components: 3, pixels: Pixels::U8(vec![0; 3]) };
     assert!(render(&rgb, &Options { labels: true, ..Options::default() }).is_err());
 }
+
+// -- meshes ------------------------------------------------------------------------------
+
+use crate::mesh::{render as render_mesh, Camera, BACKGROUND};
+use witk_mesh::{Data, Mesh, Pixel};
+
+/// A UV sphere of radius 1 at the origin, its points' y as point data.
+fn sphere() -> Mesh {
+    let (rings, segments) = (24usize, 48usize);
+    let mut p = Vec::new();
+    for i in 0..=rings {
+        let t = std::f64::consts::PI * i as f64 / rings as f64;
+        for j in 0..segments {
+            let f = 2.0 * std::f64::consts::PI * j as f64 / segments as f64;
+            p.extend([t.sin() * f.cos(), t.cos(), t.sin() * f.sin()].map(|x| x as f32));
+        }
+    }
+    let mut cells = Vec::new();
+    for i in 0..rings as u32 {
+        for j in 0..segments as u32 {
+            let (a, b) = (i * segments as u32 + j, i * segments as u32 + (j + 1) % segments as u32);
+            cells.extend([2, 3, a, a + segments as u32, b, 2, 3, b, a + segments as u32, b + segments as u32]);
+        }
+    }
+    let n = p.len() / 3;
+    let y: Vec<f32> = (0..n).map(|i| p[i * 3 + 1]).collect();
+    let count = cells.len() as u64 / 5;
+    let mut m = Mesh::new(3, Pixels::F32(p), cells, count);
+    m.point_data = Data::new(Pixel::Scalar, 1, n as u64, Pixels::F32(y));
+    m
+}
+
+#[test]
+fn a_sphere_is_framed_lit_and_coloured_by_its_point_data() {
+    let cam = Camera { width: 200, height: 100, yaw: 0.0, pitch: 0.0 };
+    let rgb = render_mesh(&sphere(), &cam).unwrap();
+    let at = |x: usize, y: usize| [rgb[(y * 200 + x) * 3], rgb[(y * 200 + x) * 3 + 1], rgb[(y * 200 + x) * 3 + 2]];
+    assert_eq!(at(0, 0), BACKGROUND);
+    assert_eq!(at(199, 99), BACKGROUND);
+    // The sphere's outline: 3 x sqrt(3) away at a 45° field of view, asin(1 / 5.196) ->
+    // tan 11.1° / tan 22.5° of the half height: 23.7 pixels.
+    let inside = (0..100).filter(|&y| at(100, y) != BACKGROUND).count();
+    assert!((46..=49).contains(&inside), "{inside} rows");
+    // Facing the camera, the centre is lit fully: white (the middle of the data's range).
+    let c = at(100, 50);
+    assert!(c.iter().all(|&v| v > 235), "{c:?}");
+    // y up: the top is red, the bottom blue.
+    let (top, bottom) = (at(100, 32), at(100, 68));
+    assert!(top[0] > top[2] + 60 && bottom[2] > bottom[0] + 60, "{top:?} {bottom:?}");
+    // Pitched 90°, the camera looks down y: the view shows the middle values, white-ish.
+    let down = render_mesh(&sphere(), &Camera { pitch: 90.0, ..cam }).unwrap();
+    let c = [down[(50 * 200 + 100) * 3], down[(50 * 200 + 100) * 3 + 1], down[(50 * 200 + 100) * 3 + 2]];
+    assert!(c[0] > 200 && c[2] < 60, "looking down from +y, the red pole: {c:?}");
+}
+
+#[test]
+fn meshes_without_polygons_and_bad_sizes_are_invalid_arguments() {
+    let mut lines = sphere();
+    lines.cells = Some(Pixels::U32(vec![1, 2, 0, 1]));
+    (lines.cell_buffer_size, lines.number_of_cells) = (4, 1);
+    let cam = Camera { width: 10, height: 10, yaw: 0.0, pitch: 0.0 };
+    assert_eq!(render_mesh(&lines, &cam).err().map(|f| f.code), Some(Code::InvalidArgument));
+    for (w, h) in [(0, 10), (10, 9000)] {
+        assert!(render_mesh(&sphere(), &Camera { width: w, height: h, ..cam }).is_err());
+    }
+    assert!(render_mesh(&sphere(), &Camera { yaw: f64::NAN, ..cam }).is_err());
+}

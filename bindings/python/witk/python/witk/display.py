@@ -1,8 +1,9 @@
-"""Pictures of images in Jupyter: ``witk.Image`` shows its orthogonal middle slices
-(``witk-view``'s ``render_slices``, windowed automatically) as a PNG written by
-``witk-image-io``, with its geometry as a caption. Both packages are optional: without
-them, or for an image they cannot show (4-D, vectors, no pixels), Jupyter falls back to
-the text repr. Nothing here raises: a repr must not."""
+"""Pictures in Jupyter: ``witk.Image`` shows its orthogonal middle slices (``witk-view``'s
+``render_slices``, windowed automatically) and ``witk.Mesh`` its surface
+(``render_mesh``), as PNGs written by ``witk-image-io``, with a caption. Both packages are
+optional: without them, or for what they cannot show (4-D images, vectors, meshes without
+polygons, no buffers), Jupyter falls back to the text repr. Nothing here raises: a repr
+must not."""
 
 from __future__ import annotations
 
@@ -13,17 +14,15 @@ import tempfile
 from typing import Any
 
 
-def png(image: Any) -> bytes | None:
-    """The image's orthogonal middle slices as PNG bytes, or None if it cannot be shown."""
+def _picture_png(render: Any) -> bytes | None:
+    """The PNG of the picture ``render(witk_view)`` makes, or None if it cannot be made."""
     try:
         import witk_image_io
         import witk_view
     except ImportError:
         return None
-    if image.data is None or image.imageType.dimension not in (2, 3):
-        return None
     try:
-        picture = witk_view.render_slices(image)
+        picture = render(witk_view)
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "view.png")
             witk_image_io.write_image(picture, path)
@@ -31,6 +30,20 @@ def png(image: Any) -> bytes | None:
                 return f.read()
     except Exception:  # noqa: BLE001 - a repr shows nothing rather than raising
         return None
+
+
+def png(image: Any) -> bytes | None:
+    """The image's orthogonal middle slices as PNG bytes, or None if it cannot be shown."""
+    if image.data is None or image.imageType.dimension not in (2, 3):
+        return None
+    return _picture_png(lambda view: view.render_slices(image))
+
+
+def mesh_png(mesh: Any, width: int = 384, height: int = 384) -> bytes | None:
+    """The mesh's surface as PNG bytes, or None if it cannot be shown."""
+    if mesh.points is None or mesh.cells is None:
+        return None
+    return _picture_png(lambda view: view.render_mesh(mesh, width=width, height=height))
 
 
 def caption(image: Any) -> str:
@@ -46,8 +59,22 @@ def caption(image: Any) -> str:
 
 def html_view(image: Any) -> str:
     """The picture with its caption, for Jupyter's HTML display."""
-    data = png(image)
-    text = html.escape(caption(image))
+    return _figure(png(image), caption(image))
+
+
+def mesh_caption(mesh: Any) -> str:
+    """Points, cells and data, as one line."""
+    data = f", {mesh.numberOfPointPixels} point pixels" if mesh.numberOfPointPixels else ""
+    return f"{mesh.name or 'Mesh'}: {mesh.numberOfPoints} points, {mesh.numberOfCells} cells{data}"
+
+
+def mesh_html_view(mesh: Any) -> str:
+    """The surface with its caption, for Jupyter's HTML display."""
+    return _figure(mesh_png(mesh), mesh_caption(mesh))
+
+
+def _figure(data: bytes | None, text: str) -> str:
+    text = html.escape(text)
     if data is None:
         return f"<pre>{text}</pre>"
     src = base64.b64encode(data).decode("ascii")

@@ -118,6 +118,18 @@ class Mesh:
     def __post_init__(self) -> None:
         self.meshType = coerce(MeshType, self.meshType)
 
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter's picture: the surface (see :mod:`witk.display`)."""
+        from . import display
+
+        return display.mesh_png(self)
+
+    def _repr_html_(self) -> str:
+        """The picture with the mesh's counts as a caption."""
+        from . import display
+
+        return display.mesh_html_view(self)
+
 
 @dataclass
 class PointSetType:
