@@ -41,6 +41,9 @@ native_so() { rm -f target/x86_64-unknown-linux-gnu/release/lib_native.so target
 # Linked by zig (PyPI's ziglang, in the venv) against glibc 2.17: the wheel is
 # manylinux2014, so it installs on RHEL/CentOS 7+, Ubuntu 18.04+ and Amazon Linux 2.
 native_so
+# witk.view serves the browser viewer from the core package: its one copy is bindings/js/viewer.
+rm -rf bindings/python/witk/python/witk/viewer
+cp -r bindings/js/viewer bindings/python/witk/python/witk/viewer
 PATH="$(pwd)/.venv/bin:$PATH" .venv/bin/maturin build --release --locked --quiet --zig --compatibility manylinux2014 \
   -m bindings/python/witk/Cargo.toml -o "$out"
 # The GPU accelerator (accelerators/wgpu/python): its own small native module, no wasmtime.

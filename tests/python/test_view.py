@@ -174,3 +174,45 @@ def test_the_cli_and_jupyter_draw_meshes(tmp_path: Path) -> None:
     with pytest.raises(witk.InvalidArgumentError, match="no polygons"):
         witk_view.render_mesh(lines)
     assert lines._repr_png_() is None and "<pre>" in lines._repr_html_()
+
+
+def test_view_serves_the_viewer_its_packages_and_the_data_only() -> None:
+    from urllib.error import HTTPError
+    from urllib.parse import parse_qs, urlparse
+    from urllib.request import urlopen
+
+    import witk_image_io
+
+    image = volume()
+    url = witk.view(image, sphere_mesh(), open_browser=False)
+    try:
+        u = urlparse(url)
+        assert u.hostname == "127.0.0.1" and u.path == "/bindings/js/viewer/index.html"
+        base = f"http://127.0.0.1:{u.port}"
+        get = lambda path: urlopen(base + path, timeout=10).read()  # noqa: E731
+        assert b"witk \xc2\xb7 viewer" in get(u.path)
+        assert b"render-slices" in get("/bindings/js/viewer/viewer.js")
+        for p in ("image-io", "dicom", "mesh-io"):
+            assert b"export" in get(f"/build/npm/{p}/index.js")
+        data = parse_qs(u.query)["url"]
+        assert [d.rsplit(".", 1)[1] for d in data] == ["nrrd", "vtk"]
+        local = Path(__file__).parent / "view-served.nrrd"
+        try:
+            local.write_bytes(get(data[0]))
+            np.testing.assert_array_equal(
+                witk.array_from_image(witk_image_io.read_image(local)), witk.array_from_image(image)
+            )
+        finally:
+            local.unlink()
+        # Nothing outside its folders: traversal and unknown paths are 404s.
+        for bad in (
+            "/data/../../../etc/hostname",
+            "/bindings/js/viewer/%2e%2e/%2e%2e/etc/hostname",
+            "/etc/hostname",
+            "/",
+        ):
+            with pytest.raises(HTTPError) as e:
+                get(bad)
+            assert e.value.code == 404, bad
+    finally:
+        witk.viewing.stop_servers()

@@ -265,3 +265,43 @@ test('viewer: a mesh in 3-D, coloured by its point data, and its outline on the 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("viewer: Python's witk.view serves it from the installed wheels, and it shows the array", async () => {
+  const { spawn } = await import('node:child_process');
+  const python = `${root}.venv/bin/python`;
+  const script = [
+    'import sys, time, numpy as np, witk',
+    'z, y, x = np.mgrid[:8, :12, :16]',
+    'print(witk.view((x * 10 + y * 3 + z).astype(np.uint16), open_browser=False), flush=True)',
+    'sys.stdin.read()', // until the test closes the pipe
+  ].join('\n');
+  const child = spawn(python, ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      child.stdout.once('data', (d) => resolve(String(d).trim()));
+      child.once('exit', (code) => reject(new Error(`python exited with ${code}`)));
+    });
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/bindings\/js\/viewer\/index\.html\?url=/);
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForSelector('#status[data-state="shown"]', { timeout: 60_000 });
+    assert.match(await page.textContent('#status'), /object0\.nrrd: 16 x 12 x 8 uint16/);
+    await page.evaluate(() => window.viewer.setWindow(256, 128));
+    const axial = (await canvases(page))[2];
+    const expected = [];
+    for (let y = 0; y < 12; y++) {
+      for (let x = 0; x < 16; x++) {
+        const g = Math.floor(255 * Math.min(1, Math.max(0, (x * 10 + y * 3 + 4) / 256)) + 0.5);
+        expected.push(g, g, g);
+      }
+    }
+    assert.deepEqual(axial.rgb, expected);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    child.stdin.end();
+    child.kill();
+  }
+});

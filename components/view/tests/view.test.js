@@ -42,3 +42,24 @@ test('bad options reject with typed errors and leave the pipeline usable', async
   await assert.rejects(view.renderSlices(ramp(), { axis: 2, slice: 2 }), { code: 'invalid-argument' });
   assert.deepEqual((await view.renderSlices(ramp(), { axis: 0 })).size, [3, 2]);
 });
+
+test('renderMesh: a tetrahedron framed on the background, as ITK-Wasm mesh objects give it', async () => {
+  const mesh = {
+    meshType: {
+      dimension: 3, pointComponentType: 'float32', pointPixelComponentType: 'float32', pointPixelType: 'Scalar',
+      pointPixelComponents: 1, cellComponentType: 'uint32', cellPixelComponentType: 'float32', cellPixelType: 'Scalar',
+      cellPixelComponents: 1,
+    },
+    name: 'tetra', numberOfPoints: 4, points: new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]),
+    numberOfPointPixels: 0, pointData: null, numberOfCells: 4,
+    cells: new Uint32Array([2, 3, 0, 2, 1, 2, 3, 0, 1, 3, 2, 3, 0, 3, 2, 2, 3, 1, 2, 3]), cellBufferSize: 20,
+    numberOfCellPixels: 0, cellData: null, metadata: new Map(),
+  };
+  const out = await view.renderMesh(mesh, { width: 64, height: 48 });
+  assert.deepEqual(out.size, [64, 48]);
+  assert.deepEqual(Array.from(out.data.subarray(0, 3)), [20, 23, 31]); // the corner: background
+  let drawn = 0;
+  for (let i = 0; i < out.data.length; i += 3) drawn += out.data[i] !== 20 || out.data[i + 1] !== 23 || out.data[i + 2] !== 31;
+  assert.ok(drawn > 0.05 * 64 * 48 && drawn < 0.5 * 64 * 48, `${drawn} pixels drawn`);
+  await assert.rejects(view.renderMesh(mesh, { width: 0 }), { code: 'invalid-argument' });
+});

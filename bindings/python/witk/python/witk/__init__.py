@@ -49,10 +49,12 @@ from .spatial import (
     TransformParameterizations,
     TransformType,
 )
+from .viewing import view
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "view",
     "BinaryFile",
     "BinaryStream",
     "ComponentType",
