@@ -4,6 +4,8 @@ The core package: the data model (ITK-Wasm's field names), NumPy conversions,
 environment dispatch, typed exceptions and the native component host.
 """
 
+from typing import Any
+
 from . import convert
 from .arrays import (
     array_from_image,
@@ -49,9 +51,17 @@ from .spatial import (
     TransformParameterizations,
     TransformType,
 )
-from .viewing import view
 
 __version__ = "0.1.0"
+
+
+def view(*objects: Any, port: int = 0, open_browser: bool = True) -> str:
+    """Show images and meshes in the browser viewer; see :func:`witk.viewing.view`.
+    (Imported on first use: the HTTP server's modules cost ``import witk`` time.)"""
+    from .viewing import view as _view
+
+    return _view(*objects, port=port, open_browser=open_browser)
+
 
 __all__ = [
     "view",
