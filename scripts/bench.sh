@@ -27,3 +27,4 @@ echo "== Python"
 echo
 echo "== JavaScript (Node, Chromium, Pyodide)"
 node bench/js/bench.mjs
+node bench/js/viewer.mjs
