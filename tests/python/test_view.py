@@ -115,6 +115,8 @@ def test_the_cli_and_jupyter_write_the_same_png(tmp_path: Path) -> None:
     png = image._repr_png_()
     assert png is not None and png.startswith(b"\x89PNG")
     np.testing.assert_array_equal(np.asarray(Pillow.open(io.BytesIO(png))), picture(witk_view.render_slices(image)))
+    bundle = image._repr_mimebundle_()  # what Jupyter calls: one rendering for both
+    assert bundle["image/png"] == png and bundle["text/html"] == image._repr_html_()
     html = image._repr_html_()
     assert "data:image/png;base64," in html and "20 x 16 x 6" in html and "spacing 0.5 x 0.5 x 1" in html
     bad = subprocess.run([WITK, "view", str(tmp_path / "v.nrrd"), "--axis", "z", "--slice", "9"], capture_output=True)
@@ -174,6 +176,7 @@ def test_the_cli_and_jupyter_draw_meshes(tmp_path: Path) -> None:
     with pytest.raises(witk.InvalidArgumentError, match="no polygons"):
         witk_view.render_mesh(lines)
     assert lines._repr_png_() is None and "<pre>" in lines._repr_html_()
+    assert list(lines._repr_mimebundle_()) == ["text/html"]
 
 
 def test_view_serves_the_viewer_its_packages_and_the_data_only() -> None:

@@ -129,10 +129,11 @@ fn extract<T: Num>(
 }
 
 /// The `q`-th quantile (0 to 1) of the finite values, by the nearest rank of a sorted
-/// sample of at most a million of them (evenly strided).
-fn quantiles(values: &[f64], qs: [f64; 2]) -> Option<[f64; 2]> {
-    let step = (values.len() / 1_000_000).max(1);
-    let mut sample: Vec<f64> = values.iter().step_by(step).copied().filter(|x| x.is_finite()).collect();
+/// sample of at most a million of them (evenly strided through the panels, in order).
+fn quantiles(values: &[&[f64]], qs: [f64; 2]) -> Option<[f64; 2]> {
+    let step = (values.iter().map(|v| v.len()).sum::<usize>() / 1_000_000).max(1);
+    let mut sample: Vec<f64> =
+        values.iter().flat_map(|v| v.iter()).step_by(step).copied().filter(|x| x.is_finite()).collect();
     if sample.is_empty() {
         return None;
     }
@@ -143,8 +144,8 @@ fn quantiles(values: &[f64], qs: [f64; 2]) -> Option<[f64; 2]> {
 
 /// The window's lowest and highest values: given, or from the values shown.
 fn window(panels: &[Panel], o: &Options) -> (f64, f64) {
-    let all: Vec<f64> = panels.iter().flat_map(|p| p.values.iter().copied()).collect();
-    let [p_lo, p_hi] = quantiles(&all, [0.005, 0.995]).unwrap_or([0.0, 1.0]);
+    let shown: Vec<&[f64]> = panels.iter().map(|p| p.values.as_slice()).collect();
+    let [p_lo, p_hi] = quantiles(&shown, [0.005, 0.995]).unwrap_or([0.0, 1.0]);
     let width = o.window.unwrap_or(p_hi - p_lo);
     let level = o.level.unwrap_or((p_lo + p_hi) / 2.0);
     (level - width / 2.0, level + width / 2.0)

@@ -62,6 +62,13 @@ def html_view(image: Any) -> str:
     return _figure(png(image), caption(image))
 
 
+def bundle(data: bytes | None, text: str) -> dict[str, Any]:
+    """Jupyter's mime bundle: the PNG and the captioned figure from one rendering (with
+    ``_repr_png_`` and ``_repr_html_`` alone, IPython would render twice)."""
+    figure = _figure(data, text)
+    return {"text/html": figure} if data is None else {"image/png": data, "text/html": figure}
+
+
 def mesh_caption(mesh: Any) -> str:
     """Points, cells and data, as one line."""
     data = f", {mesh.numberOfPointPixels} point pixels" if mesh.numberOfPointPixels else ""

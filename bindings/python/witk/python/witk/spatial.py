@@ -86,6 +86,12 @@ class Image:
 
         return display.html_view(self)
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Both of the above from one rendering (what Jupyter calls)."""
+        from . import display
+
+        return display.bundle(display.png(self), display.caption(self))
+
 
 @dataclass
 class MeshType:
@@ -129,6 +135,12 @@ class Mesh:
         from . import display
 
         return display.mesh_html_view(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Both of the above from one rendering (what Jupyter calls)."""
+        from . import display
+
+        return display.bundle(display.mesh_png(self), display.mesh_caption(self))
 
 
 @dataclass
