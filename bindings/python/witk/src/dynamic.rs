@@ -84,6 +84,7 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
         Type::String => Val::String(obj.extract().map_err(|_| wrong("a str"))?),
         Type::List(list) => match list.ty() {
             Type::U8 => Val::List(ByteArg::extract(obj, what)?.as_slice().iter().map(|b| Val::U8(*b)).collect()),
+            elem if dtype_name(obj)?.is_some() => numeric_list(obj, &elem, what)?,
             elem => {
                 let mut items = Vec::new();
                 for (i, item) in obj.try_iter().map_err(|_| wrong("a sequence"))?.enumerate() {
@@ -92,12 +93,29 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
                 Val::List(items)
             }
         },
+        // A tuple of a record's fields in WIT order, as witk.convert gives an image region.
+        Type::Record(record) if obj.is_instance_of::<PyTuple>() => {
+            let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+            if items.len() != record.fields().len() {
+                return Err(wrong(&format!("a record of {} fields", record.fields().len())));
+            }
+            let fields = record.fields().zip(&items).map(|(f, v)| {
+                Ok((f.name.to_string(), to_val(v, &f.ty, &format!("{what}.{}", f.name))?))
+            });
+            Val::Record(fields.collect::<PyResult<_>>()?)
+        }
         Type::Record(record) => {
             let mut fields = Vec::new();
             for f in record.fields() {
-                let v = field(obj, f.name)?
-                    .ok_or_else(|| PyValueError::new_err(format!("{what}: missing field '{}'", f.name)))?;
-                fields.push((f.name.to_string(), to_val(&v, &f.ty, &format!("{what}.{}", f.name))?));
+                let name = format!("{what}.{}", f.name);
+                let val = match (field(obj, f.name)?, &f.ty) {
+                    (Some(v), _) => to_val(&v, &f.ty, &name)?,
+                    // witk.convert's dicts carry a nested type record's fields flattened
+                    // into the outer one (an image's dimension, component_type, ...).
+                    (None, Type::Record(_)) => to_val(obj, &f.ty, &name)?,
+                    (None, _) => return Err(PyValueError::new_err(format!("{what}: missing field '{}'", f.name))),
+                };
+                fields.push((f.name.to_string(), val));
             }
             Val::Record(fields)
         }
@@ -122,9 +140,13 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
             Val::Enum(case.to_string())
         }
         Type::Variant(v) => {
-            let (case, payload): (Bound<'_, PyAny>, Option<Bound<'_, PyAny>>) = match obj.extract() {
-                Ok((c, p)) => (c, Some(p)),
-                Err(_) => (obj.clone(), None),
+            // A NumPy array for witk:types' `buffer` picks the case its dtype names.
+            let (case, payload): (Bound<'_, PyAny>, Option<Bound<'_, PyAny>>) = match dtype_name(obj)? {
+                Some(dtype) => (pyo3::types::PyString::new(obj.py(), &dtype).into_any(), Some(obj.clone())),
+                None => match obj.extract() {
+                    Ok((c, p)) => (c, Some(p)),
+                    Err(_) => (obj.clone(), None),
+                },
             };
             let given = name_of(&case).map_err(|_| wrong("a (case, value) tuple"))?;
             let c = v
@@ -155,6 +177,65 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
         }
         other => return Err(PyTypeError::new_err(format!("{what}: WIT type {other:?} is not supported from Python"))),
     })
+}
+
+/// The dtype name of a NumPy array (`float32`, ...), or `None` for anything else.
+fn dtype_name(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if obj.is_instance_of::<PyTuple>() || obj.is_instance_of::<PyList>() {
+        return Ok(None);
+    }
+    match obj.getattr("dtype") {
+        Ok(dtype) => Ok(Some(dtype.str()?.to_string())),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A `list<number>` from a NumPy array of exactly that element type, read as one block
+/// of memory (no per-element Python objects); another dtype is a `TypeError`.
+fn numeric_list(obj: &Bound<'_, PyAny>, elem: &Type, what: &str) -> PyResult<Val> {
+    let want = match elem {
+        Type::S8 => "int8",
+        Type::S16 => "int16",
+        Type::U16 => "uint16",
+        Type::S32 => "int32",
+        Type::U32 => "uint32",
+        Type::S64 => "int64",
+        Type::U64 => "uint64",
+        Type::Float32 => "float32",
+        Type::Float64 => "float64",
+        _ => {
+            // Lists of records, strings, ... from an array: element by element.
+            let mut items = Vec::new();
+            for (i, item) in obj.try_iter()?.enumerate() {
+                items.push(to_val(&item?, elem, &format!("{what}[{i}]"))?);
+            }
+            return Ok(Val::List(items));
+        }
+    };
+    let got = dtype_name(obj)?.unwrap_or_default();
+    if got != want {
+        return Err(PyTypeError::new_err(format!("{what}: expected a {want} array, got {got}")));
+    }
+    let view = ByteArg::extract(obj, what)?;
+    macro_rules! read {
+        ($t:ty, $case:ident) => {
+            view.as_slice()
+                .chunks_exact(std::mem::size_of::<$t>())
+                .map(|b| Val::$case(<$t>::from_ne_bytes(b.try_into().unwrap())))
+                .collect()
+        };
+    }
+    Ok(Val::List(match elem {
+        Type::S8 => read!(i8, S8),
+        Type::S16 => read!(i16, S16),
+        Type::U16 => read!(u16, U16),
+        Type::S32 => read!(i32, S32),
+        Type::U32 => read!(u32, U32),
+        Type::S64 => read!(i64, S64),
+        Type::U64 => read!(u64, U64),
+        Type::Float32 => read!(f32, Float32),
+        _ => read!(f64, Float64),
+    }))
 }
 
 /// A component's value as Python.

@@ -22,7 +22,7 @@ from .arrays import (
     record_from_fields,
     record_type_fields,
 )
-from .component_types import IntTypes, PixelTypes, component_type, pixel_type
+from .component_types import STORAGE, IntTypes, PixelTypes, component_type, pixel_type
 from .errors import InvalidArgumentError, PipelineError
 from .spatial import Image, ImageRegion, ImageType, Mesh, PointSet, PolyData, Transform, coerce
 
@@ -216,9 +216,31 @@ def _metadata_value(text: str) -> Any:
         return text
 
 
+def _from_dynamic(value: dict[str, Any]) -> dict[str, Any]:
+    """A record from the native host's dynamic path (components built outside this
+    repository: nested records, camelCase keys, buffers as ``(dtype, values)``) in the
+    shape its typed adapters return: snake_case keys, buffers as bytes."""
+    import numpy as np
+
+    out: dict[str, Any] = {}
+    for key, v in value.items():
+        if isinstance(v, dict):
+            v = _from_dynamic(v)
+        elif isinstance(v, tuple) and len(v) == 2 and v[0] in STORAGE:
+            v = v[1] if isinstance(v[1], bytes) else np.asarray(v[1], dtype=v[0]).tobytes()
+        out[_snake(key)] = v
+    return out
+
+
 def image_from_native(d: dict[str, Any]) -> Image:
     """The dict the native host returns as an Image with a NumPy pixel array (writable)."""
     import numpy as np
+
+    if "imageType" in d:  # the dynamic path's nesting: flatten it as the typed path does
+        d = _from_dynamic(d)
+        d.update(d.pop("image_type"))
+        region = d.get("buffered_region")
+        d["buffered_region"] = (region["index"], region["size"]) if region else None
 
     dim = int(d["dimension"])
     itype = ImageType(
@@ -296,6 +318,8 @@ def _record_to_native(cls: type, value: Any) -> dict[str, Any]:
 
 def _record_from_native(cls: type, d: dict[str, Any]) -> Any:
     layout = TYPED_BUFFERS[cls]
+    if layout.type_field in d:  # camelCase: the dynamic path's spelling
+        d = _from_dynamic(d)
     native_type = d[_snake(layout.type_field)]
     rtype = {_camel(k): _pixel_from_wit(v) if k.endswith("pixel_type") else v for k, v in native_type.items()}
     fields: dict[str, Any] = {layout.type_field: rtype}
