@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Generate every pipeline's Python and npm packages from wit/ (witk-codegen, into
-# build/python/<dist> and build/npm/<pkg>), jco-transpile each component into its npm
-# package's jco/ with the shared runtime beside it, assemble the WebGPU accelerator
+# build/python/<dist> and build/npm/<pkg>) with each component in them, assemble the WebGPU accelerator
 # @witk/downsample-webgpu (accelerators/wgpu/js and its planner in wasm), and pack
 # tarballs to dist/js/.
 # Needs scripts/build-components.sh first.
@@ -16,13 +15,13 @@ if ! ls build/pyodide-wheels/micropip-*.whl >/dev/null 2>&1; then
 fi
 # Fresh each time, so a pipeline removed from wit/ leaves no package behind.
 rm -rf build/npm build/python
-cargo run -q --release --locked -p witk-codegen -- --out build
+# Each component goes into its packages there too (witk_codegen::assemble, as `witk
+# bindgen` does for a pipeline project): the -wasi package's copy, jco's output with the
+# runtime for npm, and both under the -emscripten package's js/ for Pyodide.
+cargo run -q --release --locked -p witk-codegen -- --out build \
+  --components components/target/witk --jco bindings/js/node_modules/.bin/jco
 rm -rf dist/js && mkdir -p dist/js
 for pkg in build/npm/*/; do
-  name=$(basename "$pkg")
-  bindings/js/node_modules/.bin/jco transpile "components/target/witk/$name.wasm" \
-    -o "$pkg/jco" --name "$name" --instantiation async --quiet
-  cp bindings/js/runtime/witk-runtime.js bindings/js/runtime/witk-runtime.d.ts "$pkg"
   (cd "$pkg" && npm pack --silent --pack-destination "$ROOT/dist/js" >/dev/null)
 done
 # The WebGPU accelerator (accelerators/wgpu/js) with its planner, the Rust that plans the

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build every Python wheel into dist/python/: the `witk` core (maturin, abi3 native
 # extension over the host crate), the GPU accelerator witk-downsample-wgpu, and the
-# per-pipeline packages that scripts/build-js.sh generated into build/python/, with each component copied into its -wasi package and its
-# npm package (wrapper, witk's JS runtime, jco output) into its -emscripten package; and
+# per-pipeline packages that scripts/build-js.sh generated into build/python/ (each with its
+# component: the -wasi package the .wasm, the -emscripten package its npm package); and
 # the pure-Python `witk` for Pyodide into dist/pyodide/.
 # Needs scripts/build-components.sh and scripts/build-js.sh first.
 set -euo pipefail
@@ -10,29 +10,6 @@ cd "$(dirname "$0")/.."
 out=dist/python
 rm -rf "$out" dist/pyodide && mkdir -p "$out" dist/pyodide
 py=.venv/bin/python
-
-for pkg in build/python/*-wasi; do
-  name=$(basename "$pkg"); name=${name#witk-}; name=${name%-wasi}
-  module=$(ls -d "$pkg"/witk_*_wasi)
-  mkdir -p "$module/wasm_modules"
-  cp "components/target/witk/$name.wasm" "$module/wasm_modules/$name.wasm"
-done
-
-# An -emscripten package runs the pipeline's npm package in Pyodide (witk.pyodide imports
-# it from js/): its modules (index.js, component.js, worker.js, witk-runtime.js) and jco's
-# output, laid out as in the npm package.
-for pkg in build/python/*-emscripten; do
-  name=$(basename "$pkg"); name=${name#witk-}; name=${name%-emscripten}
-  module=$(ls -d "$pkg"/witk_*_emscripten)
-  npm=build/npm/$name
-  if [ ! -f "$npm/jco/$name.js" ]; then
-    echo "build-python.sh: $npm/jco is missing: run scripts/build-js.sh first" >&2
-    exit 1
-  fi
-  rm -rf "$module/js" && mkdir -p "$module/js/jco"
-  cp "$npm"/*.js "$module/js/"
-  cp "$npm"/jco/*.js "$npm"/jco/*.wasm "$module/js/jco/"
-done
 
 # The core and the accelerator below are both `_native`, and a cdylib's file has no hash:
 # both are deps/lib_native.so. When one is already built, cargo leaves the other's file

@@ -5,12 +5,14 @@
 //! - the Python native extension's adapters: [`native`], run by its `build.rs`;
 //! - the Python packages (primary, `-wasi`, `-emscripten`) and npm packages: [`python`]
 //!   and [`js`], written by the `witk-codegen` binary into `build/` (see
-//!   `scripts/build-python.sh` and `scripts/build-js.sh`).
+//!   `scripts/build-js.sh`) and by `witk bindgen` for a pipeline project;
+//! - each package's copy of the built component: [`assemble`].
 //!
 //! Pipelines are found by looking: every folder of the WIT root with a `deps/` folder (a
 //! package that depends on `witk:types`) is one. The generators are tested by golden
 //! outputs for the small fixture packages in `tests/fixtures/`.
 
+pub mod assemble;
 pub mod host;
 pub mod js;
 pub mod model;
@@ -46,6 +48,29 @@ impl Output {
         }
         Ok(written)
     }
+}
+
+/// Generate the Python and npm packages of every pipeline package under `wit_root` into
+/// `out` and, with `components` (a folder of `<name>.wasm`), put each component in them
+/// (jco for the npm and Pyodide packages). Returns the packages and how many files were
+/// written.
+pub fn bindgen(
+    wit_root: &Path,
+    out: &Path,
+    components: Option<&Path>,
+    jco: Option<&assemble::Jco>,
+) -> Result<(Vec<Package>, usize), String> {
+    let pkgs = packages(wit_root)?;
+    if pkgs.is_empty() {
+        return Err(format!("{}: no pipeline package (a folder with a deps/ folder) found", wit_root.display()));
+    }
+    let written = packages_output(&pkgs).write(out)?;
+    if let Some(dir) = components {
+        for p in &pkgs {
+            assemble::assemble(p, &dir.join(format!("{}.wasm", p.name)), out, jco)?;
+        }
+    }
+    Ok((pkgs, written))
 }
 
 /// Every pipeline package under `wit_root` (folders with a `deps/`), sorted by name.

@@ -270,10 +270,20 @@ fn primary(pkg: &Package, out: &mut Output) {
     out.add(format!("{root}/{module}/py.typed"), String::new());
 }
 
+/// The `-wasi` package's folder and module, relative to the output folder
+/// (`python/witk-x-wasi`, `witk_x_wasi`): [`crate::assemble`] puts the component there.
+pub fn wasi_package(pkg: &Package) -> (String, String) {
+    (format!("python/witk-{}-wasi", pkg.name), format!("witk_{}_wasi", pkg.snake()))
+}
+
+/// The `-emscripten` package's folder and module, as [`wasi_package`].
+pub fn emscripten_package(pkg: &Package) -> (String, String) {
+    (format!("python/witk-{}-emscripten", pkg.name), format!("witk_{}_emscripten", pkg.snake()))
+}
+
 fn wasi(pkg: &Package, out: &mut Output) {
     let dist = format!("witk-{}-wasi", pkg.name);
-    let module = format!("witk_{}_wasi", pkg.snake());
-    let root = format!("python/{dist}");
+    let (root, module) = wasi_package(pkg);
     let v = &pkg.version;
     let description = format!("{} System Python implementation over witk's native host.", pkg.summary);
     // Images, meshes and point sets come back with NumPy arrays on system Python (ITK-Wasm's packages depend on it
@@ -282,7 +292,7 @@ fn wasi(pkg: &Package, out: &mut Output) {
     if carries_witk_objects(pkg) {
         deps.push("numpy>=1.22".into());
     }
-    let artifacts = ("The component is copied in by scripts/build-python.sh", format!("{module}/wasm_modules/*.wasm"));
+    let artifacts = ("The component is copied in by `witk bindgen`", format!("{module}/wasm_modules/*.wasm"));
     out.add(format!("{root}/pyproject.toml"), pyproject(&dist, v, &description, &deps, &module, Some(artifacts)));
     out.add(
         format!("{root}/README.md"),
@@ -331,13 +341,11 @@ def pipeline() -> witk.Pipeline:
 
 fn emscripten(pkg: &Package, out: &mut Output) {
     let dist = format!("witk-{}-emscripten", pkg.name);
-    let module = format!("witk_{}_emscripten", pkg.snake());
-    let root = format!("python/{dist}");
+    let (root, module) = emscripten_package(pkg);
     let v = &pkg.version;
     let description = format!("{} Pyodide implementation over the npm package @witk/{}.", pkg.summary, pkg.name);
     let deps = [format!("witk>={v}")];
-    let artifacts =
-        ("The npm package (with its jco output) is copied in by scripts/build-python.sh", format!("{module}/js"));
+    let artifacts = ("The npm package (with its jco output) is copied in by `witk bindgen`", format!("{module}/js"));
     out.add(format!("{root}/pyproject.toml"), pyproject(&dist, v, &description, &deps, &module, Some(artifacts)));
     out.add(
         format!("{root}/README.md"),
@@ -663,22 +671,45 @@ fn after_call(
     }
 }
 
+/// The visible parameters, with `*` before a required one that follows a defaulted one:
+/// Python allows no required positional parameter there, so it and those after it become
+/// keyword-only (the WIT's order is kept).
+fn python_params(f: &Function) -> Vec<Option<&Param>> {
+    let mut out = Vec::new();
+    let mut defaulted = false;
+    let mut starred = false;
+    for p in visible(f) {
+        if p.default.is_some() {
+            defaulted = true;
+        } else if defaulted && !starred {
+            out.push(None);
+            starred = true;
+        }
+        out.push(Some(p));
+    }
+    out
+}
+
 fn params(f: &Function) -> String {
-    visible(f)
+    python_params(f)
         .into_iter()
-        .map(|p| match &p.default {
-            Some(d) => format!("    {}: {} = {},\n", snake(&p.name), param_annotation(f, p), python_literal(d)),
-            None => format!("    {}: {},\n", snake(&p.name), param_annotation(f, p)),
+        .map(|p| match p {
+            None => "    *,\n".to_string(),
+            Some(p @ Param { default: Some(d), .. }) => {
+                format!("    {}: {} = {},\n", snake(&p.name), param_annotation(f, p), python_literal(d))
+            }
+            Some(p) => format!("    {}: {},\n", snake(&p.name), param_annotation(f, p)),
         })
         .collect()
 }
 
 fn signature_names(f: &Function) -> String {
-    visible(f)
+    python_params(f)
         .into_iter()
-        .map(|p| match &p.default {
-            Some(d) => format!("{}={}", snake(&p.name), python_literal(d)),
-            None => snake(&p.name),
+        .map(|p| match p {
+            None => "*".to_string(),
+            Some(p @ Param { default: Some(d), .. }) => format!("{}={}", snake(&p.name), python_literal(d)),
+            Some(p) => snake(&p.name),
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -99,9 +99,10 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
             if items.len() != record.fields().len() {
                 return Err(wrong(&format!("a record of {} fields", record.fields().len())));
             }
-            let fields = record.fields().zip(&items).map(|(f, v)| {
-                Ok((f.name.to_string(), to_val(v, &f.ty, &format!("{what}.{}", f.name))?))
-            });
+            let fields = record
+                .fields()
+                .zip(&items)
+                .map(|(f, v)| Ok((f.name.to_string(), to_val(v, &f.ty, &format!("{what}.{}", f.name))?)));
             Val::Record(fields.collect::<PyResult<_>>()?)
         }
         Type::Record(record) => {

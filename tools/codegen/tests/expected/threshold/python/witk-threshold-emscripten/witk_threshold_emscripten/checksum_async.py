@@ -7,6 +7,7 @@ from ._component import component
 async def checksum_async(
     data: bytes,
     uppercase: bool = False,
+    *,
     label: str,
 ) -> str:
     """A checksum of bytes, as text.

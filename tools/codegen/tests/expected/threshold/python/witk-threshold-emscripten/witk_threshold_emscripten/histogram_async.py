@@ -10,6 +10,7 @@ from ._component import component
 async def histogram_async(
     inputs: list[Image],
     bins: int = 16,
+    *,
     range: list[float] | None,
 ) -> list[int]:
     """Histogram of several images' pixel values.

@@ -5,6 +5,7 @@ from ._component import pipeline
 def checksum(
     data: bytes,
     uppercase: bool = False,
+    *,
     label: str,
 ) -> str:
     """A checksum of bytes, as text.

@@ -5,6 +5,7 @@ from witk import environment_dispatch
 async def checksum_async(
     data: bytes,
     uppercase: bool = False,
+    *,
     label: str,
 ) -> str:
     """A checksum of bytes, as text.

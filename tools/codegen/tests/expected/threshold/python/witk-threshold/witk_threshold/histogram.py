@@ -7,6 +7,7 @@ from witk import Image, environment_dispatch
 def histogram(
     inputs: list[Image],
     bins: int = 16,
+    *,
     range: list[float] | None,
 ) -> list[int]:
     """Histogram of several images' pixel values.
