@@ -9,6 +9,9 @@ use std::time::Duration;
 use witk::cli::Context;
 use witk::{Error, Runtime, RuntimeConfig};
 
+#[cfg(feature = "sdk")]
+mod sdk;
+
 /// Universal spatial analysis as WebAssembly components.
 ///
 /// Every pipeline runs in a sandboxed component with no file, network or environment
@@ -68,8 +71,14 @@ fn main() -> ExitCode {
             log::set_max_level(level);
         }
     }
-    let command = witk::pipelines::cli_commands(Cli::command()).subcommand_required(true).arg_required_else_help(true);
-    let matches = command.get_matches();
+    let command = witk::pipelines::cli_commands(Cli::command());
+    #[cfg(feature = "sdk")]
+    let command = sdk::commands(command);
+    let matches = command.subcommand_required(true).arg_required_else_help(true).get_matches();
+    #[cfg(feature = "sdk")]
+    if let Some(code) = sdk::run(&matches) {
+        return code;
+    }
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let run = || -> Result<ExitCode, Error> {
         let ctx = Context { runtime: runtime(&cli.runtime)?, component: cli.runtime.component.clone() };

@@ -67,6 +67,12 @@ pub fn assemble(pkg: &Package, wasm: &Path, out: &Path, jco: Option<&Jco>) -> Re
     if !status.success() {
         return Err(format!("jco transpile {}: {status}", wasm.display()));
     }
+    let cores: Vec<String> = files_ending(&jco_dir, &[".wasm"])?
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let component_js = npm.join("component.js");
+    std::fs::write(&component_js, crate::js::component_js(pkg, &cores)).map_err(|e| io(&component_js, e))?;
     std::fs::write(npm.join("witk-runtime.js"), RUNTIME_JS).map_err(|e| io(&npm, e))?;
     std::fs::write(npm.join("witk-runtime.d.ts"), RUNTIME_DTS).map_err(|e| io(&npm, e))?;
 

@@ -38,6 +38,24 @@ const JSON_VALUED_MAPS: &[&str] = &["metadata"];
 /// Records that are files: inputs read from a path, File/Blob or `{ path, data }`.
 const FILE_RECORDS: &[(&str, &str)] = &[("binary-file", "binary"), ("text-file", "text")];
 
+/// `component.js`: jco's `instantiate` and the URL of each core module jco wrote (one for
+/// a Rust guest; a Python guest's interpreter and libraries are several, named by
+/// [`crate::assemble`] from jco's output). Static imports and literal
+/// `new URL(..., import.meta.url)` expressions, so bundlers (Vite, webpack, Parcel) pick
+/// up the component.
+pub fn component_js(pkg: &Package, core_modules: &[String]) -> String {
+    let mut urls = String::new();
+    for m in core_modules {
+        let _ = writeln!(urls, "    '{m}': new URL('./jco/{m}', import.meta.url),");
+    }
+    format!(
+        "{HEADER}import {{ instantiate }} from './jco/{name}.js';\n\n\
+         /** The jco-transpiled component and the URLs of its core modules. */\n\
+         export const component = {{\n  instantiate,\n  coreUrls: {{\n{urls}  }},\n}};\n",
+        name = pkg.name
+    )
+}
+
 pub fn generate(pkg: &Package, out: &mut Output) {
     let wit = Wit::load(pkg).unwrap_or_else(|e| panic!("js: {e}"));
     let mut types = Types { resolve: &wit.resolve, defs: Vec::new() };
@@ -69,18 +87,7 @@ pub fn generate(pkg: &Package, out: &mut Output) {
             summary = pkg.summary.replace('"', "'"),
         ),
     );
-    let jco = format!("./jco/{}.js", pkg.name);
-    // Static imports and literal `new URL(..., import.meta.url)` / `new Worker(new URL(...))`
-    // expressions, so bundlers (Vite, webpack, Parcel) pick up the component and the worker.
-    out.add(
-        format!("{root}/component.js"),
-        format!(
-            "{HEADER}import {{ instantiate }} from '{jco}';\n\n\
-             /** The jco-transpiled component and the URLs of its core modules. */\n\
-             export const component = {{\n  instantiate,\n  coreUrls: {{\n    '{name}.core.wasm': new URL('./jco/{name}.core.wasm', import.meta.url),\n  }},\n}};\n",
-            name = pkg.name
-        ),
-    );
+    out.add(format!("{root}/component.js"), component_js(pkg, &[format!("{}.core.wasm", pkg.name)]));
     out.add(format!("{root}/index.js"), index_js(pkg, &sigs, &types));
     out.add(format!("{root}/index.d.ts"), index_dts(&sigs, &types));
     out.add(

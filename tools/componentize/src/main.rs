@@ -1,12 +1,4 @@
-//! `witk-componentize CORE.wasm COMPONENT.wasm`: turn a core module built by
-//! wit-bindgen for `wasm32-unknown-unknown` into a component.
-//!
-//! Guests are built for `wasm32-unknown-unknown` rather than `wasm32-wasip2` so the
-//! component imports nothing but witk's own WIT: Rust's std on wasip2 pulls in a dozen
-//! WASI CLI interfaces (stdio, environment, exit, terminals) that a pure function never
-//! uses, and every host (wasmtime, jco in Node and browsers, Pyodide) would have to
-//! provide them. The WIT world travels in the module's `component-type` custom section,
-//! written by wit-bindgen.
+//! `witk-componentize CORE.wasm COMPONENT.wasm`: see the library's docs.
 
 use std::process::ExitCode;
 
@@ -16,20 +8,15 @@ fn main() -> ExitCode {
         eprintln!("usage: witk-componentize CORE.wasm COMPONENT.wasm");
         return ExitCode::from(2);
     };
-    match componentize(input, output) {
+    let made = std::fs::read(input)
+        .map_err(|e| e.to_string())
+        .and_then(|core| witk_componentize::componentize(&core))
+        .and_then(|component| std::fs::write(output, component).map_err(|e| e.to_string()));
+    match made {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("witk-componentize: {input}: {e:#}");
+            eprintln!("witk-componentize: {input}: {e}");
             ExitCode::FAILURE
         }
     }
-}
-
-fn componentize(input: &str, output: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let core = std::fs::read(input)?;
-    let component = wit_component::ComponentEncoder::default().module(&core)?.validate(true).encode()?;
-    let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
-    validator.validate_all(&component)?;
-    std::fs::write(output, component)?;
-    Ok(())
 }
