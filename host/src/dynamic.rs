@@ -139,4 +139,79 @@ pub mod val {
         let Val::List(items) = v else { return None };
         items.iter().map(|i| if let Val::U8(b) = i { Some(*b) } else { None }).collect()
     }
+
+    use crate::pipelines::types::witk::types::spatial::{Buffer, Image};
+    use witk_spatial::{ComponentType, PixelType};
+
+    fn f64s(v: &[f64]) -> Val {
+        Val::List(v.iter().map(|x| Val::Float64(*x)).collect())
+    }
+
+    fn u64s(v: &[u64]) -> Val {
+        Val::List(v.iter().map(|x| Val::U64(*x)).collect())
+    }
+
+    /// witk:types' `buffer` variant: the case is the component type's WIT name.
+    fn buffer(b: &Buffer) -> Val {
+        macro_rules! case {
+            ($name:literal, $v:expr, $case:ident) => {
+                ($name, $v.iter().map(|x| Val::$case(*x)).collect())
+            };
+        }
+        let (name, items): (&str, Vec<Val>) = match b {
+            Buffer::Int8(v) => case!("int8", v, S8),
+            Buffer::Uint8(v) => case!("uint8", v, U8),
+            Buffer::Int16(v) => case!("int16", v, S16),
+            Buffer::Uint16(v) => case!("uint16", v, U16),
+            Buffer::Int32(v) => case!("int32", v, S32),
+            Buffer::Uint32(v) => case!("uint32", v, U32),
+            Buffer::Int64(v) => case!("int64", v, S64),
+            Buffer::Uint64(v) => case!("uint64", v, U64),
+            Buffer::Float32(v) => case!("float32", v, Float32),
+            Buffer::Float64(v) => case!("float64", v, Float64),
+        };
+        Val::Variant(name.into(), Some(Box::new(Val::List(items))))
+    }
+
+    /// witk:types' `image` as a [`Val`], for a component without typed bindings in
+    /// this crate (a pipeline of one's own, called through [`crate::Dynamic`]).
+    pub fn image(image: &Image) -> Val {
+        let kind = &image.image_type;
+        let component_type: ComponentType = kind.component_type.into();
+        let pixel_type: PixelType = kind.pixel_type.into();
+        let record = |fields: Vec<(&str, Val)>| Val::Record(fields.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        record(vec![
+            (
+                "image-type",
+                record(vec![
+                    ("dimension", Val::U32(kind.dimension)),
+                    ("component-type", Val::Enum(component_type.name().into())),
+                    ("pixel-type", Val::Enum(pixel_type.wit_name().into())),
+                    ("components", Val::U32(kind.components)),
+                ]),
+            ),
+            ("name", Val::String(image.name.clone())),
+            ("origin", f64s(&image.origin)),
+            ("spacing", f64s(&image.spacing)),
+            ("direction", f64s(&image.direction)),
+            ("size", u64s(&image.size)),
+            (
+                "metadata",
+                Val::List(
+                    image
+                        .metadata
+                        .iter()
+                        .map(|(k, v)| Val::Tuple(vec![Val::String(k.clone()), Val::String(v.clone())]))
+                        .collect(),
+                ),
+            ),
+            ("data", Val::Option(image.data.as_ref().map(|b| Box::new(buffer(b))))),
+            (
+                "buffered-region",
+                Val::Option(image.buffered_region.as_ref().map(|r| {
+                    Box::new(record(vec![("index", u64s(&r.index)), ("size", u64s(&r.size))]))
+                })),
+            ),
+        ])
+    }
 }
