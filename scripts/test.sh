@@ -24,7 +24,9 @@ bash scripts/python-env.sh
 # (The musllinux wheel, scripts/test-musl.sh, is the same route again: run by hand.)
 cross_log=build/cross-build.log
 mkdir -p build
-(nice -n 19 bash scripts/test-windows.sh build && nice -n 19 bash scripts/test-aarch64.sh build) > "$cross_log" 2>&1 &
+# The stock wasmtime CLI (scripts/test-wasmtime-cli.sh) is built there too, once per machine.
+(nice -n 19 bash scripts/test-windows.sh build && nice -n 19 bash scripts/test-aarch64.sh build \
+  && nice -n 19 bash scripts/test-wasmtime-cli.sh build) > "$cross_log" 2>&1 &
 cross_build=$!
 
 step "format and lints"
@@ -122,3 +124,5 @@ bash scripts/test-windows.sh check
 step "Linux aarch64: the wheel under qemu-user with Debian's arm64 CPython gives x86_64's answers"
 bash scripts/test-aarch64.sh check
 
+step "Other runtimes: the stock wasmtime CLI calls the components with WAVE arguments"
+bash scripts/test-wasmtime-cli.sh check

@@ -95,3 +95,46 @@ def test_variants_carry_pixels_both_ways() -> None:
     case, values = out["data"]
     assert case == "uint16" and values == typed.data.ravel().tolist()
     assert out["size"] == list(typed.size) and out["spacing"] == list(typed.spacing)
+
+
+def test_witk_convert_shapes_go_both_ways() -> None:
+    """What generated -wasi packages pass (witk.convert's dicts: type records flattened,
+    regions as tuples, pixels as NumPy arrays) works on the dynamic path, and its results
+    convert back: a pipeline built outside this repository gets witk.Images."""
+    ds = Pipeline("my-downsample", str(wasm("downsample")))
+    for dtype in ["uint8", "int16", "float32", "float64"]:
+        image = witk.image_from_array(np.arange(6 * 8 * 10, dtype=dtype).reshape(6, 8, 10))
+        image.spacing, image.origin = [0.5, 2.0, 3.0], [1.0, -2.0, 4.0]
+        got = witk.convert.image_from_native(
+            ds.call("downsample-bin-shrink", witk.convert.image_to_native(image), [2, 2, 3], False)
+        )
+        typed = downsample_bin_shrink(image, [2, 2, 3])
+        assert got.data.dtype == typed.data.dtype and np.array_equal(got.data, typed.data)
+        assert list(got.size) == list(typed.size) and list(got.origin) == list(typed.origin)
+        assert list(got.spacing) == list(typed.spacing) and got.bufferedRegion == typed.bufferedRegion
+    # A header read (a buffered region, no pixels) comes back as the typed path gives it.
+    io = Pipeline("my-image-io", str(wasm("image-io")))
+    path = ROOT / "data" / "phantom.nrrd"
+    native = io.call("read-image", {"path": path.name, "data": path.read_bytes()}, [], False, None, None)
+    image = witk.convert.image_from_native(native)
+    assert np.array_equal(image.data, read_image(path).data) and image.bufferedRegion == read_image(path).bufferedRegion
+    # A dtype the WIT list does not hold is refused, naming the field.
+    image = witk.image_from_array(np.zeros((4, 4), np.float32))
+    flat = witk.convert.image_to_native(image)
+    flat["component_type"] = "float64"
+    with pytest.raises(ValueError, match="float64"):
+        ds.call("downsample-bin-shrink", {**flat, "buffered_region": ([0, 0], [4, 4, 1])}, [2, 2], False)
+
+
+def test_meshes_come_back_from_the_dynamic_path() -> None:
+    from witk_mesh_to_poly_data import mesh_to_poly_data
+
+    m2p = Pipeline("my-mesh-to-poly-data", str(wasm("mesh-to-poly-data")))
+    points = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], np.float32)
+    mesh = witk.mesh_from_arrays(points, np.array([[0, 1, 2], [0, 1, 3]]))
+    poly = witk.convert.poly_data_from_native(m2p.call("mesh-to-poly-data", witk.convert.mesh_to_native(mesh)))
+    typed = mesh_to_poly_data(mesh)
+    assert np.array_equal(np.asarray(poly.points), np.asarray(typed.points))
+    assert np.array_equal(np.asarray(poly.polygons), np.asarray(typed.polygons))
+    back = witk.convert.mesh_from_native(m2p.call("poly-data-to-mesh", witk.convert.poly_data_to_native(poly)))
+    assert np.array_equal(np.asarray(back.points), np.asarray(points).ravel()) and back.numberOfCells == 2

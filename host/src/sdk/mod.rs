@@ -143,7 +143,9 @@ fn build(a: &BuildArgs) -> Result<(), Failure> {
             cargo.arg("--offline");
         }
         run_tool(cargo, "cargo build", &format!("install Rust and its {target} target: rustup target add {target}"))?;
-        let core = a.dir.join("target").join(target).join("release").join(format!("{}.wasm", pkg.snake()));
+        // Where cargo put it: $CARGO_TARGET_DIR (relative to the project) or DIR/target.
+        let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or(a.dir.join("target"), |d| a.dir.join(d));
+        let core = target_dir.join(target).join("release").join(format!("{}.wasm", pkg.snake()));
         let core = std::fs::read(&core).map_err(|e| Failure::Tool(format!("{}: {e}", core.display())))?;
         let component = witk_componentize::componentize(&core).map_err(Failure::Tool)?;
         std::fs::write(&out, component).map_err(|e| usage(format!("{}: {e}", out.display())))?;

@@ -180,10 +180,29 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
     })
 }
 
-/// The dtype name of a NumPy array (`float32`, ...), or `None` for anything else.
+/// The component type a NumPy array or a typed `memoryview` holds (`float32`, ...), or
+/// `None` for anything else (lists, tuples, bytes).
 fn dtype_name(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     if obj.is_instance_of::<PyTuple>() || obj.is_instance_of::<PyList>() {
         return Ok(None);
+    }
+    if obj.is_instance_of::<pyo3::types::PyMemoryView>() {
+        // witk.convert's buffers: memoryviews cast to the declared type's format.
+        let format: String = obj.getattr("format")?.extract()?;
+        let name = match format.trim_start_matches(['<', '=', '@']) {
+            "b" => "int8",
+            "B" => "uint8",
+            "h" => "int16",
+            "H" => "uint16",
+            "i" => "int32",
+            "I" => "uint32",
+            "q" => "int64",
+            "Q" => "uint64",
+            "f" => "float32",
+            "d" => "float64",
+            _ => return Ok(None),
+        };
+        return Ok(Some(name.to_string()));
     }
     match obj.getattr("dtype") {
         Ok(dtype) => Ok(Some(dtype.str()?.to_string())),

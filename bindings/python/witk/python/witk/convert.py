@@ -7,10 +7,12 @@ companion files a detached header names) and write the files a component returns
 
 from __future__ import annotations
 
+import array
 import json
 import os
 import re
 import stat
+import struct
 from typing import Any, Union
 
 from .arrays import (
@@ -220,16 +222,22 @@ def _from_dynamic(value: dict[str, Any]) -> dict[str, Any]:
     """A record from the native host's dynamic path (components built outside this
     repository: nested records, camelCase keys, buffers as ``(dtype, values)``) in the
     shape its typed adapters return: snake_case keys, buffers as bytes."""
-    import numpy as np
-
     out: dict[str, Any] = {}
     for key, v in value.items():
         if isinstance(v, dict):
             v = _from_dynamic(v)
         elif isinstance(v, tuple) and len(v) == 2 and v[0] in STORAGE:
-            v = v[1] if isinstance(v[1], bytes) else np.asarray(v[1], dtype=v[0]).tobytes()
+            v = _list_bytes(v[1], v[0])
         out[_snake(key)] = v
     return out
+
+
+def _list_bytes(values: Any, ctype: str) -> Any:
+    """A buffer the dynamic path returned as a list of numbers, as bytes; anything else
+    (bytes, the typed path's buffers) as it is."""
+    if isinstance(values, list):
+        return array.array(STORAGE[ctype].buffer_format, values).tobytes()
+    return values
 
 
 def image_from_native(d: dict[str, Any]) -> Image:
@@ -307,7 +315,14 @@ def _type_value_to_native(kind: str, value: Any) -> Any:
 
 def _record_to_native(cls: type, value: Any) -> dict[str, Any]:
     d: dict[str, Any] = {}
-    for name, kind, v, _ in record_fields(cls, value):
+    for name, kind, v, ctype in record_fields(cls, value):
+        if kind == "buffer" and v is not None and ctype is not None:
+            # Typed views (the typed adapters read the bytes; the dynamic path, a
+            # component built elsewhere, reads the element type from the format).
+            view = memoryview(v)
+            fmt = STORAGE[ctype].buffer_format
+            if view.format != fmt and view.nbytes % struct.calcsize(fmt) == 0:
+                v = view.cast("B").cast(fmt)
         if kind == "type":
             v = {_snake(n): _type_value_to_native(k, tv) for n, k, tv in record_type_fields(v)}
         elif kind == "metadata":
@@ -327,7 +342,8 @@ def _record_from_native(cls: type, d: dict[str, Any]) -> Any:
     for key, v in d.items():
         name = _camel(key)
         if name in layout.buffers and v is not None:
-            v = buffer_from_bytes(v, buffer_type(cls, declared, name)[0])
+            ctype = buffer_type(cls, declared, name)[0]
+            v = buffer_from_bytes(_list_bytes(v, ctype), ctype)
         elif name == "metadata":
             v = {k: _metadata_value(text) for k, text in v}
         if name != layout.type_field:
