@@ -23,6 +23,7 @@ echo "== Python"
 .venv/bin/python bench/python/bench_compare_images.py
 .venv/bin/python bench/python/bench_dicom.py
 .venv/bin/python bench/python/bench_mesh_io.py
+.venv/bin/python bench/python/bench_sdk.py
 .venv/bin/python bench/python/footprint.py
 echo
 echo "== JavaScript (Node, Chromium, Pyodide)"

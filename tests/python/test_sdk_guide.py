@@ -113,3 +113,23 @@ def test_the_rust_host_runs_both_components(walked: Path, project: str) -> None:
     assert json.loads(lines["histogram"]) == np.histogram(data, bins=8)[0].tolist()
     assert lines["error"] == "invalid-argument: bins must be at least 1"
     assert lines["downsample"].startswith("size [32, 32, 32]")
+
+
+@pytest.mark.parametrize("project", ["my-threshold", "my-threshold-py"])
+def test_chromium_runs_both_npm_packages(walked: Path, project: str) -> None:
+    """The generated npm package, imported by a page in headless Chromium."""
+    script = ROOT / "bindings" / "js" / "test" / "browser" / "call-package.mjs"
+    out = subprocess.run(
+        ["node", str(script), str(walked / project), project],
+        cwd=ROOT / "bindings" / "js",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    got = json.loads(out)
+    ramp = np.arange(256, dtype=np.uint8)
+    assert "Chrome" in got["agent"]
+    assert got["histogram"] == np.histogram(ramp.astype(np.float64), bins=5)[0].tolist()
+    assert got["mask"] == np.where((ramp >= 100) & (ramp <= 199), 9, 0).tolist()
+    assert got["size"] == [16, 16] and got["error"] == "WitkError: invalid-argument"
