@@ -8,7 +8,8 @@ histogram and binary-threshold of a 64^3 uint8 and a 64^3 float32 volume, with N
 time for the same work beside. Ratios are Python-authored / Rust-authored, measured in
 this run. Both go through the native host's dynamic path (a wasmtime `Val` per list
 element: the packages of this repository's pipelines have typed adapters that copy
-lists whole), which dominates the Rust guest's time on 64^3 volumes. Run `.venv/bin/python bench/python/bench_sdk.py` after `scripts/bench.sh` built
+lists whole), which dominates the Rust guest's time on 64^3 volumes.
+Run `.venv/bin/python bench/python/bench_sdk.py` after `scripts/bench.sh` built
 `target/release/witk`.
 """
 
@@ -19,10 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 WITK = ROOT / "target" / "release" / "witk"
@@ -66,7 +64,9 @@ def build(work: Path, name: str, lang: str) -> Path:
 
 def measure(wasm: Path, cache: Path) -> dict[str, float]:
     env = dict(os.environ, WITK_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", CALLS, str(wasm), str(cache)], check=True, capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", CALLS, str(wasm), str(cache)], check=True, capture_output=True, text=True, env=env
+    )
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
@@ -93,9 +93,7 @@ def main() -> None:
         ("threshold_float32_s", "binary-threshold, 64^3 float32", 1e3),
     ]:
         suffix = "MB" if key == "size_bytes" else "ms"
-        print(
-            f"  {label:34} {py[key] * unit:10.3f}{suffix} {rs[key] * unit:10.3f}{suffix} {py[key] / rs[key]:11.1f}x"
-        )
+        print(f"  {label:34} {py[key] * unit:10.3f}{suffix} {rs[key] * unit:10.3f}{suffix} {py[key] / rs[key]:11.1f}x")
     for name in ["uint8", "float32"]:
         for op in ["histogram", "threshold"]:
             numpy = rs[f"numpy_{op}_{name}_s"]
