@@ -41,7 +41,9 @@ fn main() -> anyhow::Result<()> {
         let results = pipeline.call("histogram", &[val::image(&image), Val::U32(8), Val::Option(None)])?;
         let counts: Vec<u64> = match results.as_slice() {
             [Val::Result(Ok(Some(list)))] => match &**list {
-                Val::List(items) => items.iter().filter_map(|v| if let Val::U64(n) = v { Some(*n) } else { None }).collect(),
+                Val::List(items) => {
+                    items.iter().filter_map(|v| if let Val::U64(n) = v { Some(*n) } else { None }).collect()
+                }
                 other => bail!("histogram returned {other:?}"),
             },
             other => bail!("histogram returned {other:?}"),

@@ -208,9 +208,12 @@ pub mod val {
             ("data", Val::Option(image.data.as_ref().map(|b| Box::new(buffer(b))))),
             (
                 "buffered-region",
-                Val::Option(image.buffered_region.as_ref().map(|r| {
-                    Box::new(record(vec![("index", u64s(&r.index)), ("size", u64s(&r.size))]))
-                })),
+                Val::Option(
+                    image
+                        .buffered_region
+                        .as_ref()
+                        .map(|r| Box::new(record(vec![("index", u64s(&r.index)), ("size", u64s(&r.size))]))),
+                ),
             ),
         ])
     }

@@ -110,8 +110,10 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
 /// A project's pipeline: the one WIT package under `dir/wit` (a folder with `deps/`).
 fn project(dir: &Path) -> Result<witk_codegen::Package, Failure> {
     let wit = dir.join("wit");
-    let mut pkgs =
-        witk_codegen::packages(&wit).map_err(|e| usage(format!("{e} (is {} a witk project?)", dir.display())))?;
+    if !wit.is_dir() {
+        return Err(usage(format!("{}: not a pipeline project: no wit/ folder (witk new makes one)", dir.display())));
+    }
+    let mut pkgs = witk_codegen::packages(&wit).map_err(usage)?;
     match pkgs.len() {
         1 => Ok(pkgs.pop().unwrap()),
         0 => Err(usage(format!("{}: no pipeline package (wit/<name>/ with a deps/ folder)", wit.display()))),
