@@ -15,6 +15,10 @@
 //! assert_eq!(pipeline.parse_string_decompress(&url, true)?, [33, 44, 55]);
 //! # Ok::<(), witk::Error>(())
 //! ```
+//!
+//! A component without a typed API here (a pipeline built with `witk new` and `witk
+//! build`) runs through [`Dynamic`], by function name with wasmtime [`Val`](wasmtime_val::Val)s;
+//! `examples/embed.rs` is a whole program that embeds this crate that way.
 
 pub mod buffers;
 pub mod builtin;

@@ -133,3 +133,28 @@ def test_chromium_runs_both_npm_packages(walked: Path, project: str) -> None:
     assert got["histogram"] == np.histogram(ramp.astype(np.float64), bins=5)[0].tolist()
     assert got["mask"] == np.where((ramp >= 100) & (ramp <= 199), 9, 0).tolist()
     assert got["size"] == [16, 16] and got["error"] == "WitkError: invalid-argument"
+
+
+@pytest.mark.parametrize("project", ["my-threshold", "my-threshold-py"])
+def test_pyodide_runs_both_python_packages(walked: Path, project: str) -> None:
+    """The generated witk-NAME and witk-NAME-emscripten wheels in Pyodide (Chromium), with
+    witk's own wheels (dist/): the `*_async` functions run the npm package they carry."""
+    wheels = ROOT / "build" / "sdk-guide-wheels" / project
+    shutil.rmtree(wheels, ignore_errors=True)
+    for dist in [f"witk-{project}", f"witk-{project}-emscripten"]:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index"]
+            + ["-w", str(wheels), str(walked / project / "bindings" / "python" / dist)],
+            check=True,
+        )
+    script = ROOT / "bindings" / "js" / "test" / "browser" / "pyodide-package.mjs"
+    module = "witk_" + project.replace("-", "_")
+    out = subprocess.run(
+        ["node", str(script), str(wheels), module], capture_output=True, text=True, timeout=300, check=True
+    ).stdout
+    got = json.loads(out)
+    ramp = np.arange(256, dtype=np.uint8)
+    assert got["platform"] == "emscripten"
+    assert got["histogram"] == np.histogram(ramp.astype(np.float64), bins=5)[0].tolist()
+    assert got["mask"] == np.where((ramp >= 100) & (ramp <= 199), 9, 0).tolist()
+    assert got["size"] == [16, 16] and got["error"] == "InvalidArgumentError"
