@@ -322,7 +322,27 @@ function visitFiles(t, v, fn) {
 
 const compiled = new Map();
 
+/** A compile error that only says which opcode: say which engines have the feature. */
+function explainCompileError(e, url) {
+  if (e instanceof WebAssembly.CompileError && /not allowed in constant expressions/.test(e.message)) {
+    return new WebAssembly.CompileError(
+      `${e.message} (${url}): this component needs WebAssembly's extended-const (componentize-py's ` +
+        'Python guests do): Node 22+ or node --experimental-wasm-extended-const on Node 20, ' +
+        'Chrome 114+, Firefox 112+, Safari 17.4+',
+    );
+  }
+  return e;
+}
+
 async function compileCore(url) {
+  try {
+    return await compileCoreModule(url);
+  } catch (e) {
+    throw explainCompileError(e, url);
+  }
+}
+
+async function compileCoreModule(url) {
   if (url.protocol === 'file:' && isNode) {
     const { readFile } = await import('node:fs/promises');
     return WebAssembly.compile(await readFile(url));
