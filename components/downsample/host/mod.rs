@@ -31,10 +31,6 @@ pub const MIN_SLAB_BYTES: usize = 4 << 20;
 /// only its slab.
 pub const SHARE_WHOLE_BYTES: usize = 256 << 20;
 
-/// ITK's DiscreteGaussianImageFilter kernel limits, as the component uses them.
-const MAX_KERNEL_WIDTH: u64 = 32;
-const MAX_KERNEL_ERROR: f64 = 0.01;
-
 /// Bindings that load pipelines by name (Python) split large images on every core.
 impl crate::pipelines::Setup for Downsample {
     fn setup(&self, runtime: &Runtime) {
@@ -201,32 +197,26 @@ impl ParallelDownsample {
         if threads < 2 || !whole || kind == Kind::Label && input.image_type.components != 1 {
             return Ok(Vec::new());
         }
-        let (n, s) = (input.size[d - 1], u64::from(shrink[d - 1]));
-        let c = crop.map_or(0, |c| u64::from(c[d - 1]));
-        let radius = match kind {
-            Kind::Gaussian => {
-                let sigma = self.pipeline.downsample_sigma(&[shrink[d - 1]])?;
-                self.pipeline.gaussian_kernel_radius(&[n], &sigma, MAX_KERNEL_WIDTH, MAX_KERNEL_ERROR)?[0]
-            }
-            _ => 0,
-        };
         let planes = out[d - 1];
         let threads = threads as u64;
-        Ok((0..threads)
+        (0..threads)
             .map(|t| {
                 let (o0, o1) = (planes * t / threads, planes * (t + 1) / threads);
-                let input = match kind {
-                    Kind::BinShrink => (o0 * s, o1 * s - 1),
-                    // Output o is centred at input index c + o s + (s - 1) / 2 and reads the
-                    // pixels at its floor and ceiling, and their kernel radius.
-                    _ => (
-                        (c + o0 * s + (s - 1) / 2).saturating_sub(radius),
-                        (c + (o1 - 1) * s + s / 2 + radius).min(n - 1),
-                    ),
+                // The planes the slab's outputs read: the component's own rule (its
+                // *-region-input functions), so a slab holds exactly what it checks for.
+                let mut index = vec![0; d];
+                let mut size = out.to_vec();
+                index[d - 1] = o0;
+                size[d - 1] = o1 - o0;
+                let p = &self.pipeline;
+                let (first, count) = match kind {
+                    Kind::Gaussian => p.downsample_region_input(&input.size, shrink, &index, &size, crop)?,
+                    Kind::BinShrink => p.downsample_bin_shrink_region_input(&input.size, shrink, &index, &size)?,
+                    Kind::Label => p.downsample_label_image_region_input(&input.size, shrink, &index, &size, crop)?,
                 };
-                Slab { out: (o0, o1), input }
+                Ok(Slab { out: (o0, o1), input: (first[d - 1], first[d - 1] + count[d - 1] - 1) })
             })
-            .collect())
+            .collect()
     }
 
     /// downsample-bin-shrink's header only: the component computes it from one block of

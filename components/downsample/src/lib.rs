@@ -68,6 +68,32 @@ pub fn downsample(
     Ok(Output { grid: plan.output, region: plan.region, pixels: Some(pixels) })
 }
 
+/// The input region that `region` of `method`'s output reads, for an input of
+/// `input_size`: per axis, the first and last index [`plan::Axis::reads`] gives (the one
+/// rule the region functions check their buffered region against).
+pub fn region_input(
+    method: Method,
+    input_size: &[u64],
+    shrink_factors: &[u32],
+    region: &Region,
+    crop_radius: Option<&[u32]>,
+) -> Result<Region, Failure> {
+    let d = input_size.len();
+    let grid = Grid {
+        size: input_size.to_vec(),
+        spacing: vec![1.0; d],
+        origin: vec![0.0; d],
+        direction: (0..d * d).map(|i| if i % (d + 1) == 0 { 1.0 } else { 0.0 }).collect(),
+    };
+    let whole = Region::whole(&grid.size);
+    let plan = plan::plan(method, &grid, 1, &whole, shrink_factors, crop_radius, Some(region))?;
+    let reads: Vec<(usize, usize)> = plan.axes.iter().map(|a| a.reads(method)).collect();
+    Ok(Region {
+        index: reads.iter().map(|&(first, _)| first as u64).collect(),
+        size: reads.iter().map(|&(first, last)| (last - first + 1) as u64).collect(),
+    })
+}
+
 /// ITK-Wasm's `downsample_sigma`: the Gaussian sigma, in pixels, for each shrink factor.
 pub fn downsample_sigma(shrink_factors: &[u32]) -> Result<Vec<f64>, Failure> {
     kernel::check_shrink_factors(shrink_factors, None)?;
@@ -225,6 +251,48 @@ mod component {
             let r = region(output_index, output_size);
             run(Method::Label, input, &shrink_factors, crop_radius.as_deref(), r, false)
         }
+
+        fn downsample_region_input(
+            input_size: Vec<u64>,
+            shrink_factors: Vec<u32>,
+            output_index: Vec<u64>,
+            output_size: Vec<u64>,
+            crop_radius: Option<Vec<u32>>,
+        ) -> Result<(Vec<u64>, Vec<u64>), Error> {
+            region_input(Method::Gaussian, input_size, shrink_factors, output_index, output_size, crop_radius)
+        }
+
+        fn downsample_bin_shrink_region_input(
+            input_size: Vec<u64>,
+            shrink_factors: Vec<u32>,
+            output_index: Vec<u64>,
+            output_size: Vec<u64>,
+        ) -> Result<(Vec<u64>, Vec<u64>), Error> {
+            region_input(Method::BinShrink, input_size, shrink_factors, output_index, output_size, None)
+        }
+
+        fn downsample_label_image_region_input(
+            input_size: Vec<u64>,
+            shrink_factors: Vec<u32>,
+            output_index: Vec<u64>,
+            output_size: Vec<u64>,
+            crop_radius: Option<Vec<u32>>,
+        ) -> Result<(Vec<u64>, Vec<u64>), Error> {
+            region_input(Method::Label, input_size, shrink_factors, output_index, output_size, crop_radius)
+        }
+    }
+
+    fn region_input(
+        method: Method,
+        input_size: Vec<u64>,
+        shrink_factors: Vec<u32>,
+        index: Vec<u64>,
+        size: Vec<u64>,
+        crop_radius: Option<Vec<u32>>,
+    ) -> Result<(Vec<u64>, Vec<u64>), Error> {
+        let r =
+            super::region_input(method, &input_size, &shrink_factors, &Region { index, size }, crop_radius.as_deref())?;
+        Ok((r.index, r.size))
     }
 
     export!(Pipeline);

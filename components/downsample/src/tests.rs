@@ -2,7 +2,7 @@
 //! stitch to the whole, and bad inputs. Fidelity on random images is tested in Python.
 
 use crate::kernel::{downsample_sigma, gaussian_kernel};
-use crate::{downsample, gaussian_kernel_radius, Code, Grid, Input, Method, Output, Pixels, Region};
+use crate::{downsample, gaussian_kernel_radius, region_input, Code, Grid, Input, Method, Output, Pixels, Region};
 
 fn grid(size: &[u64]) -> Grid {
     let d = size.len();
@@ -229,6 +229,77 @@ fn geometry_follows_direction_and_crop() {
 
 /// Slabs along the slowest axis, each computed from its part of the input, stitch to
 /// the whole result.
+#[test]
+fn region_input_is_exactly_what_regions_read() {
+    // N-d blocks of the output (each axis cut in two), each computed from only the input
+    // region region_input names, equal the whole call's pixels; one plane less is refused.
+    let size = [13u64, 10, 17];
+    let n: usize = size.iter().product::<u64>() as usize;
+    let values: Vec<f32> = (0..n).map(|i| ((i * 7919) % 613) as f32 * 0.5 - 100.0).collect();
+    let g = grid(&size);
+    let at = |x: u64, y: u64, z: u64| values[((z * size[1] + y) * size[0] + x) as usize];
+    for (method, shrink, crop) in [
+        (Method::Gaussian, [2u32, 3, 2], None),
+        (Method::Gaussian, [4, 1, 3], Some([1u32, 0, 2])),
+        (Method::Label, [2, 2, 3], Some([0, 1, 1])),
+        (Method::BinShrink, [3, 2, 4], None),
+    ] {
+        let crop = crop.as_ref().map(|c| &c[..]);
+        let whole = run(method, &g, &Pixels::F32(values.clone()), &shrink, crop);
+        let Some(Pixels::F32(whole_px)) = &whole.pixels else { panic!() };
+        let out = whole.grid.size.clone();
+        let cuts: Vec<[(u64, u64); 2]> = out.iter().map(|&m| [(0, m / 2), (m / 2, m)]).collect();
+        for corner in 0..8 {
+            let pick = |a: usize| cuts[a][(corner >> a) & 1];
+            let (ranges, ok): (Vec<(u64, u64)>, bool) =
+                ((0..3).map(pick).collect(), (0..3).all(|a| pick(a).1 > pick(a).0));
+            if !ok {
+                continue;
+            }
+            let want = Region {
+                index: ranges.iter().map(|r| r.0).collect(),
+                size: ranges.iter().map(|r| r.1 - r.0).collect(),
+            };
+            let need = region_input(method, &size, &shrink, &want, crop).unwrap();
+            let slice = |r: &Region| {
+                let mut v = Vec::new();
+                for z in r.index[2]..r.index[2] + r.size[2] {
+                    for y in r.index[1]..r.index[1] + r.size[1] {
+                        for x in r.index[0]..r.index[0] + r.size[0] {
+                            v.push(at(x, y, z));
+                        }
+                    }
+                }
+                Pixels::F32(v)
+            };
+            let part = |r: &Region| {
+                let px = slice(r);
+                let input = Input { grid: &g, components: 1, buffered: Some(r), pixels: Some(&px) };
+                downsample(method, input, &shrink, crop, Some(&want), false)
+            };
+            let got = part(&need).unwrap();
+            let Some(Pixels::F32(p)) = got.pixels else { panic!() };
+            let mut expected = Vec::new();
+            for z in want.index[2]..want.index[2] + want.size[2] {
+                for y in want.index[1]..want.index[1] + want.size[1] {
+                    for x in want.index[0]..want.index[0] + want.size[0] {
+                        expected.push(whole_px[((z * out[1] + y) * out[0] + x) as usize]);
+                    }
+                }
+            }
+            assert_eq!(p, expected, "{method:?} block {want:?} from {need:?}");
+            for a in 0..3 {
+                if need.index[a] > 0 {
+                    let mut less = need.clone();
+                    less.index[a] += 1;
+                    less.size[a] -= 1;
+                    assert_eq!(part(&less).unwrap_err().code, Code::InvalidArgument, "{method:?} axis {a}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn regions_stitch_to_the_whole() {
     let size = [11u64, 9, 23];

@@ -1,0 +1,197 @@
+"""witk's downsampling on dask arrays: images of any size, chunk by chunk, on every core
+(dask's threaded scheduler) or on a cluster (``dask.distributed``).
+
+Each output chunk is one call of the pipeline's ``*-region`` function on exactly the input
+pixels it reads, which the component itself names (its ``*-region-input`` functions: the
+kernel radius, the shrink blocks, clipped at the image's edges, where zero-flux Neumann
+boundaries apply as in one call). Stitched, the chunks are exactly what the in-memory
+function gives for the whole image, for any chunking of the input or the output.
+
+    >>> import dask.array as da, witk.dask
+    >>> volume = da.zeros((1024, 2048, 2048), dtype="uint16", chunks=256)
+    >>> half = witk.dask.downsample(volume, [2, 2, 2])          # lazy: a dask array
+    >>> image = witk.dask.downsample(witk.Image(...data=volume...), [2, 2, 2])  # a witk.Image
+
+Arrays are in NumPy's order (``z, y, x``, plus a last axis of components with
+``is_vector=True``); shrink factors and crop radii, as everywhere in witk, in the image's
+(``x, y, z``). An Image whose ``data`` is a dask array keeps its geometry: the result's
+origin and spacing are the component's, computed, not guessed. Workers load the runtime
+and the compiled component once per process (witk's compile cache).
+
+Needs ``dask`` and the ``witk-downsample`` package.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from .arrays import component_type_of, dtype_of
+from .spatial import Image, ImageRegion, ImageType
+
+__all__ = ["downsample", "downsample_bin_shrink", "downsample_label_image"]
+
+# How each function computes a region, and which input it needs: the component's names.
+_REGION = {
+    "downsample": ("downsample_region", "downsample_region_input", True),
+    "downsample_bin_shrink": ("downsample_bin_shrink_region", "downsample_bin_shrink_region_input", False),
+    "downsample_label_image": ("downsample_label_image_region", "downsample_label_image_region_input", True),
+}
+
+
+def downsample(
+    image: Any, shrink_factors: Sequence[int], crop_radius: Sequence[int] | None = None, is_vector: bool = False
+) -> Any:
+    """:func:`witk_downsample.downsample` (ITK's anti-aliasing Gaussian, then
+    subsampling) on a dask array or a dask-backed :class:`witk.Image`; lazy."""
+    return _run("downsample", image, shrink_factors, crop_radius, is_vector)
+
+
+def downsample_bin_shrink(image: Any, shrink_factors: Sequence[int], is_vector: bool = False) -> Any:
+    """:func:`witk_downsample.downsample_bin_shrink` (block means) on a dask array or a
+    dask-backed :class:`witk.Image`; lazy. Blocks that do not fit at the far end are
+    dropped, as in one call."""
+    return _run("downsample_bin_shrink", image, shrink_factors, None, is_vector)
+
+
+def downsample_label_image(image: Any, shrink_factors: Sequence[int], crop_radius: Sequence[int] | None = None) -> Any:
+    """:func:`witk_downsample.downsample_label_image` (label voting, never a new label) on
+    a dask array or a dask-backed :class:`witk.Image`; lazy."""
+    return _run("downsample_label_image", image, shrink_factors, crop_radius, False)
+
+
+def _functions(name: str) -> tuple[Callable[..., Any], Callable[..., Any], bool]:
+    import witk_downsample
+
+    region, region_input, has_crop = _REGION[name]
+    return getattr(witk_downsample, region), getattr(witk_downsample, region_input), has_crop
+
+
+def _header(image: Image) -> Image:
+    """``image`` without pixels (what travels to workers with each block)."""
+    return Image(
+        imageType=image.imageType,
+        name=image.name,
+        origin=list(image.origin),
+        spacing=list(image.spacing),
+        direction=image.direction,
+        size=list(image.size),
+        metadata=dict(image.metadata),
+    )
+
+
+def _compute_block(
+    name: str,
+    header: Image,
+    block: Any,
+    in_index: list[int],
+    shrink: list[int],
+    out_index: list[int],
+    out_size: list[int],
+    crop: list[int] | None,
+) -> Any:
+    """One output chunk: the region function on the input block it reads (runs on a worker)."""
+    region, _, has_crop = _functions(name)
+    part = _header(header)
+    part.data = block
+    part.bufferedRegion = ImageRegion(index=in_index, size=[int(s) for s in reversed(_spatial_shape(header, block))])
+    args: list[Any] = [part, shrink, out_index, out_size]
+    if has_crop:
+        args.append(crop)
+    return region(*args).data
+
+
+def _spatial_shape(header: Image, block: Any) -> tuple[int, ...]:
+    return tuple(block.shape[: header.imageType.dimension])
+
+
+def _as_image(image: Any, is_vector: bool) -> tuple[Image, Any, bool]:
+    """(header, dask array, whether the caller gave an Image)."""
+    import dask.array as da
+
+    if isinstance(image, Image):
+        data = image.data if isinstance(image.data, da.Array) else da.asarray(image.data)
+        return _header(image), data, True
+    data = image if isinstance(image, da.Array) else da.asarray(image)
+    components = int(data.shape[-1]) if is_vector else 1
+    dimension = data.ndim - (1 if is_vector else 0)
+    kind = ImageType(dimension=dimension, componentType=component_type_of(data.dtype), components=components)
+    if components > 1:
+        kind.pixelType = "VariableLengthVector"  # type: ignore[assignment]
+    size = [int(n) for n in reversed(data.shape[:dimension])]
+    return Image(imageType=kind, size=size), data, False
+
+
+def _run(
+    name: str, image: Any, shrink_factors: Sequence[int], crop_radius: Sequence[int] | None, is_vector: bool
+) -> Any:
+    import dask
+    import dask.array as da
+
+    header, data, gave_image = _as_image(image, is_vector)
+    d = header.imageType.dimension
+    shrink = [int(s) for s in shrink_factors]
+    crop = None if crop_radius is None else [int(c) for c in crop_radius]
+    region, region_input, has_crop = _functions(name)
+    input_size = [int(n) for n in header.size]
+
+    def needs(out_index: list[int], out_size: list[int]) -> tuple[list[int], list[int]]:
+        args: list[Any] = [input_size, shrink, out_index, out_size]
+        if has_crop:
+            args.append(crop)
+        index, size = region_input(*args)
+        return [int(i) for i in index], [int(s) for s in size]
+
+    # The whole output's grid, from the component: one output pixel from what it reads.
+    first, count = needs([0] * d, [1] * d)
+    probe = _header(header)
+    probe.data = data[_slices(first, count, d)].compute()
+    probe.bufferedRegion = ImageRegion(index=first, size=count)
+    args: list[Any] = [probe, shrink, [0] * d, [1] * d] + ([crop] if has_crop else [])
+    grid = region(*args)
+    out_size = [int(n) for n in grid.size]
+
+    # Output chunks: the input's chunks shrunk (at least one pixel), in x, y, z order.
+    chunk = [max(1, max(data.chunks[d - 1 - a]) // shrink[a]) for a in range(d)]
+    starts = [list(range(0, out_size[a], chunk[a])) for a in range(d)]
+    dtype = dtype_of(header.imageType.componentType)
+    extra = tuple(data.shape[d:])  # the components axis, if any
+    blocks: dict[tuple[int, ...], Any] = {}
+    for corner in itertools.product(*[range(len(s)) for s in starts]):
+        out_index = [starts[a][corner[a]] for a in range(d)]
+        size = [min(chunk[a], out_size[a] - out_index[a]) for a in range(d)]
+        in_index, in_size = needs(out_index, size)
+        part = data[_slices(in_index, in_size, d)]
+        task = dask.delayed(_compute_block, pure=True)(name, header, part, in_index, shrink, out_index, size, crop)
+        shape = tuple(reversed(size)) + extra
+        blocks[corner] = da.from_delayed(task, shape=shape, dtype=dtype)
+    nested = _nest(blocks, [len(s) for s in starts], len(extra))
+    result = da.block(nested)
+    if not gave_image:
+        return result
+    out = _header(grid)
+    out.data = result
+    out.bufferedRegion = ImageRegion(index=[0] * d, size=out_size)
+    return out
+
+
+def _slices(index: list[int], size: list[int], d: int) -> tuple[slice, ...]:
+    """NumPy slices (z, y, x) of an (x, y, z) region."""
+    return tuple(slice(index[a], index[a] + size[a]) for a in reversed(range(d)))
+
+
+def _nest(blocks: dict[tuple[int, ...], Any], counts: list[int], extra: int) -> Any:
+    """The blocks as ``da.block`` wants them: nested lists, slowest NumPy axis (z)
+    outermost, and one more single-block level per trailing (components) axis."""
+    d = len(counts)
+
+    def level(axis: int, prefix: dict[int, int]) -> Any:
+        if axis < 0:
+            leaf = blocks[tuple(prefix[a] for a in range(d))]
+            for _ in range(extra):
+                leaf = [leaf]
+            return leaf
+        return [level(axis - 1, {**prefix, axis: i}) for i in range(counts[axis])]
+
+    return level(d - 1, {})
