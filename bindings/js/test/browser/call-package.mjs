@@ -2,20 +2,13 @@
 // pipeline project (PROJECT/bindings/npm/NAME), imported by a page in headless Chromium
 // (served from 127.0.0.1) and called on a 16 x 16 ramp: prints the results as JSON.
 // tests/python/test_sdk_guide.py runs it on the guide's two pipelines.
-import { launchChromium } from './chromium.js';
-import { serve } from './server.js';
+import { withPage } from './chromium.js';
 
 const [project, name] = process.argv.slice(2);
-const server = await serve(project);
-const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await launchChromium();
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+const result = await withPage(project, async (page, base) => {
   await page.route(`${base}/page.html`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>witk</title>' }));
   await page.goto(`${base}/page.html`);
-  const result = await page.evaluate(async (url) => {
+  return page.evaluate(async (url) => {
     const m = await import(url);
     const image = {
       imageType: { dimension: 2, componentType: 'uint8', pixelType: 'Scalar', components: 1 },
@@ -32,9 +25,5 @@ try {
     }
     return { histogram, mask: [...mask.data], size: [...mask.size].map(Number), error, agent: navigator.userAgent };
   }, `${base}/bindings/npm/${name}/index.js`);
-  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-  console.log(JSON.stringify(result));
-} finally {
-  await browser.close();
-  server.close();
-}
+});
+console.log(JSON.stringify(result));

@@ -5,22 +5,15 @@
 // awaited from Python. Prints the results as JSON (tests/python/test_sdk_guide.py).
 import { readdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { launchChromium } from './chromium.js';
-import { serve } from './server.js';
+import { withPage } from './chromium.js';
 import { startPyodideWithWitk } from './pyodide.js';
 import { root } from '../vectors.js';
 
 const [wheels, module] = process.argv.slice(2);
-const server = await serve(root);
-const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await launchChromium();
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+const result = await withPage(root, async (page, base) => {
   await startPyodideWithWitk(page, base, root);
   const urls = readdirSync(wheels).map((f) => `${base}/${relative(root, resolve(wheels, f))}`);
-  const result = await page.evaluate(
+  return page.evaluate(
     async ({ urls, module }) => {
       const micropip = window.pyodide.pyimport('micropip');
       for (const u of urls) await micropip.install.callKwargs(u, { deps: false });
@@ -45,9 +38,5 @@ json.dumps({"platform": sys.platform, "histogram": histogram, "mask": list(bytes
     },
     { urls, module },
   );
-  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-  console.log(result);
-} finally {
-  await browser.close();
-  server.close();
-}
+});
+console.log(result);
