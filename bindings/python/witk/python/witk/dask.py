@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any, Callable
 
 from .arrays import component_type_of, dtype_of
+from .component_types import PixelTypes
 from .spatial import Image, ImageRegion, ImageType
 
 __all__ = ["downsample", "downsample_bin_shrink", "downsample_label_image"]
@@ -118,7 +119,7 @@ def _as_image(image: Any, is_vector: bool) -> tuple[Image, Any, bool]:
     dimension = data.ndim - (1 if is_vector else 0)
     kind = ImageType(dimension=dimension, componentType=component_type_of(data.dtype), components=components)
     if components > 1:
-        kind.pixelType = "VariableLengthVector"  # type: ignore[assignment]
+        kind.pixelType = PixelTypes.VariableLengthVector
     size = [int(n) for n in reversed(data.shape[:dimension])]
     return Image(imageType=kind, size=size), data, False
 
