@@ -225,9 +225,7 @@ def to_multiscales(
     )
 
 
-def to_ngff_zarr(
-    store: Any, multiscales: Any, version: str = "0.4", progress: bool = False, **kwargs: Any
-) -> None:
+def to_ngff_zarr(store: Any, multiscales: Any, version: str = "0.4", progress: bool = False, **kwargs: Any) -> None:
     """Write ``multiscales`` (from :func:`to_multiscales`) to ``store`` (a path or a
     Zarr store) as OME-NGFF ``version`` "0.4" (Zarr v2) or "0.5" (Zarr v3; pass
     ``chunks_per_shard`` to shard). ``progress`` shows dask's progress bar."""
