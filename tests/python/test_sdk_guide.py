@@ -34,7 +34,7 @@ BLOCK = re.compile(r"^```(shell|python|js) walkthrough\n(.*?)^```$", re.S | re.M
 
 
 def blocks() -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in BLOCK.finditer(GUIDE.read_text())]
+    return [(m.group(1), m.group(2)) for m in BLOCK.finditer(GUIDE.read_text(encoding="utf-8"))]
 
 
 def script() -> str:
@@ -72,7 +72,9 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     # of this environment; `pip` and `python` are this interpreter's.
     env.update(CARGO_NET_OFFLINE="true", PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_QUIET="1")
     env.pop("VIRTUAL_ENV", None)
-    run = subprocess.run(["bash", "-c", script()], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        ["bash", "-c", script()], cwd=work, env=env, capture_output=True, text=True, encoding="utf-8", timeout=900
+    )
     try:
         assert run.returncode == 0, f"the walkthrough failed:\n{run.stdout[-6000:]}\n{run.stderr[-6000:]}"
         yield work
@@ -104,7 +106,12 @@ def test_the_rust_host_runs_both_components(walked: Path, project: str) -> None:
     wasm = walked / project / "build" / f"{project}.wasm"
     phantom = ROOT / "data" / "phantom.nrrd"
     out = subprocess.run(
-        [str(EMBED), str(phantom), "--component", str(wasm)], capture_output=True, text=True, timeout=300, check=True
+        [str(EMBED), str(phantom), "--component", str(wasm)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
     ).stdout
     lines = dict(line.split(": ", 1) for line in out.splitlines())
     from witk_image_io import read_image
@@ -124,6 +131,7 @@ def test_chromium_runs_both_npm_packages(walked: Path, project: str) -> None:
         cwd=ROOT / "bindings" / "js",
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=300,
         check=True,
     ).stdout
@@ -150,7 +158,12 @@ def test_pyodide_runs_both_python_packages(walked: Path, project: str) -> None:
     script = ROOT / "bindings" / "js" / "test" / "browser" / "pyodide-package.mjs"
     module = "witk_" + project.replace("-", "_")
     out = subprocess.run(
-        ["node", str(script), str(wheels), module], capture_output=True, text=True, timeout=300, check=True
+        ["node", str(script), str(wheels), module],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
     ).stdout
     got = json.loads(out)
     ramp = np.arange(256, dtype=np.uint8)

@@ -127,6 +127,13 @@ mod component {
             Ok(formats::companions(&serialized_image.path, &serialized_image.data)?)
         }
 
+        fn raw_pixel_layout(serialized_image: BinaryFile) -> Result<(bool, String, u64, bool), Error> {
+            Ok(match formats::raw_layout(&serialized_image.path, &serialized_image.data)? {
+                Some((file, offset, big)) => (true, file, offset, big),
+                None => (false, String::new(), 0, false),
+            })
+        }
+
         fn read_image(
             serialized_image: BinaryFile,
             companions: Vec<BinaryFile>,

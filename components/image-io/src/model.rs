@@ -94,7 +94,13 @@ impl Image {
 }
 
 fn too_big(size: &[u64]) -> Failure {
-    Failure::new(Code::LimitExceeded, format!("image size {size:?} is larger than a 4 GiB WebAssembly memory can hold"))
+    Failure::new(
+        Code::LimitExceeded,
+        format!(
+            "image size {size:?} is larger than a 4 GiB WebAssembly memory can hold: map an uncompressed NRRD, \
+             MetaImage or NIfTI file with witk.dask.read_image, or store the image as OME-Zarr (witk.ngff)"
+        ),
+    )
 }
 
 /// Swap the bytes of each `width`-byte element (big-endian files).

@@ -306,3 +306,35 @@ fn nifti_refuses_geometry_float32_cannot_hold() {
     let err = formats::write(&image, "x.nii", false, false).unwrap_err();
     assert!(err.code == Code::InvalidArgument && err.message.contains("float32"), "{}", err.message);
 }
+
+#[test]
+fn raw_layouts_point_at_the_pixels() {
+    // What witk writes uncompressed maps: the named file and offset hold the pixels as
+    // read-image returns them; compressed files and other formats say no.
+    let image = sample(Ctype::I16, vec![5, 4, 3], 1);
+    let rgb = sample(Ctype::F32, vec![6, 5], 3);
+    for (name, image) in [
+        ("a.nrrd", &image),
+        ("a.nhdr", &image),
+        ("a.mha", &image),
+        ("a.mhd", &rgb),
+        ("a.nii", &image),
+        ("b.nrrd", &rgb),
+    ] {
+        let files = formats::write(image, name, false, false).unwrap();
+        let (file, offset, big) = formats::raw_layout(name, &files[0].1).unwrap().unwrap_or_else(|| panic!("{name}"));
+        assert!(!big, "{name}");
+        let data = if file.is_empty() { &files[0].1 } else { &files.iter().find(|f| f.0 == file).unwrap().1 };
+        let n = image.byte_len().unwrap();
+        let pixels = Pixels::from_le_bytes(image.ctype, &data[offset as usize..offset as usize + n]).unwrap();
+        assert_eq!(Some(&pixels), image.data.as_ref(), "{name}");
+        // Only the header is needed.
+        let header = if file.is_empty() { &files[0].1[..offset as usize] } else { &files[0].1[..] };
+        assert_eq!(formats::raw_layout(name, header).unwrap(), Some((file, offset, big)), "{name}");
+    }
+    for name in ["c.nrrd", "c.mha", "c.nii.gz", "c.png", "c.witk"] {
+        let image = sample(Ctype::U8, vec![5, 4], 1);
+        let files = formats::write(&image, name, false, true).unwrap();
+        assert_eq!(formats::raw_layout(name, &files[0].1).unwrap(), None, "{name}");
+    }
+}

@@ -102,6 +102,21 @@ pub fn companions(bytes: &[u8], what: &str) -> Result<Vec<String>, Failure> {
     }
 }
 
+/// Where uncompressed MetaImage pixels lie (see `nrrd::raw_layout`); `None` when
+/// compressed or with a HeaderSize of -1 (counted from the end of the file).
+pub fn raw_layout(bytes: &[u8], what: &str) -> Result<Option<super::Layout>, Failure> {
+    let h = parse(bytes, what)?;
+    let header_size: i64 = h.get("HeaderSize").and_then(|v| v.parse().ok()).unwrap_or(0);
+    if h.flag("CompressedData") || header_size < 0 {
+        return Ok(None);
+    }
+    let big = h.flag("BinaryDataByteOrderMSB") || h.flag("ElementByteOrderMSB");
+    Ok(Some(match companions(bytes, what)?.pop() {
+        Some(file) => (file, header_size as u64, big),
+        None => (String::new(), (h.data_start as u64).saturating_add(header_size as u64), big),
+    }))
+}
+
 pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str) -> Result<Image, Failure> {
     let h = parse(bytes, what)?;
     let dim: usize = h.get("NDims").and_then(|v| v.parse().ok()).filter(|d| (1..=16).contains(d)).ok_or_else(|| {

@@ -138,6 +138,23 @@ pub fn companions(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
     companions_of(name, bytes).map_err(|f| named(name, f))
 }
 
+/// Where a file keeps its pixels as they lie in memory: (the file holding them, empty
+/// for this one, else a companion as [`companions`] names it; the byte offset of the first
+/// pixel; whether they are big-endian).
+pub type Layout = (String, u64, bool);
+
+/// The [`Layout`] of an uncompressed NRRD, MetaImage or NIfTI file, or `None` for any
+/// other (those are read whole). The header is enough: the first MiB of a large file.
+pub fn raw_layout(name: &str, bytes: &[u8]) -> Result<Option<Layout>, Failure> {
+    let layout = match detect(name, bytes).map_err(|f| named(name, f))? {
+        Format::Nrrd => nrrd::raw_layout(bytes, name),
+        Format::MetaImage => metaimage::raw_layout(bytes, name),
+        Format::Nifti if !bytes.starts_with(&[0x1f, 0x8b]) => nifti::raw_layout(bytes, name, name),
+        _ => Ok(None),
+    };
+    layout.map_err(|f| named(name, f))
+}
+
 fn companions_of(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
     match detect(name, bytes)? {
         Format::Nrrd => nrrd::companions(bytes, name),

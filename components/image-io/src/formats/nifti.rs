@@ -151,6 +151,23 @@ fn datatype(code: i64, what: &str) -> Result<(Ctype, usize, Pixel), Failure> {
     })
 }
 
+/// Where uncompressed NIfTI pixels lie (see `nrrd::raw_layout`); `None` for vector
+/// images (stored as whole volumes, one per component, where witk interleaves) and
+/// rescaled ones (scl_slope/scl_inter: the read makes them float).
+pub fn raw_layout(bytes: &[u8], name: &str, what: &str) -> Result<Option<super::Layout>, Failure> {
+    let (f, big) = fields(bytes, what)?;
+    let ndim = f.dim[0].clamp(0, 7) as usize;
+    let vector = if ndim >= 5 { f.dim[5] } else { 1 };
+    let rescaled = f.slope != 0.0 && f.slope.is_finite() && f.inter.is_finite() && (f.slope != 1.0 || f.inter != 0.0);
+    if vector > 1 || rescaled || !(f.vox_offset >= 0.0 && f.vox_offset < 9.0e15) {
+        return Ok(None);
+    }
+    Ok(Some(match f.pair {
+        true => (companions(bytes, name, what)?.pop().unwrap_or_default(), 0, big),
+        false => (String::new(), f.vox_offset as u64, big),
+    }))
+}
+
 pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str) -> Result<Image, Failure> {
     let (f, big) = fields(bytes, what)?;
     let ndim = f.dim[0];

@@ -144,6 +144,24 @@ pub fn companions(bytes: &[u8], what: &str) -> Result<Vec<String>, Failure> {
     })
 }
 
+/// Where raw NRRD pixels lie: (data file, empty for this one; byte offset; big-endian),
+/// or `None` when they cannot be mapped as they are (not raw, line skips, a byte skip of
+/// -1, which counts from the end of the file).
+pub fn raw_layout(bytes: &[u8], what: &str) -> Result<Option<super::Layout>, Failure> {
+    let h = parse_header(bytes, what)?;
+    let encoding = h.require("encoding", what)?.to_ascii_lowercase();
+    let skip_lines: usize = h.get("line skip").or(h.get("lineskip")).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let byte_skip: i64 = h.get("byte skip").or(h.get("byteskip")).and_then(|v| v.parse().ok()).unwrap_or(0);
+    if encoding != "raw" || skip_lines > 0 || byte_skip < 0 {
+        return Ok(None);
+    }
+    let big = h.get("endian") == Some("big");
+    Ok(Some(match companions(bytes, what)?.pop() {
+        Some(file) => (file, byte_skip as u64, big),
+        None => (String::new(), (h.data_start as u64).saturating_add(byte_skip as u64), big),
+    }))
+}
+
 pub fn read(bytes: &[u8], companion: Option<&[u8]>, info_only: bool, what: &str) -> Result<Image, Failure> {
     let h = parse_header(bytes, what)?;
     let ct = ctype(h.require("type", what)?, what)?;

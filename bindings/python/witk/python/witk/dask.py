@@ -18,7 +18,12 @@ Arrays are in NumPy's order (``z, y, x``, plus a last axis of components with
 origin and spacing are the component's, computed, not guessed. Workers load the runtime
 and the compiled component once per process (witk's compile cache).
 
-Needs ``dask`` and the ``witk-downsample`` package.
+:func:`read_image` maps an uncompressed NRRD, MetaImage or NIfTI file of any size into a
+dask array (the component parses the header and says where the pixels lie; they never
+pass through an instance), and :func:`write_image` writes a dask-backed image to one slab
+by slab.
+
+Needs ``dask``, and the ``witk-downsample`` or ``witk-image-io`` package.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from .arrays import component_type_of, dtype_of
 from .component_types import PixelTypes
 from .spatial import Image, ImageRegion, ImageType
 
-__all__ = ["downsample", "downsample_bin_shrink", "downsample_label_image"]
+__all__ = ["downsample", "downsample_bin_shrink", "downsample_label_image", "read_image", "write_image"]
 
 # How each function computes a region, and which input it needs: the component's names.
 _REGION = {
@@ -196,3 +201,116 @@ def _nest(blocks: dict[tuple[int, ...], Any], counts: list[int], extra: int) -> 
         return [level(axis - 1, {**prefix, axis: i}) for i in range(counts[axis])]
 
     return level(d - 1, {})
+
+
+# ---------------------------------------------------------------------------------------
+# Files larger than a component's memory.
+# ---------------------------------------------------------------------------------------
+
+
+class _MappedPixels:
+    """The pixels of a file as dask reads them: a memory map opened per access (so a
+    graph pickles as a path and an offset, not as the data, for dask.distributed)."""
+
+    def __init__(self, path: str, dtype: Any, offset: int, shape: tuple[int, ...]) -> None:
+        import numpy as np
+
+        self.path, self.dtype, self.offset, self.shape = path, np.dtype(dtype), offset, shape
+        self.ndim = len(shape)
+
+    def __getitem__(self, key: Any) -> Any:
+        import numpy as np
+
+        mapped = np.memmap(self.path, dtype=self.dtype, mode="r", offset=self.offset, shape=self.shape)
+        return np.array(mapped[key])
+
+
+def read_image(path: Any, chunks: Any = "auto") -> Image:
+    """An image file as a :class:`witk.Image` whose ``data`` is a dask array. Raw NRRD,
+    uncompressed MetaImage and NIfTI files are mapped, at any size (the header read by
+    the component from the file's first MiB; companion files confined as by
+    :func:`witk_image_io.read_image`); any other file is read whole by
+    :func:`witk_image_io.read_image` (so within one component's 4 GiB)."""
+    import os
+
+    import dask.array as da
+    import numpy as np
+    import witk_image_io
+    from witk_image_io_wasi._component import pipeline
+
+    from . import convert
+    from .component_types import STORAGE
+    from .errors import InvalidDataError
+
+    path = os.fspath(path)
+    main = convert.read_binary_file(path)
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        head = f.read(convert.HEADER_BYTES)
+    image_io = pipeline()
+    mappable, file, offset, big = image_io.call("raw-pixel-layout", (main[0], head))
+    if not mappable:
+        image = witk_image_io.read_image(path)
+        image.data = da.from_array(image.data, chunks=chunks)
+        return image
+    header = convert.image_from_native(image_io.call("read-image", (main[0], head), [], True, None, None))
+    data_path = path if not file else convert.companion_paths(path, [file])[0]
+    ctype = header.imageType.componentType.value
+    dtype = np.dtype(STORAGE[ctype].dtype).newbyteorder(">" if big else "<")
+    components = header.imageType.components
+    shape = tuple(int(n) for n in reversed(header.size)) + ((components,) if components > 1 else ())
+    nbytes = int(np.prod(shape, dtype=np.uint64)) * dtype.itemsize
+    available = (size if data_path == path else os.stat(data_path).st_size) - int(offset)
+    if available < nbytes:
+        raise InvalidDataError(
+            "read-image",
+            f"{data_path}: the pixels are truncated: {max(available, 0)} bytes for the {nbytes} the header describes",
+        )
+    data = da.from_array(
+        _MappedPixels(data_path, dtype, int(offset), shape), chunks=chunks, meta=np.empty((0,) * len(shape), dtype)
+    )
+    if big:
+        data = data.astype(dtype.newbyteorder("<"))
+    header.data = data
+    return header
+
+
+def write_image(image: Image, path: Any, slab_bytes: int = 256 << 20) -> None:
+    """Write a :class:`witk.Image` (dask or NumPy pixels) to a raw NRRD (``.nrrd``,
+    ``.nhdr`` + ``.raw``), MetaImage (``.mha``, ``.mhd`` + ``.raw``) or NIfTI (``.nii``)
+    file, computing and writing about ``slab_bytes`` of pixels at a time: the header is
+    the component's (:func:`witk_image_io.write_image` with ``information_only``), the
+    pixels little-endian in the order it reads them. Read it back with
+    :func:`read_image` or any reader of the format."""
+    import os
+
+    import dask.array as da
+    import numpy as np
+    from witk_image_io_wasi._component import pipeline
+
+    from . import convert
+    from .errors import UnsupportedError
+
+    path = os.fspath(path)
+    data = image.data if isinstance(image.data, da.Array) else da.asarray(image.data)
+    header = _header(image)
+    image_io = pipeline()
+    files = image_io.call("write-image", convert.image_to_native(header), os.path.basename(path), True, False)
+    name, text = files[0][0], bytes(files[0][1])
+    mappable, file, offset, _ = image_io.call("raw-pixel-layout", (name, text))
+    if not mappable:
+        raise UnsupportedError(
+            "write-image", f"{path}: witk.dask.write_image writes raw NRRD, MetaImage and NIfTI files"
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    target = path if not file else os.path.join(folder, file)
+    dtype = data.dtype.newbyteorder("<")
+    plane = int(np.prod(data.shape[1:], dtype=np.uint64)) * dtype.itemsize
+    rows = max(1, slab_bytes // max(plane, 1))
+    slabs = data.rechunk((rows,) + tuple(-1 for _ in data.shape[1:]))
+    with open(path, "wb") as f:
+        f.write(text)
+    with open(target, "r+b" if target == path else "wb") as f:
+        f.seek(int(offset))
+        for i in range(slabs.numblocks[0]):
+            f.write(np.ascontiguousarray(slabs.blocks[i].compute(), dtype=dtype).tobytes())
