@@ -128,6 +128,29 @@ def _level_factors(
     return wanted, False
 
 
+def _derive(source: Image, shrink: list[int], method: str, rechunk: tuple[int, ...]) -> Image:
+    """One pyramid level from ``source`` (lazy), shrunk by ``shrink`` (x, y, z)."""
+    import dask.array as da
+    import numpy as np
+
+    function = _METHODS[method][0]
+    if method == "gaussian" and np.issubdtype(source.data.dtype, np.integer):
+        # ngff-zarr's recipe for integer pixels: blur as float32, round, clip, cast back.
+        dtype = source.data.dtype
+        as_float = Image(**{**source.__dict__})
+        as_float.imageType = copy.copy(source.imageType)
+        as_float.imageType.componentType = component_type("float32")
+        as_float.data = source.data.astype(np.float32)
+        out = witk_dask.downsample(as_float, shrink)
+        info = np.iinfo(dtype)
+        out.data = da.clip(da.rint(out.data), info.min, info.max).astype(dtype)
+        out.imageType = copy.copy(source.imageType)
+    else:
+        out = getattr(witk_dask, function)(source, shrink)
+    out.data = out.data.rechunk(rechunk)
+    return out
+
+
 def to_multiscales(
     image: Image,
     scale_factors: Sequence[ScaleFactor],
@@ -138,10 +161,10 @@ def to_multiscales(
     """The multiscale pyramid of ``image`` as an ``ngff_zarr.NgffMultiscales`` (lazy):
     one level per scale factor (an int for every spatial axis, or ``{"x": 2, "y": 2,
     "z": 1}``), by ``method`` ``"gaussian"``, ``"bin_shrink"`` or ``"label"``, each level
-    chunked by ``chunks`` (default: 128 for 3-D, 256 for 2-D, as ngff-zarr)."""
-    import dask.array as da
+    chunked by ``chunks`` (default: 128 for 3-D, 256 for 2-D, as ngff-zarr).
+    :func:`to_ngff_zarr` writes it level by level, each computed once from the level it
+    derives from as written (a shallow graph whatever the depth of the pyramid)."""
     import ngff_zarr
-    import numpy as np
 
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}, not {method!r}")
@@ -160,28 +183,16 @@ def to_multiscales(
     first_image.data = base.data
     first_size = {d: int(base.data.shape[dims.index(d)]) for d in spatial}
     levels = [first_image]
+    steps: list[tuple[int, list[int]]] = []  # (source level, shrink factors x, y, z)
     done = dict.fromkeys(spatial, 1)
     for factor in scale_factors:
         previous = levels[-1]
         previous_size = {d: int(previous.data.shape[dims.index(d)]) for d in spatial}
         step, incremental = _level_factors(spatial, factor, first_size, previous_size, done)
-        source = previous if incremental else first_image
+        source = len(levels) - 1 if incremental else 0
         shrink = [step[d] for d in reversed(spatial)]  # x, y, z
-        if method == "gaussian" and np.issubdtype(source.data.dtype, np.integer):
-            # ngff-zarr's recipe for integer pixels: blur as float32, round, clip, cast back.
-            dtype = source.data.dtype
-            as_float = Image(**{**source.__dict__})
-            as_float.imageType = copy.copy(source.imageType)
-            as_float.imageType.componentType = component_type("float32")
-            as_float.data = source.data.astype(np.float32)
-            out = witk_dask.downsample(as_float, shrink)
-            info = np.iinfo(dtype)
-            out.data = da.clip(da.rint(out.data), info.min, info.max).astype(dtype)
-            out.imageType = copy.copy(source.imageType)
-        else:
-            out = getattr(witk_dask, function)(source, shrink)
-        out.data = out.data.rechunk(rechunk)
-        levels.append(out)
+        levels.append(_derive(levels[source], shrink, method, rechunk))
+        steps.append((source, shrink))
         done = {d: int(factor if isinstance(factor, int) else factor.get(d, done[d])) for d in spatial}
 
     ngff_images = [base] + [to_ngff_image(level, ignore_direction=True) for level in levels[1:]]
@@ -216,30 +227,82 @@ def to_multiscales(
         method=f"witk_downsample.{function}",
         version=witk_version,
     )
-    return ngff_zarr.NgffMultiscales(
+    multiscales = ngff_zarr.NgffMultiscales(
         ngff_images,
         metadata,
         scale_factors=list(scale_factors),
         method=ngff_zarr.Methods(ngff_method),
         chunks=out_chunks,
     )
+    # How each level derives from another, for to_ngff_zarr (ngff-zarr leaves levels
+    # without its generated_data_keys as they are).
+    multiscales._witk_plan = (method, rechunk, steps, [_header(level) for level in levels])
+    return multiscales
 
 
-def to_ngff_zarr(store: Any, multiscales: Any, version: str = "0.4", progress: bool = False, **kwargs: Any) -> None:
+def _header(image: Image) -> Image:
+    header = Image(**{**image.__dict__})
+    header.data = None
+    return header
+
+
+def to_ngff_zarr(
+    store: Any,
+    multiscales: Any,
+    version: str = "0.4",
+    progress: bool = False,
+    cache_dir: Any = None,
+    **kwargs: Any,
+) -> None:
     """Write ``multiscales`` (from :func:`to_multiscales`) to ``store`` (a path or a
     Zarr store) as OME-NGFF ``version`` "0.4" (Zarr v2) or "0.5" (Zarr v3; pass
-    ``chunks_per_shard`` to shard). ``progress`` shows dask's progress bar."""
+    ``chunks_per_shard`` to shard). ``progress`` shows dask's progress bar.
+
+    A pyramid from :func:`to_multiscales` is computed level by level: each level that
+    another derives from is written once to a temporary Zarr store (in ``cache_dir``,
+    default the system's temporary folder) and read back from it, so no level is
+    computed twice and memory stays bounded by the chunks in flight."""
+    import tempfile
+
+    import dask.array as da
     import ngff_zarr
 
     if version not in ("0.4", "0.5"):
         raise ValueError(f"version must be '0.4' or '0.5', not {version!r}")
+    plan = getattr(multiscales, "_witk_plan", None)
+
+    def write() -> None:
+        if plan is None:
+            ngff_zarr.to_ngff_zarr(store, multiscales, version=version, **kwargs)
+            return
+        method, rechunk, steps, headers = plan
+        sources = {source for source, _ in steps}
+        lazy = [level.data for level in multiscales.images]
+        try:
+            with tempfile.TemporaryDirectory(prefix="witk-ngff-", dir=cache_dir) as cache:
+                data = {0: lazy[0]}
+                for i, (source, shrink) in enumerate(steps, start=1):
+                    level = _header(headers[source])
+                    level.data = data[source]
+                    out = _derive(level, shrink, method, rechunk).data
+                    if i in sources:  # another level reads it: compute it once, keep it on disk
+                        path = f"{cache}/level{i}.zarr"
+                        out.to_zarr(path)
+                        out = da.from_zarr(path)
+                    data[i] = out
+                    multiscales.images[i].data = out
+                ngff_zarr.to_ngff_zarr(store, multiscales, version=version, **kwargs)
+        finally:  # the pyramid stays as the caller had it (the cache is gone)
+            for level, array in zip(multiscales.images, lazy):
+                level.data = array
+
     if progress:
         from dask.diagnostics import ProgressBar
 
         with ProgressBar():
-            ngff_zarr.to_ngff_zarr(store, multiscales, version=version, **kwargs)
+            write()
     else:
-        ngff_zarr.to_ngff_zarr(store, multiscales, version=version, **kwargs)
+        write()
 
 
 def from_ngff_zarr(store: Any) -> list[Image]:
