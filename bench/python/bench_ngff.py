@@ -95,13 +95,12 @@ def main() -> None:
         f"{whole['seconds'] / whole['gib']:.1f} s/GiB, peak RSS {whole['peak_rss_gib']:.2f} GiB (goal: under 2 GiB)"
     )
     print(f"  crop {crop[0]}x{crop[1]}x{crop[2]} ({ours['gib']:.2f} GiB):")
-    print(
-        f"    witk       {ours['seconds']:7.1f} s  {ours['seconds'] / ours['gib']:6.1f} s/GiB  peak RSS {ours['peak_rss_gib']:.2f} GiB"
-    )
-    print(
-        f"    ngff-zarr  {theirs['seconds']:7.1f} s  {theirs['seconds'] / theirs['gib']:6.1f} s/GiB  peak RSS {theirs['peak_rss_gib']:.2f} GiB"
-        "  (Methods.ITKWASM_*: itkwasm-downsample)"
-    )
+    for who, r in [("witk", ours), ("ngff-zarr", theirs)]:
+        print(
+            f"    {who:10} {r['seconds']:7.1f} s  {r['seconds'] / r['gib']:6.1f} s/GiB  "
+            f"CPU {r['cpu_seconds']:7.1f} s  peak RSS {r['peak_rss_gib']:.2f} GiB"
+        )
+    print("    (ngff-zarr: Methods.ITKWASM_*, i.e. itkwasm-downsample)")
     print(
         f"    ngff-zarr / witk: {theirs['seconds'] / ours['seconds']:.2f}x time, "
         f"{theirs['cpu_seconds'] / ours['cpu_seconds']:.2f}x CPU time, "
