@@ -145,3 +145,38 @@ def test_distributed_workers_equal_the_whole_call() -> None:
 
             counts = client.run(loaded)
             assert len(counts) == 2 and all(1 <= n <= 2 for n in counts.values()), counts
+
+
+def test_compare_images_as_a_reduction_equals_one_call() -> None:
+    from witk_compare_images import compare_images
+
+    rng = np.random.default_rng(9)
+    base = (rng.random((14, 17, 19)) * 100).astype(np.float32)
+    test = base.copy()
+    test[3, 4, 5] += 7.5
+    test[13, 16, 18] -= 2.0  # a corner: boundary handling
+    test[7, 0:5, 9] += np.linspace(0.5, 3, 5).astype(np.float32)
+    noisy = base + rng.normal(0, 0.2, base.shape).astype(np.float32)
+    test_image, baseline, other = oblique(test), oblique(base), oblique(noisy)
+    for threshold, radius, ignore in [(0.0, 0, False), (0.3, 1, False), (0.3, 2, True), (1.0, 1, True)]:
+        want_metrics, want_diff, _ = compare_images(
+            test_image,
+            [other, baseline],
+            difference_threshold=threshold,
+            radius_tolerance=radius,
+            ignore_boundary_pixels=ignore,
+        )
+        got_metrics, got_diff = witk.dask.compare_images(
+            lazily(test_image, (5, 6, 4)),
+            [lazily(other, (3, 7, 8)), lazily(baseline, 6)],
+            difference_threshold=threshold,
+            radius_tolerance=radius,
+            ignore_boundary_pixels=ignore,
+        )
+        assert got_metrics == pytest.approx(dict(want_metrics)), (threshold, radius, ignore)
+        np.testing.assert_array_equal(got_diff.data.compute(), want_diff.data)
+        assert list(got_diff.origin) == pytest.approx(list(want_diff.origin))
+    equal, _ = witk.dask.compare_images(lazily(baseline, 5), [lazily(baseline, 7)])
+    assert equal["almostEqual"] and equal["numberOfPixelsWithDifferences"] == 0
+    with pytest.raises(witk.InvalidArgumentError, match="shape"):
+        witk.dask.compare_images(lazily(baseline, 5), [lazily(oblique(base[:-1]), 5)])

@@ -36,7 +36,14 @@ from .arrays import component_type_of, dtype_of
 from .component_types import PixelTypes
 from .spatial import Image, ImageRegion, ImageType
 
-__all__ = ["downsample", "downsample_bin_shrink", "downsample_label_image", "read_image", "write_image"]
+__all__ = [
+    "compare_images",
+    "downsample",
+    "downsample_bin_shrink",
+    "downsample_label_image",
+    "read_image",
+    "write_image",
+]
 
 # How each function computes a region, and which input it needs: the component's names.
 _REGION = {
@@ -314,3 +321,153 @@ def write_image(image: Image, path: Any, slab_bytes: int = 256 << 20) -> None:
         f.seek(int(offset))
         for i in range(slabs.numblocks[0]):
             f.write(np.ascontiguousarray(slabs.blocks[i].compute(), dtype=dtype).tobytes())
+
+
+# ---------------------------------------------------------------------------------------
+# compare-images as a reduction.
+# ---------------------------------------------------------------------------------------
+
+
+def _merged_chunks(chunks: tuple[int, ...], n: int, least: int) -> tuple[int, ...]:
+    """``chunks`` of an axis of ``n`` merged so each holds at least ``least`` pixels (all
+    of the axis when it is shorter)."""
+    if n <= least:
+        return (n,)
+    out: list[int] = []
+    run = 0
+    for c in chunks:
+        run += c
+        if run >= least:
+            out.append(run)
+            run = 0
+    if run:
+        out[-1] += run
+    return tuple(out)
+
+
+def _chunk_image(header: Image, data: Any, index: list[int]) -> Image:
+    """The part of an image starting at ``index`` (x, y, z): its origin moved there."""
+    import numpy as np
+
+    d = header.imageType.dimension
+    direction = np.asarray(header.direction, dtype=np.float64).reshape(d, d)
+    shift = direction @ (np.asarray(header.spacing, dtype=np.float64) * np.asarray(index, dtype=np.float64))
+    part = _header(header)
+    part.origin = [float(o) for o in np.asarray(header.origin, dtype=np.float64) + shift]
+    part.size = [int(n) for n in reversed(data.shape[:d])]
+    part.data = data
+    part.bufferedRegion = ImageRegion(index=[0] * d, size=list(part.size))
+    return part
+
+
+def _compare_block(
+    test: Image, test_block: Any, baseline: Image, baseline_block: Any, index: list[int], trim: Any, options: tuple
+) -> Any:
+    """One chunk's difference image (with its halo cut off), from compare-images on the
+    chunk and the halo its radius reads (runs on a worker)."""
+    from witk_compare_images import compare_images
+
+    threshold, radius, ignore, spatial = options
+    _, difference, _ = compare_images(
+        _chunk_image(test, test_block, index),
+        [_chunk_image(baseline, baseline_block, index)],
+        difference_threshold=threshold,
+        radius_tolerance=radius,
+        number_of_pixels_tolerance=0,
+        ignore_boundary_pixels=ignore,
+        spatial_tolerance=spatial,
+    )
+    return difference.data[trim]
+
+
+def compare_images(
+    test_image: Any,
+    baseline_images: Sequence[Any],
+    difference_threshold: float = 0.0,
+    radius_tolerance: int = 0,
+    number_of_pixels_tolerance: int = 0,
+    ignore_boundary_pixels: bool = False,
+    spatial_tolerance: float = 1e-8,
+) -> tuple[dict[str, Any], Image]:
+    """:func:`witk_compare_images.compare_images` on dask-backed images, as a reduction:
+    each chunk is compared by the component with the halo its ``radius_tolerance`` reads
+    (chunks merged so none is narrower than the neighbourhood), the chunks' difference
+    images give each baseline's count, minimum, maximum and total of differing pixels,
+    and the baseline with the fewest (the last of equals) gives the metrics, as in one
+    call. Returns the metrics (computed) and the difference image (float64, lazy; it is
+    computed again when used). No 2-D rendering is made: render a slice of the
+    difference with :func:`witk_view.render_slices` if one is wanted."""
+    import dask
+    import dask.array as da
+    import numpy as np
+
+    from .errors import InvalidArgumentError
+    from .spatial import ImageType
+
+    test, test_data, _ = _as_image(test_image, False)
+    baselines = [_as_image(b, False)[:2] for b in baseline_images]
+    if not baselines:
+        raise InvalidArgumentError("compare-images", "baseline-images is empty: give at least one baseline")
+    for i, (_, data) in enumerate(baselines):
+        if data.shape != test_data.shape:
+            raise InvalidArgumentError(
+                "compare-images", f"baseline {i} has shape {data.shape}; the test image has {test_data.shape}"
+            )
+    d = test.imageType.dimension
+    r = int(radius_tolerance)
+    least = 2 * r + 2  # the component's neighbourhood is the radius only in axes longer than 2r + 1
+    chunks = tuple(_merged_chunks(c, n, least) for c, n in zip(test_data.chunks[:d], test_data.shape[:d]))
+    chunks += tuple((n,) for n in test_data.shape[d:])
+    test_data = test_data.rechunk(chunks)
+    options = (float(difference_threshold), r, bool(ignore_boundary_pixels), float(spatial_tolerance))
+    starts = [np.cumsum((0,) + c[:-1]) for c in chunks[:d]]
+    differences = []
+    for header, data in baselines:
+        data = data.rechunk(chunks)
+        blocks: dict[tuple[int, ...], Any] = {}
+        for corner in itertools.product(*[range(len(c)) for c in chunks[:d]]):
+            lo = [int(starts[a][corner[a]]) for a in range(d)]  # NumPy order
+            hi = [lo[a] + chunks[a][corner[a]] for a in range(d)]
+            halo_lo = [max(0, lo[a] - r) for a in range(d)]
+            halo_hi = [min(test_data.shape[a], hi[a] + r) for a in range(d)]
+            outer = tuple(slice(halo_lo[a], halo_hi[a]) for a in range(d))
+            trim = tuple(slice(lo[a] - halo_lo[a], hi[a] - halo_lo[a]) for a in range(d))
+            task = dask.delayed(_compare_block, pure=True)(
+                test, test_data[outer], header, data[outer], list(reversed(halo_lo)), trim, options
+            )
+            shape = tuple(hi[a] - lo[a] for a in range(d))
+            blocks[tuple(reversed(corner))] = da.from_delayed(task, shape=shape, dtype=np.float64)  # keyed x, y, z
+        differences.append(da.block(_nest(blocks, [len(c) for c in reversed(chunks[:d])], 0)))
+    # Differing pixels are those whose difference exceeds the threshold (the component
+    # writes 0 for the others): ITK's statistics of them, per baseline, in one pass.
+    threshold = options[0]
+    stats = []
+    for diff in differences:
+        differing = diff > threshold
+        stats.append(
+            (
+                differing.sum(),
+                da.where(differing, diff, np.inf).min(),
+                da.where(differing, diff, -np.inf).max(),
+                da.where(differing, diff, 0.0).sum(),
+            )
+        )
+    (computed,) = dask.compute(stats)
+    counts = [int(c) for c, _, _, _ in computed]
+    best = max(i for i, c in enumerate(counts) if c == min(counts))
+    count, low, high, total = computed[best]
+    count = int(count)
+    largest = float(np.finfo(np.float64).max)
+    metrics = {
+        "almostEqual": count <= int(number_of_pixels_tolerance),
+        "numberOfPixelsWithDifferences": count,
+        "minimumDifference": float(low) if count else largest,
+        "maximumDifference": float(high) if count else -largest,
+        "totalDifference": float(total),
+        "meanDifference": float(total) / count if count else 0.0,
+        "bestBaselineIndex": best,
+    }
+    difference = _header(test)
+    difference.imageType = ImageType(dimension=d, componentType="float64")
+    difference.data = differences[best]
+    return metrics, difference
