@@ -495,6 +495,20 @@ export class Pipeline {
   }
 
   /**
+   * Compile and instantiate the component now, on this thread or in every worker of the
+   * pool, so that the first real call does not wait for it (an app calls this when it
+   * starts, while its user is still choosing a file). Resolves when all are ready.
+   */
+  async warm({ worker = false } = {}) {
+    if (!worker) {
+      await (this.#instance ??= instantiate(this.#component.instantiate, this.#component.coreUrls));
+      return;
+    }
+    this.#pool ??= new WorkerPool(this.#worker, this.#workers || defaultWorkers());
+    await this.#pool.warm();
+  }
+
+  /**
    * Call jco's `fn` with jco values, on this thread or in the worker pool; with `transfer`
    * the arguments' buffers move to the worker, and the `owned` ones (the call's own) always do.
    */
@@ -804,6 +818,12 @@ class WorkerPool {
     });
   }
 
+  /** Instantiate the component in every worker (a call of no function each: `run`
+   * counts a slot busy before it awaits, so each goes to the next idle one). */
+  warm() {
+    return Promise.all(this.#workers.map(() => this.run(null, [], [])));
+  }
+
   terminate() {
     this.#closed = true;
     for (const slot of this.#workers) {
@@ -826,6 +846,7 @@ export async function serveWorker({ instantiate: jcoInstantiate, coreUrls }) {
   port.on(async ({ id, fn, args }) => {
     try {
       const api = await (instance ??= instantiate(jcoInstantiate, coreUrls));
+      if (fn === null) return port.post({ id, ok: null }); // warm(): instantiated, nothing to call
       const out = invoke(api, fn, args);
       // The result is fresh memory owned by this worker: hand its buffers over without a copy.
       port.post({ id, ok: out }, [...transferables(out)]);

@@ -16,6 +16,7 @@ import { serve } from './browser/server.js';
 import { root } from './vectors.js';
 import { readImage, writeImage } from '../../../build/npm/image-io/index.js';
 import { renderSlices } from '../../../build/npm/view/index.js';
+import { downsampleBinShrink } from '../../../build/npm/downsample/index.js';
 
 const GAP = 8;
 const work = `${root}build/viewer-test`;
@@ -144,6 +145,144 @@ test('viewer: an anisotropic volume in physical proportions, as render-slices dr
   const shown = await canvases(page);
   // 40 x 0.8 mm at 0.8 mm a pixel; 12 x 2.5 mm = 37.5 -> 38 rows.
   assert.deepEqual([shown[2].width, shown[2].height, shown[1].height], [40, 41, 38]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Each shown panel's edge letters, scale bar (its mm and its width on the screen over the
+ * canvas's, in canvas pixels) and slice text. */
+function annotations(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const f of document.querySelectorAll('figure[data-axis]:not([hidden])')) {
+      const edges = {};
+      for (const e of f.querySelectorAll('.edge')) edges[e.dataset.edge] = e.textContent;
+      const c = f.querySelector('canvas');
+      const bar = f.querySelector('.ruler .bar');
+      const zoom = c.getBoundingClientRect().width / c.width;
+      out[f.dataset.axis] = {
+        edges, mm: Number(bar.dataset.mm), px: bar.getBoundingClientRect().width / zoom,
+        length: f.querySelector('.ruler .length').textContent, where: f.querySelector('.ruler .where').textContent,
+      };
+    }
+    return out;
+  });
+}
+
+test('viewer: orientation letters and scale bars follow the geometry (flipped, oblique, anisotropic)', async () => {
+  const [nx, ny, nz] = [40, 30, 12];
+  const c = Math.cos(Math.PI / 6);
+  const s = Math.sin(Math.PI / 6);
+  const cases = {
+    // Stored as NIfTI's RAS often is: x and y run towards R and A.
+    flipped: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
+    // 30 degrees about z: the x axis runs mostly L, partly P; y mostly P, partly R.
+    oblique: [c, -s, 0, s, c, 0, 0, 0, 1],
+  };
+  const expected = {
+    flipped: {
+      2: { left: 'L', right: 'R', top: 'P', bottom: 'A' },
+      1: { left: 'L', right: 'R', top: 'S', bottom: 'I' },
+      0: { left: 'P', right: 'A', top: 'S', bottom: 'I' },
+    },
+    oblique: {
+      2: { left: 'RA', right: 'LP', top: 'AL', bottom: 'PR' },
+      1: { left: 'RA', right: 'LP', top: 'S', bottom: 'I' },
+      0: { left: 'AL', right: 'PR', top: 'S', bottom: 'I' },
+    },
+  };
+  for (const [name, direction] of Object.entries(cases)) {
+    const image = {
+      imageType: { dimension: 3, componentType: 'uint8', pixelType: 'Scalar', components: 1 },
+      name, origin: [10, -5, 2], spacing: [0.8, 1.1, 2.5], direction: new Float64Array(direction),
+      size: [nx, ny, nz], metadata: new Map(), data: new Uint8Array(nx * ny * nz).map((_, i) => i % 251),
+    };
+    for (const f of await writeImage(image, `${work}/${name}.nrrd`)) writeFileSync(f.path, f.data);
+    const { page, errors } = await open(`/build/viewer-test/${name}.nrrd`);
+    const shown = await annotations(page);
+    for (const axis of ['2', '1', '0']) assert.deepEqual(shown[axis].edges, expected[name][axis], `${name}, axis ${axis}`);
+    // Scale bars: a quarter of the panel's width rounded down to 1, 2 or 5 x 10^k mm,
+    // drawn that long at the panels' pixel size (0.8 mm, the finest spacing).
+    // Axial and coronal are 40 x 0.8 = 32 mm wide (5 mm); sagittal 30 x 1.1 = 33 mm (5 mm).
+    for (const axis of ['2', '1', '0']) {
+      assert.equal(shown[axis].mm, 5);
+      assert.equal(shown[axis].length, '5 mm');
+      assert.ok(Math.abs(shown[axis].px - 5 / 0.8) < 0.05, `axis ${axis}: bar ${shown[axis].px} canvas pixels`);
+    }
+    // The slice's centre in LPS: origin + direction (index x spacing), index (19.5, 14.5, 6).
+    const at = [19.5 * 0.8, 14.5 * 1.1, 6 * 2.5];
+    const lps = [0, 1, 2].map((r) => image.origin[r] + [0, 1, 2].reduce((sum, k) => sum + direction[r * 3 + k] * at[k], 0));
+    const where = /^slice 6: centre LPS \((.+)\) mm$/.exec(shown[2].where);
+    assert.ok(where, shown[2].where);
+    where[1].split(', ').map(Number).forEach((x, k) => assert.ok(Math.abs(x - lps[k]) <= 0.051, `${shown[2].where} vs ${lps}`));
+    if (name === 'oblique') await page.screenshot({ path: `${root}build/artifacts/viewer-oblique.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test('viewer: a large raw file is shown first as a downsample preview, then in full at the same slices', async () => {
+  const [nx, ny, nz] = [90, 70, 50];
+  const data = new Int16Array(nx * ny * nz);
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) data[x + nx * (y + ny * z)] = ((x * 37 + y * 11) % 200) - z * 5;
+  const c = Math.cos(0.3);
+  const s = Math.sin(0.3);
+  const image = {
+    imageType: { dimension: 3, componentType: 'int16', pixelType: 'Scalar', components: 1 },
+    name: 'large', origin: [-20, 7, 3.5], spacing: [0.7, 0.9, 1.6], direction: new Float64Array([c, 0, s, 0, 1, 0, -s, 0, c]),
+    size: [nx, ny, nz], metadata: new Map(), data,
+  };
+  for (const f of await writeImage(image, `${work}/large.nrrd`)) writeFileSync(f.path, f.data);
+  for (const f of await writeImage(image, `${work}/large-gz.nrrd`, { useCompression: true })) writeFileSync(f.path, f.data);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/bindings/js/viewer/index.html`);
+  await page.waitForFunction(() => window.ready === true);
+  // 315 000 voxels for at most 40 000: k = ceil(cbrt(7.9)) = 2 (every 2nd slice from z = 1).
+  const seen = await page.evaluate(async () => {
+    Object.assign(window.viewer.options, { previewBytes: 0, previewVoxels: 40_000 });
+    const captions = [];
+    const watch = new MutationObserver(() => captions.push(document.getElementById('status').textContent));
+    watch.observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+    // Move the preview's axial slice as soon as it is up: the full image keeps it.
+    document.addEventListener('viewershown', (e) => e.detail.step === 'preview' && window.viewer.setSlice(2, 20));
+    await window.viewer.loadUrl('/build/viewer-test/large.nrrd');
+    watch.disconnect();
+    const { state } = window.viewer;
+    return { steps: state.steps, captions, slices: state.slices, size: state.size };
+  });
+  assert.deepEqual(seen.steps, ['preview', 'full']);
+  assert.ok(seen.captions.some((t) => /large\.nrrd \(preview: 1 slice in 2, bin-shrunk 2 x 2; reading the rest\): 45 x 35 x 25 int16/.test(t)), seen.captions.join(' | '));
+  assert.deepEqual(seen.size, [nx, ny, nz]);
+  // Preview slice 20 is full slice 20 x 2 + 1; the other two stay in the middle: 22 x 2 + 0.5 -> 45, 17 x 2 + 0.5 -> 35.
+  assert.deepEqual(seen.slices, [45, 35, 41]);
+  // The preview itself equals downsample-bin-shrink of every 2nd slice, computed here.
+  const preview = await page.evaluate(async () => {
+    const file = new File([await (await fetch('/build/viewer-test/large.nrrd')).blob()], 'large.nrrd');
+    const { image, k, first } = await window.viewer.previewOf(file);
+    return { k, first, size: image.size, spacing: Array.from(image.spacing), origin: Array.from(image.origin), data: Array.from(image.data) };
+  });
+  const zs = Array.from({ length: 25 }, (_, j) => 1 + 2 * j);
+  const slab = new Int16Array(nx * ny * zs.length);
+  zs.forEach((z, j) => slab.set(data.subarray(z * nx * ny, (z + 1) * nx * ny), j * nx * ny));
+  const origin = [0, 1, 2].map((r) => image.origin[r] + image.direction[r * 3 + 2] * 1 * image.spacing[2]);
+  const expected = await downsampleBinShrink({ ...image, size: [nx, ny, zs.length], spacing: [0.7, 0.9, 3.2], origin, data: slab }, [2, 2, 1]);
+  assert.deepEqual([preview.k, preview.first], [2, 1]);
+  assert.deepEqual(preview.size, expected.size);
+  assert.deepEqual(preview.data, Array.from(expected.data));
+  preview.spacing.forEach((x, k) => assert.ok(Math.abs(x - expected.spacing[k]) < 1e-9));
+  preview.origin.forEach((x, k) => assert.ok(Math.abs(x - expected.origin[k]) < 1e-9, `origin ${preview.origin} vs ${expected.origin}`));
+  // Its physical extent is the full image's: the preview's first voxel centre is the
+  // centre of the full image's first 2 x 2 block on slice 1.
+  const full = [0, 1, 2].map((r) => image.origin[r] + image.direction[r * 3] * 0.5 * 0.7 + image.direction[r * 3 + 1] * 0.5 * 0.9 + image.direction[r * 3 + 2] * 1.6);
+  preview.origin.forEach((x, k) => assert.ok(Math.abs(x - full[k]) < 1e-9));
+  // A compressed file has no preview: it is shown when read.
+  const gz = await page.evaluate(async () => {
+    const file = new File([await (await fetch('/build/viewer-test/large-gz.nrrd')).blob()], 'large-gz.nrrd');
+    return window.viewer.previewOf(file);
+  });
+  assert.equal(gz, null);
   assert.deepEqual(errors, []);
   await page.close();
 });

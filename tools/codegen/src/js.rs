@@ -578,7 +578,8 @@ fn index_js(pkg: &Package, sigs: &[Sig], types: &Types) -> String {
         js,
         "const pipeline = new Pipeline({{\n  name: '{}',\n  component,\n  worker: {{\n    url: new URL('./worker.js', import.meta.url),\n    spawn: () => new Worker(new URL('./worker.js', import.meta.url), {{ type: 'module' }}),\n  }},\n{companions}}});\n\n\
          /** Size the worker pool used by calls with `{{ worker: true }}`. */\nexport const configure = (options) => pipeline.configure(options);\n\n\
-         /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */\nexport const terminate = () => pipeline.terminate();\n",
+         /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */\nexport const terminate = () => pipeline.terminate();\n\n\
+         /** Compile and instantiate the component now (`{{ worker: true }}`: in every worker of the pool), so the first call does not wait for it. */\nexport const warm = (options) => pipeline.warm(options);\n",
         pkg.name
     );
     js.push_str("\n// Each function's parameters and result, in WIT order.\nconst signatures = {\n");
@@ -684,7 +685,8 @@ fn index_dts(sigs: &[Sig], types: &Types) -> String {
     }
     dts.push_str(
         "\n/** Size the worker pool used by calls with `{ worker: true }` (default: hardware threads, at most 4). */\nexport function configure(options: { workers?: number }): void;\n\n\
-         /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */\nexport function terminate(): void;\n",
+         /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */\nexport function terminate(): void;\n\n\
+         /** Compile and instantiate the component now (`{ worker: true }`: in every worker of the pool), so the first call does not wait for it. */\nexport function warm(options?: { worker?: boolean }): Promise<void>;\n",
     );
     for s in sigs {
         let required: Vec<String> = s.required().map(|p| format!("{}: {}", p.name, types.ts(&p.shape, true))).collect();

@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urlparse
 
 # The pipelines the viewer imports: its npm packages must be installed (as the
 # emscripten wheels of these pipelines).
-VIEWER_PIPELINES = ("image-io", "dicom", "mesh-io")
+VIEWER_PIPELINES = ("image-io", "dicom", "mesh-io", "downsample")
 
 _servers: list[ThreadingHTTPServer] = []
 

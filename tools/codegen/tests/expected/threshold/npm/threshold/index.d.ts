@@ -196,6 +196,9 @@ export function configure(options: { workers?: number }): void;
 /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */
 export function terminate(): void;
 
+/** Compile and instantiate the component now (`{ worker: true }`: in every worker of the pool), so the first call does not wait for it. */
+export function warm(options?: { worker?: boolean }): Promise<void>;
+
 /**
  * Binary threshold of an image.
  * Pixels within [lower, upper] become inside-value, the others outside-value.

@@ -201,6 +201,9 @@ export const configure = (options) => pipeline.configure(options);
 /** Stop the worker pool; calls still running in it reject with a `terminated` WitkError. */
 export const terminate = () => pipeline.terminate();
 
+/** Compile and instantiate the component now (`{ worker: true }`: in every worker of the pool), so the first call does not wait for it. */
+export const warm = (options) => pipeline.warm(options);
+
 // Each function's parameters and result, in WIT order.
 const signatures = {
   threshold: {
