@@ -71,3 +71,35 @@ test('a worker module that cannot load rejects each call with why, and is not re
   assert.equal(started(), after, 'workers kept starting after the calls');
   p.terminate();
 });
+
+test('warm({ worker: true }) sends every worker of the pool one call of no function', async () => {
+  const seen = join(dir, 'seen');
+  writeFileSync(seen, '');
+  const p = workerModule(
+    'counting.mjs',
+    `import { parentPort, threadId } from 'node:worker_threads';
+parentPort.on('message', ({ id, fn }) => {
+  appendFileSync(${JSON.stringify(seen)}, JSON.stringify([threadId, fn]) + '\\n');
+  parentPort.postMessage({ id, ok: fn === null ? null : 7 });
+});`,
+  );
+  p.configure({ workers: 3 });
+  assert.equal(await p.warm({ worker: true }), undefined);
+  const calls = readFileSync(seen, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(calls.length, 3);
+  assert.equal(new Set(calls.map(([thread]) => thread)).size, 3, 'one to each worker');
+  assert.ok(calls.every(([, fn]) => fn === null));
+  assert.equal(await p.call('seven', [], { worker: true }), 7);
+  p.terminate();
+});
+
+test('warm() on a real package instantiates its component; calls then run on it', async () => {
+  const m = await import('../../../build/npm/compress-stringify/index.js');
+  await m.warm();
+  await m.warm({ worker: true });
+  const input = new Uint8Array([33, 44, 55]);
+  const inWorker = await m.compressStringify(input, { stringify: true, worker: true });
+  assert.deepEqual(inWorker, await m.compressStringify(input, { stringify: true }));
+  assert.equal(new TextDecoder().decode(inWorker), "data:application/zstd;base64,KLUv/SADGQAAISw3");
+  m.terminate();
+});
