@@ -219,3 +219,72 @@ def test_view_serves_the_viewer_its_packages_and_the_data_only() -> None:
             assert e.value.code == 404, bad
     finally:
         witk.viewing.stop_servers()
+
+
+def test_view_takes_what_itkwidgets_takes(tmp_path: Path) -> None:
+    """Each kind of object itkwidgets.view shows becomes the file the viewer reads, with
+    its pixels (or points and cells) and its geometry: read back and compared."""
+    import dask.array as da
+    import itkwasm
+    import itkwasm_mesh_io
+    import itkwasm_mesh_to_poly_data
+    import pyvista as pv
+    import witk_mesh_io
+    import xarray as xr
+    import zarr
+
+    from witk.viewing import _write
+
+    z, y, x = np.mgrid[:5, :7, :9]
+    values = (x * 3 + y * 11 + z * 29).astype(np.int16)
+
+    def image_back(obj: object, stem: str) -> witk.Image:
+        name = _write(obj, str(tmp_path), stem)
+        assert name == f"{stem}.nrrd"
+        return witk_image_io.read_image(tmp_path / name)
+
+    def same(image: witk.Image, spacing: list[float], origin: list[float], direction: np.ndarray) -> None:
+        np.testing.assert_array_equal(witk.array_from_image(image), values)
+        np.testing.assert_allclose(image.spacing, spacing)
+        np.testing.assert_allclose(image.origin, origin)
+        np.testing.assert_allclose(np.asarray(image.direction).reshape(3, 3), direction, atol=1e-12)
+
+    eye = np.eye(3)
+    # itkwasm's Image.
+    iw = itkwasm.image_from_array(values)
+    iw.spacing, iw.origin = [0.5, 0.75, 2.0], [1.0, -2.0, 3.0]
+    same(image_back(iw, "itkwasm"), [0.5, 0.75, 2.0], [1.0, -2.0, 3.0], eye)
+    # xarray in spatial-image's layout (here given x first: the order of dims is free).
+    xa = xr.DataArray(
+        values.transpose(2, 1, 0),
+        dims=("x", "y", "z"),
+        coords={"x": 1.0 + 0.5 * np.arange(9), "y": -2.0 + 0.75 * np.arange(7), "z": 3.0 + 2.0 * np.arange(5)},
+    )
+    same(image_back(xa, "xarray"), [0.5, 0.75, 2.0], [1.0, -2.0, 3.0], eye)
+    with pytest.raises(ValueError, match="dimensions"):
+        _write(xr.DataArray(values, dims=("t", "y", "x")), str(tmp_path), "bad")
+    # PyVista image data with a direction matrix (VTK order: x fastest).
+    turn = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    grid = pv.ImageData(dimensions=(9, 7, 5), spacing=(0.5, 0.75, 2.0), origin=(1.0, -2.0, 3.0))
+    grid.direction_matrix = turn
+    grid.point_data["values"] = values.ravel()
+    same(image_back(grid, "pyvista"), [0.5, 0.75, 2.0], [1.0, -2.0, 3.0], turn)
+    # dask and zarr arrays: their pixels.
+    same(image_back(da.from_array(values, chunks=(2, 3, 4)), "dask"), [1, 1, 1], [0, 0, 0], eye)
+    za = zarr.create_array(store={}, shape=values.shape, dtype=values.dtype, chunks=(2, 3, 4))
+    za[:] = values
+    same(image_back(za, "zarr"), [1, 1, 1], [0, 0, 0], eye)
+    # itkwasm's Mesh and PolyData: the same points and triangles as the mesh they came from.
+    mesh = sphere_mesh()
+    witk_mesh_io.write_mesh(mesh, tmp_path / "sphere.vtk")
+    iwm = itkwasm_mesh_io.read_mesh(str(tmp_path / "sphere.vtk"))
+    for obj, stem in ((iwm, "itkwasm-mesh"), (itkwasm_mesh_to_poly_data.mesh_to_poly_data(iwm), "itkwasm-poly")):
+        name = _write(obj, str(tmp_path), stem)
+        back = witk_mesh_io.read_mesh(tmp_path / name)
+        np.testing.assert_allclose(witk.arrays_from_mesh(back)[0], witk.arrays_from_mesh(mesh)[0], rtol=1e-6)
+        # The triangles: as itkwasm read them (polygons of three points from VTK's
+        # POLYGONS, cell type 4), and so from its poly data (ITK-Wasm's mapping).
+        np.testing.assert_array_equal(witk.arrays_from_mesh(back)[1], np.asarray(iwm.cells))
+        cells, expected = (witk.arrays_from_mesh(m)[1].reshape(-1, 5) for m in (back, mesh))
+        assert set(cells[:, 0].tolist()) == {4}
+        np.testing.assert_array_equal(cells[:, 1:], expected[:, 1:])

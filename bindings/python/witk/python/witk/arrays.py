@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import struct
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -61,6 +62,10 @@ def numpy_if_installed() -> Any:
         return None
 
 
+# An empty buffer as ITK-Wasm's Python gives it: "data:application/vnd.itk.address,<at>:0".
+ITKWASM_EMPTY = re.compile(r"data:application/vnd\.itk\.address,\d+:0")
+
+
 def pixel_bytes(
     data: Any, ctype: Any, what: str = "image data", declared: str = "its imageType", raw_arrays: bool = True
 ) -> memoryview:
@@ -72,9 +77,17 @@ def pixel_bytes(
     ctype = component_type(ctype).value
     fmt = BUFFER_FORMATS[ctype]
     np = numpy_if_installed()
+    if isinstance(data, str) and ITKWASM_EMPTY.fullmatch(data):
+        # ITK-Wasm's Python returns an empty buffer as its address string, length 0
+        # (its mesh-to-poly-data's pointData and cellData, for one).
+        return memoryview(b"")
     if np is not None and isinstance(data, np.ndarray):
         dtype = dtype_of(ctype)
         raw_bytes = raw_arrays and data.dtype == np.uint8 and data.ndim == 1 and data.nbytes % dtype.itemsize == 0
+        # An empty array has no values to misread: ITK-Wasm makes its unused buffers
+        # (a poly data's triangleStrips, say) empty float32 arrays whatever their type.
+        if data.size == 0:
+            return memoryview(b"")
         if data.dtype != dtype and not raw_bytes:
             raise TypeError(f"{what} is {data.dtype} but {declared} says {ctype}")
     elif isinstance(data, (list, tuple)):

@@ -1,6 +1,7 @@
 """Meshes to and from the objects people visualize and process them with: ``meshio.Mesh``
-and PyVista's ``PolyData`` / ``UnstructuredGrid``. The imports are optional: each function
-imports its library when called.
+and PyVista's ``PolyData`` / ``UnstructuredGrid``; images from PyVista's ``ImageData`` and
+xarray's ``DataArray`` (the image types itkwidgets takes besides NumPy and ITK's). The
+imports are optional: each function imports its library when called.
 
 ITK's cell types map to meshio's and VTK's by one table (``CELLS``); cells keep their order
 (meshio gets one block per run of equal cells), and point and cell data their values.
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .arrays import arrays_from_mesh, mesh_from_arrays
-from .spatial import Mesh, MeshType, PixelTypes, PolyData, coerce
+from .arrays import arrays_from_mesh, image_from_array, mesh_from_arrays
+from .spatial import Image, Mesh, MeshType, PixelTypes, PolyData, coerce
 
 #: ITK cell type -> (meshio cell type, VTK cell type, fixed number of points or None).
 CELLS: dict[int, tuple[str, int, int | None]] = {
@@ -241,3 +242,62 @@ def from_pyvista(dataset: Any) -> Mesh:
     if mt.pointPixelComponents == 3:
         mt.pointPixelType = PixelTypes.Vector
     return mesh
+
+
+def _image_with_geometry(values: Any, spacing: Any, origin: Any, direction: Any, is_vector: bool) -> Image:
+    image = image_from_array(values, is_vector=is_vector)
+    d = image.imageType.dimension
+    image.spacing = [float(s) for s in spacing][:d]
+    image.origin = [float(o) for o in origin][:d]
+    image.direction = [float(x) for x in direction]
+    return image
+
+
+def image_from_pyvista(grid: Any) -> Image:
+    """An :class:`Image` of a ``pyvista.ImageData`` (VTK image data): its active (else
+    first) point array, x fastest as VTK stores it, with the grid's spacing, origin and
+    direction matrix. A grid of one slice is a 2-D image."""
+    import numpy as np
+
+    arrays = grid.point_data
+    name = arrays.active_scalars_name or next(iter(arrays.keys()), None)
+    if name is None:
+        raise ValueError("the ImageData has no point array to show")
+    values = np.asarray(arrays[name])
+    nx, ny, nz = (int(n) for n in grid.dimensions)
+    components = 1 if values.ndim == 1 else int(values.shape[1])
+    d = 2 if nz == 1 else 3
+    shape = ((ny, nx) if d == 2 else (nz, ny, nx)) + ((components,) if components > 1 else ())
+    direction = np.asarray(getattr(grid, "direction_matrix", np.eye(3)), dtype=np.float64)[:d, :d]
+    return _image_with_geometry(values.reshape(shape), grid.spacing, grid.origin, direction.ravel(), components > 1)
+
+
+def image_from_xarray(array: Any) -> Image:
+    """An :class:`Image` of an ``xarray.DataArray`` with spatial-image's dimension names
+    (``z``, ``y``, ``x``, optional ``c`` for components; any order): spacing and origin
+    from the coordinates (their step and first value; 1 and 0 without coordinates), the
+    identity direction."""
+    import numpy as np
+
+    spatial = [d for d in ("z", "y", "x") if d in array.dims]
+    extra = [d for d in array.dims if d not in spatial and d != "c"]
+    if not spatial or extra:
+        raise ValueError(f"a DataArray with dimensions {array.dims}: images have x, y, z (and c) dimensions")
+    order = spatial + (["c"] if "c" in array.dims else [])
+    array = array.transpose(*order)
+
+    def step(d: str) -> tuple[float, float]:
+        if d not in array.coords or array.sizes[d] == 0:
+            return 1.0, 0.0
+        c = np.asarray(array.coords[d], dtype=np.float64)
+        return (float(c[1] - c[0]) if len(c) > 1 else 1.0), float(c[0])
+
+    geometry = [step(d) for d in reversed(spatial)]  # x first
+    d = len(spatial)
+    return _image_with_geometry(
+        np.asarray(array.values),
+        [s for s, _ in geometry],
+        [o for _, o in geometry],
+        np.eye(d).ravel(),
+        "c" in array.dims,
+    )

@@ -63,7 +63,7 @@ class _Handler(SimpleHTTPRequestHandler):
 def _write(obj: Any, folder: str, stem: str) -> str:
     """``obj`` as a file in ``folder``: images as NRRD, meshes as binary VTK; paths as
     they are (copied, so that the server serves only this call's folder)."""
-    from .spatial import Image, Mesh
+    from .spatial import Image, Mesh, coerce
 
     if isinstance(obj, (str, os.PathLike)):
         import shutil
@@ -81,20 +81,36 @@ def _write(obj: Any, folder: str, stem: str) -> str:
 
         witk_mesh_io.write_mesh(obj, os.path.join(folder, f"{stem}.vtk"), binary_file_type=True)
         return f"{stem}.vtk"
-    # NumPy arrays, PyVista and meshio objects, through witk's conversions.
+    # What itkwidgets.view takes, through witk's conversions: itkwasm's images, meshes and
+    # poly data; PyVista image data and meshes; meshio meshes; xarray DataArrays; NumPy,
+    # dask and zarr arrays (dask's computed, zarr's read: the viewer needs the pixels).
     from . import arrays, interop
 
-    module = type(obj).__module__
-    if module.startswith("pyvista"):
+    module = type(obj).__module__.split(".")[0]
+    kind = type(obj).__name__
+    if module == "itkwasm" and kind in ("Image", "Mesh"):
+        return _write(coerce(Image if kind == "Image" else Mesh, obj), folder, stem)
+    if kind == "PolyData" and module in ("itkwasm", "witk"):
+        import witk_mesh_to_poly_data
+
+        return _write(witk_mesh_to_poly_data.poly_data_to_mesh(obj), folder, stem)
+    if module == "pyvista" and kind in ("ImageData", "UniformGrid"):
+        return _write(interop.image_from_pyvista(obj), folder, stem)
+    if module in ("pyvista", "vtkmodules"):
         return _write(interop.from_pyvista(obj), folder, stem)
-    if module.startswith("meshio"):
+    if module == "meshio":
         return _write(interop.from_meshio(obj), folder, stem)
+    if module == "xarray":
+        return _write(interop.image_from_xarray(obj), folder, stem)
     return _write(arrays.image_from_array(obj), folder, stem)
 
 
 def view(*objects: Any, port: int = 0, open_browser: bool = True) -> str:
-    """Show images and meshes (``witk.Image``, ``witk.Mesh``, NumPy arrays, PyVista or
-    meshio objects, or file paths) in the viewer; returns its URL.
+    """Show images and meshes in the viewer; returns its URL. They may be ``witk.Image``,
+    ``witk.Mesh`` and ``witk.PolyData``; what itkwidgets takes: itkwasm's ``Image``,
+    ``Mesh`` and ``PolyData``, PyVista's ``ImageData`` and meshes, meshio meshes, xarray
+    ``DataArray``s (spatial-image's ``z``/``y``/``x``/``c`` dimensions), NumPy, dask and
+    zarr arrays; or file paths.
 
     A local server (127.0.0.1, ``port`` or a free one) is started for them in a daemon
     thread; the browser is opened on it unless ``open_browser`` is False. In Jupyter the
