@@ -288,3 +288,52 @@ def test_view_takes_what_itkwidgets_takes(tmp_path: Path) -> None:
         cells, expected = (witk.arrays_from_mesh(m)[1].reshape(-1, 5) for m in (back, mesh))
         assert set(cells[:, 0].tolist()) == {4}
         np.testing.assert_array_equal(cells[:, 1:], expected[:, 1:])
+
+
+def test_the_cli_opens_the_viewer_in_a_browser(tmp_path: Path) -> None:
+    """`witk view FILE --open` serves the viewer on the file through this package and
+    hands the browser ($BROWSER here: a script that records the address) its URL, whose
+    data is the file; it serves until interrupted, then exits 0."""
+    import signal
+    import sys
+    from urllib.parse import parse_qs, urlparse
+    from urllib.request import urlopen
+
+    seen = tmp_path / "browser-was-given"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf %s "$1" > {seen}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    env = {**os.environ, "WITK_PYTHON": sys.executable, "BROWSER": str(browser)}
+    phantom = ROOT / "data" / "phantom.nrrd"
+    cli = subprocess.Popen(
+        [WITK, "view", str(phantom), "--open"], env=env, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    try:
+        assert cli.stdout is not None
+        url = cli.stdout.readline().strip()
+        assert seen.read_text(encoding="utf-8") == url
+        u = urlparse(url)
+        assert u.hostname == "127.0.0.1" and u.path == "/bindings/js/viewer/index.html"
+        base = f"http://127.0.0.1:{u.port}"
+        assert b"witk \xc2\xb7 viewer" in urlopen(url, timeout=10).read()
+        (data,) = parse_qs(u.query)["url"]
+        assert urlopen(base + data, timeout=10).read() == phantom.read_bytes()
+        for p in ("image-io", "downsample"):
+            assert b"export" in urlopen(f"{base}/build/npm/{p}/index.js", timeout=10).read()
+    finally:
+        cli.send_signal(signal.SIGINT)
+        assert cli.wait(timeout=30) == 0
+    # Without witk's Python package (an interpreter that is not there): a clear error.
+    out = subprocess.run(
+        [WITK, "view", str(phantom), "--open"],
+        env={**env, "WITK_PYTHON": str(tmp_path / "no-python")},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert out.returncode != 0 and "pip install witk" in out.stderr, out.stderr
+    # A file that is not there: exit code 2, naming it.
+    out = subprocess.run(
+        [WITK, "view", str(tmp_path / "missing.nrrd"), "--open"], env=env, capture_output=True, text=True, encoding="utf-8"
+    )
+    assert out.returncode == 2 and "missing.nrrd: no such file" in out.stderr, out.stderr

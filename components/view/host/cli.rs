@@ -1,6 +1,11 @@
 //! `witk view FILE --out PNG`: a picture of an image or a mesh for a quick look on a
 //! headless machine or in a CI report: an image's orthogonal slices (or projections), or
 //! a mesh's surface; read by image-io (else mesh-io), written by image-io.
+//!
+//! `witk view FILE... --open`: the browser viewer on those files instead. It is served by
+//! witk's Python package (`python -m witk.viewing`, the server `witk.view` uses), which
+//! carries the viewer and its npm packages in its wheels: one server, with one rule for
+//! what it may serve, rather than a second copy of both in this binary.
 
 use super::View;
 use crate::cli::Context;
@@ -59,13 +64,59 @@ pub struct Args {
     /// Then about the horizontal axis, in degrees
     #[arg(long, value_name = "DEGREES", default_value_t = 0.0, allow_negative_numbers = true)]
     pitch: f64,
+    /// Open the files in the browser viewer instead of writing a picture: served on
+    /// 127.0.0.1 until interrupted, by witk's Python package (the interpreter is
+    /// $WITK_PYTHON, else python3); the address is printed when no browser opens
+    #[arg(long)]
+    open: bool,
+    /// With --open: the port to serve on (default: a free one)
+    #[arg(long, value_name = "PORT", requires = "open")]
+    port: Option<u16>,
     /// The image (any format image-io reads) or mesh (any format mesh-io reads)
     input: PathBuf,
+    /// With --open: more files to show with it (a mesh over the image, DICOM files)
+    #[arg(requires = "open")]
+    more: Vec<PathBuf>,
+}
+
+/// `python -m witk.viewing FILES`: it serves until interrupted. On Unix it replaces this
+/// process (exec), so Ctrl-C and kill reach the server itself and none is left behind.
+fn open_viewer(a: &Args) -> Result<ExitCode> {
+    let python = std::env::var_os("WITK_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut command = std::process::Command::new(&python);
+    command.args(["-m", "witk.viewing"]).arg(&a.input).args(&a.more);
+    if let Some(port) = a.port {
+        command.args(["--port", &port.to_string()]);
+    }
+    let failed = |source| Error::Io {
+        path: format!(
+            "{} (witk view --open runs witk's Python package: pip install witk; or set WITK_PYTHON)",
+            python.to_string_lossy()
+        ),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        Err(failed(command.exec())) // exec returns only when it failed
+    }
+    #[cfg(not(unix))]
+    {
+        let status = command.status().map_err(failed)?;
+        Ok(match status.code() {
+            Some(0) => ExitCode::SUCCESS,
+            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            None => ExitCode::from(1),
+        })
+    }
 }
 
 impl Cli {
     pub fn run(self, ctx: &Context) -> Result<ExitCode> {
         let Cli::View(a) = self;
+        if a.open {
+            return open_viewer(&a);
+        }
         let view: View = ctx.pipeline()?;
         let io: ImageIo = ctx.builtin()?;
         let picture = match io.read_path(&a.input, false, None, None) {

@@ -144,3 +144,40 @@ def stop_servers() -> None:
         s = _servers.pop()
         s.shutdown()
         s.server_close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m witk.viewing FILE... [--port N] [--no-browser]``: serve the viewer on
+    these files until interrupted (``witk view FILE --open`` runs this). Exit code 2 when
+    the viewer's packages are not installed or a file is missing."""
+    import argparse
+    import sys
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m witk.viewing", description=main.__doc__)
+    parser.add_argument("files", nargs="+", help="images (any format image-io reads), DICOM files, meshes")
+    parser.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--no-browser", action="store_true", help="print the URL only")
+    args = parser.parse_args(argv)
+    for f in args.files:
+        if not os.path.isfile(f):
+            print(f"{f}: no such file", file=sys.stderr)
+            return 2
+    try:
+        url = view(*args.files, port=args.port, open_browser=False)
+    except ImportError as e:
+        print(f"witk view --open: {e}", file=sys.stderr)
+        return 2
+    opened = not args.no_browser and webbrowser.open(url)
+    print(url if opened else f"{url}\n(no browser opened: open this address to see the viewer)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_servers()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
