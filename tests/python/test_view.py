@@ -334,6 +334,10 @@ def test_the_cli_opens_the_viewer_in_a_browser(tmp_path: Path) -> None:
     assert out.returncode != 0 and "pip install witk" in out.stderr, out.stderr
     # A file that is not there: exit code 2, naming it.
     out = subprocess.run(
-        [WITK, "view", str(tmp_path / "missing.nrrd"), "--open"], env=env, capture_output=True, text=True, encoding="utf-8"
+        [WITK, "view", str(tmp_path / "missing.nrrd"), "--open"],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert out.returncode == 2 and "missing.nrrd: no such file" in out.stderr, out.stderr

@@ -287,6 +287,33 @@ test('viewer: a large raw file is shown first as a downsample preview, then in f
   await page.close();
 });
 
+test('viewer: a DICOM series picked as a folder (nested, with a DICOMDIR and a hidden file beside it)', async () => {
+  const { cpSync, mkdirSync: mkdir, readdirSync, readFileSync } = await import('node:fs');
+  const { readImageDicomFileSeries } = await import('../../../build/npm/dicom/index.js');
+  // pydicom's test files, in the test venv (scripts/python-env.sh installs pydicom).
+  const lib = `${root}.venv/lib/${readdirSync(`${root}.venv/lib`).find((n) => n.startsWith('python3'))}`;
+  const tests = `${lib}/site-packages/pydicom/data/test_files/dicomdirtests`;
+  const folder = `${work}/dicom-folder`;
+  mkdir(`${folder}/study`, { recursive: true });
+  cpSync(`${tests}/98892001/CT5N`, `${folder}/study/CT5N`, { recursive: true });
+  cpSync(`${tests}/DICOMDIR`, `${folder}/DICOMDIR`);
+  writeFileSync(`${folder}/.DS_Store`, 'not DICOM');
+  const names = readdirSync(`${folder}/study/CT5N`);
+  const image = (await readImageDicomFileSeries(names.map((n) => ({ path: n, data: new Uint8Array(readFileSync(`${folder}/study/CT5N/${n}`)) })))).outputImage;
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/bindings/js/viewer/index.html`);
+  await page.waitForFunction(() => window.ready === true);
+  await page.setInputFiles('#folder', folder);
+  await page.waitForSelector('#status:is([data-state="shown"], [data-state="error"])', { timeout: 60_000 });
+  assert.match(await page.textContent('#status'), /^5 DICOM files: 16 x 16 x 5 int32/);
+  await page.evaluate(() => window.viewer.setWindow(500, 100));
+  await sameAsRenderSlices(page, image, { window: 500, level: 100 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // Behaviour, not speed: the load yields to the event loop as it goes (the decode runs in a
 // worker, the main thread's steps are short), so timers keep firing throughout. The 50 ms
 // goal itself is measured by bench/js/viewer.mjs, not asserted here.

@@ -504,14 +504,42 @@ function download(name, data, type = 'application/octet-stream') {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** What a folder holds that is worth reading: not hidden files, not DICOMDIR indexes. */
+function wanted(file) {
+  return !file.name.startsWith('.') && file.name.toUpperCase() !== 'DICOMDIR';
+}
+
+/** The files of a drop, folders walked (the entries are taken before the first await:
+ * a DataTransfer is emptied when its event ends). */
+async function dropped(transfer) {
+  const entries = [...transfer.items].map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  if (!entries.some((e) => e.isDirectory)) return [...transfer.files];
+  const files = [];
+  const walk = async (entry) => {
+    if (entry.isFile) {
+      files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) break;
+        for (const e of batch) await walk(e);
+      }
+    }
+  };
+  for (const e of entries) await walk(e);
+  return files.filter(wanted);
+}
+
 $('file').addEventListener('change', (e) => e.target.files.length && load([...e.target.files]));
+$('folder').addEventListener('change', (e) => e.target.files.length && load([...e.target.files].filter(wanted)));
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
-  if (e.dataTransfer.files.length) load([...e.dataTransfer.files]);
+  dropped(e.dataTransfer).then((files) => files.length && load(files));
 });
 $('window').addEventListener('change', () => setWindow(Number($('window').value), state.level));
 $('level').addEventListener('change', () => setWindow(state.window, Number($('level').value)));
