@@ -96,3 +96,35 @@ fn layout(value: &serde_json::Value, indent: usize, out: &mut String) {
         scalar => out.push_str(&scalar.to_string()),
     }
 }
+
+/// Run `python -m MODULE ARGS`, for the verbs witk's Python package implements (the
+/// viewer's server, OME-Zarr pyramids) so that their code exists once, in the wheels:
+/// the interpreter is `$WITK_PYTHON`, else `python3`. On Unix it replaces this process
+/// (exec), so Ctrl-C and kill reach Python itself and nothing is left running; elsewhere
+/// it waits for it. Its exit code is the verb's.
+pub fn python_module(verb: &str, module: &str, args: Vec<std::ffi::OsString>) -> Result<std::process::ExitCode> {
+    let python = std::env::var_os("WITK_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut command = std::process::Command::new(&python);
+    command.args(["-m", module]).args(args);
+    let failed = |source| Error::Io {
+        path: format!(
+            "{} ({verb} runs witk's Python package: pip install witk and its pipelines; or set WITK_PYTHON)",
+            python.to_string_lossy()
+        ),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        Err(failed(command.exec())) // exec returns only when it failed
+    }
+    #[cfg(not(unix))]
+    {
+        let status = command.status().map_err(failed)?;
+        Ok(match status.code() {
+            Some(0) => std::process::ExitCode::SUCCESS,
+            Some(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            None => std::process::ExitCode::from(1),
+        })
+    }
+}

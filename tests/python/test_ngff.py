@@ -134,3 +134,49 @@ def test_refusals() -> None:
     pyramid = witk.ngff.to_multiscales(image(np.zeros((8, 8), np.uint8)), [2])
     with pytest.raises(ValueError, match="version must be"):
         witk.ngff.to_ngff_zarr("/nonexistent/x.ome.zarr", pyramid, version="0.3")
+
+
+@pytest.mark.parametrize("version, method", [("0.4", "bin_shrink"), ("0.5", "gaussian")])
+def test_the_cli_writes_ngff_zarrs_pyramid(tmp_path: Path, version: str, method: str) -> None:
+    """`witk ngff IN OUT --scale-factors 2,4` (witk.ngff through the CLI) writes the pyramid
+    ngff-zarr's ITKWASM_* method computes from the same file, with dask's progress bar;
+    0.5 sharded. Bad arguments and missing files are exit code 2 with the reason."""
+    import os
+    import subprocess
+    import sys
+
+    import witk_image_io
+
+    root = Path(__file__).resolve().parents[2]
+    cli = os.environ.get("WITK_BIN", str(root / "target" / "release" / "witk"))
+    env = {**os.environ, "WITK_PYTHON": sys.executable}
+    array = volume("uint16", (30, 40, 50), method)
+    source = tmp_path / "volume.nrrd"
+    witk_image_io.write_image(image(array), source)
+    store = tmp_path / "volume.ome.zarr"
+    args = [cli, "ngff", str(source), str(store), "--scale-factors", "2,4", "--method", method.replace("_", "-")]
+    args += ["--ngff-version", version, "--chunks", "16"] + (["--chunks-per-shard", "2"] if version == "0.5" else [])
+    out = subprocess.run(args, env=env, capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    assert "[########################################] | 100% Completed" in out.stdout
+    assert f"OME-NGFF {version}, 3 levels (50 x 40 x 30, 25 x 20 x 15, 12 x 10 x 7)" in out.stderr
+    assert (store / ("zarr.json" if version == "0.5" else ".zattrs")).is_file()
+    back = ngff_zarr.from_ngff_zarr(store)
+    assert_same_pyramid(back, theirs(array, [2, 4], method, 16), method)
+    if version == "0.5":
+        import json
+
+        (array_meta,) = (store / "scale0").glob("*/zarr.json")  # the image's name: its array
+        meta = json.loads(array_meta.read_text(encoding="utf-8"))
+        (codec,) = meta["codecs"]
+        assert codec["name"] == "sharding_indexed" and codec["configuration"]["chunk_shape"] == [16, 16, 16]
+        assert meta["chunk_grid"]["configuration"]["chunk_shape"] == [32, 32, 32]  # 2 chunks a side
+
+    bad = subprocess.run(
+        [cli, "ngff", str(tmp_path / "missing.nrrd"), str(tmp_path / "x.ome.zarr"), "-s", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert bad.returncode == 2 and "missing.nrrd: no such file" in bad.stderr, bad.stderr

@@ -1,5 +1,7 @@
 //! The `witk downsample*` verbs: read an image with image-io, downsample it on every
-//! core, write the result.
+//! core, write the result. And `witk ngff`: an OME-Zarr pyramid of an image, written by
+//! witk's Python package (`witk.ngff`, on this pipeline through dask), where the Zarr
+//! ecosystem's writers are, rather than a second OME-Zarr writer in this binary.
 
 use super::{Downsample, ParallelDownsample};
 use crate::cli::Context;
@@ -18,6 +20,80 @@ pub enum Cli {
     DownsampleBinShrink(BinShrinkArgs),
     /// downsample-label-image: subsample a label image by voting of local labels
     DownsampleLabelImage(DownsampleArgs),
+    /// ngff: an OME-Zarr (OME-NGFF 0.4 or 0.5) multiscale pyramid of an image, chunk by
+    /// chunk on every core with a progress bar: ngff-zarr's ITKWASM_* pyramids, by
+    /// witk.ngff (runs `python -m witk.ngff`: $WITK_PYTHON, else python3)
+    Ngff(NgffArgs),
+}
+
+/// Options of `witk ngff`.
+#[derive(Args)]
+pub struct NgffArgs {
+    /// Each level's scale factor from the first, for every spatial axis (2,4,8)
+    #[arg(long, short = 's', value_name = "LIST", value_delimiter = ',', required = true)]
+    scale_factors: Vec<u32>,
+    /// How each level is computed
+    #[arg(long, value_enum, default_value_t = NgffMethod::Gaussian)]
+    method: NgffMethod,
+    /// OME-NGFF version: 0.4 (Zarr v2) or 0.5 (Zarr v3)
+    #[arg(long = "ngff-version", value_name = "VERSION", default_value = "0.4", value_parser = ["0.4", "0.5"])]
+    ngff_version: String,
+    /// Chunk side, in pixels [default: 128 in 3-D, 256 in 2-D]
+    #[arg(long, value_name = "N")]
+    chunks: Option<u32>,
+    /// With --ngff-version 0.5: chunks per shard side (sharded arrays)
+    #[arg(long, value_name = "N")]
+    chunks_per_shard: Option<u32>,
+    /// Write an image whose direction is not the identity (OME-NGFF has no rotation)
+    #[arg(long)]
+    ignore_direction: bool,
+    /// No progress bar
+    #[arg(long)]
+    quiet: bool,
+    /// Image file to read (any format image-io reads; raw NRRD, MetaImage and NIfTI of any size, mapped)
+    input: PathBuf,
+    /// The OME-Zarr store to write (a folder, usually NAME.ome.zarr)
+    output: PathBuf,
+}
+
+/// `witk ngff --method`: witk.ngff's names.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum NgffMethod {
+    /// Gaussian anti-aliasing, then subsampling (ngff-zarr's ITKWASM_GAUSSIAN)
+    Gaussian,
+    /// The mean of shrink-factor blocks (ITKWASM_BIN_SHRINK)
+    BinShrink,
+    /// Label voting: never a new label (ITKWASM_LABEL_IMAGE)
+    Label,
+}
+
+impl NgffArgs {
+    fn run(&self) -> Result<ExitCode> {
+        let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let method = match self.method {
+            NgffMethod::Gaussian => "gaussian",
+            NgffMethod::BinShrink => "bin_shrink",
+            NgffMethod::Label => "label",
+        };
+        let mut args: Vec<std::ffi::OsString> = vec![self.input.clone().into(), self.output.clone().into()];
+        for (flag, value) in [
+            ("--scale-factors", Some(list(&self.scale_factors))),
+            ("--method", Some(method.to_string())),
+            ("--version", Some(self.ngff_version.clone())),
+            ("--chunks", self.chunks.map(|n| n.to_string())),
+            ("--chunks-per-shard", self.chunks_per_shard.map(|n| n.to_string())),
+        ] {
+            if let Some(value) = value {
+                args.extend([flag.into(), value.into()]);
+            }
+        }
+        for (flag, on) in [("--ignore-direction", self.ignore_direction), ("--quiet", self.quiet)] {
+            if on {
+                args.push(flag.into());
+            }
+        }
+        crate::cli::python_module("witk ngff", "witk.ngff", args)
+    }
 }
 
 /// Options of `witk downsample` and `witk downsample-label-image`.
@@ -80,11 +156,12 @@ fn per_axis(values: &[u32], dimension: usize) -> Vec<u32> {
 
 impl Cli {
     pub fn run(self, ctx: &Context) -> Result<ExitCode> {
-        let pipeline: Downsample = ctx.pipeline()?;
         let (shrink, crop, common) = match &self {
             Cli::Downsample(a) | Cli::DownsampleLabelImage(a) => (&a.shrink_factors, a.crop_radius.as_ref(), &a.common),
             Cli::DownsampleBinShrink(a) => (&a.shrink_factors, None, &a.common),
+            Cli::Ngff(a) => return a.run(),
         };
+        let pipeline: Downsample = ctx.pipeline()?;
         let mut parallel = ParallelDownsample::new(pipeline);
         if let Some(n) = common.threads {
             parallel = parallel.with_threads(n);
@@ -99,6 +176,7 @@ impl Cli {
             Cli::Downsample(_) => compute.downsample(&image, &shrink, crop.as_deref())?,
             Cli::DownsampleBinShrink(_) => compute.downsample_bin_shrink(&image, &shrink, false)?,
             Cli::DownsampleLabelImage(_) => compute.downsample_label_image(&image, &shrink, crop.as_deref())?,
+            Cli::Ngff(_) => unreachable!("returned above"),
         };
         drop(image);
         io.write_path(&result, &common.output, false, common.use_compression)?;

@@ -79,36 +79,14 @@ pub struct Args {
     more: Vec<PathBuf>,
 }
 
-/// `python -m witk.viewing FILES`: it serves until interrupted. On Unix it replaces this
-/// process (exec), so Ctrl-C and kill reach the server itself and none is left behind.
+/// `python -m witk.viewing FILES`: it serves until interrupted.
 fn open_viewer(a: &Args) -> Result<ExitCode> {
-    let python = std::env::var_os("WITK_PYTHON").unwrap_or_else(|| "python3".into());
-    let mut command = std::process::Command::new(&python);
-    command.args(["-m", "witk.viewing"]).arg(&a.input).args(&a.more);
+    let mut args: Vec<std::ffi::OsString> = vec![a.input.clone().into()];
+    args.extend(a.more.iter().map(|p| p.clone().into()));
     if let Some(port) = a.port {
-        command.args(["--port", &port.to_string()]);
+        args.extend(["--port".into(), port.to_string().into()]);
     }
-    let failed = |source| Error::Io {
-        path: format!(
-            "{} (witk view --open runs witk's Python package: pip install witk; or set WITK_PYTHON)",
-            python.to_string_lossy()
-        ),
-        source,
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        Err(failed(command.exec())) // exec returns only when it failed
-    }
-    #[cfg(not(unix))]
-    {
-        let status = command.status().map_err(failed)?;
-        Ok(match status.code() {
-            Some(0) => ExitCode::SUCCESS,
-            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-            None => ExitCode::from(1),
-        })
-    }
+    crate::cli::python_module("witk view --open", "witk.viewing", args)
 }
 
 impl Cli {

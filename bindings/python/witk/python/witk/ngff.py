@@ -312,3 +312,50 @@ def from_ngff_zarr(store: Any) -> list[Image]:
 
     multiscales = ngff_zarr.from_ngff_zarr(store)
     return [_from_ngff_image(level) for level in multiscales.images]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m witk.ngff IN OUT --scale-factors 2,4,8 [--method gaussian|bin_shrink|label]
+    [--version 0.4|0.5] [--chunks N] [--chunks-per-shard N] [--ignore-direction] [--quiet]``
+    (what ``witk ngff`` runs): ``IN`` read lazily by :func:`witk.dask.read_image` (raw
+    files of any size mapped), its pyramid written to ``OUT`` with dask's progress bar.
+    Exit code 1 for a pipeline's error, 2 for bad arguments or a missing file."""
+    import argparse
+    import os
+    import sys
+
+    from .errors import PipelineError
+
+    parser = argparse.ArgumentParser(prog="witk ngff", description="An OME-Zarr multiscale pyramid of an image.")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--scale-factors", required=True, help="comma-separated, from the first level: 2,4,8")
+    parser.add_argument("--method", choices=sorted(_METHODS), default="gaussian")
+    parser.add_argument("--version", choices=("0.4", "0.5"), default="0.4")
+    parser.add_argument("--chunks", type=int)
+    parser.add_argument("--chunks-per-shard", type=int)
+    parser.add_argument("--ignore-direction", action="store_true")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        factors = [int(f) for f in args.scale_factors.split(",")]
+    except ValueError:
+        parser.error(f"--scale-factors: {args.scale_factors!r} is not a comma-separated list of integers")
+    if not os.path.isfile(args.input):
+        print(f"witk ngff: {args.input}: no such file", file=sys.stderr)
+        return 2
+    kwargs = {} if args.chunks_per_shard is None else {"chunks_per_shard": args.chunks_per_shard}
+    try:
+        image = witk_dask.read_image(args.input)
+        multiscales = to_multiscales(image, factors, args.method, args.chunks, args.ignore_direction)
+        to_ngff_zarr(args.output, multiscales, version=args.version, progress=not args.quiet, **kwargs)
+    except (PipelineError, ValueError) as e:
+        print(f"witk ngff: {e}", file=sys.stderr)
+        return 1 if isinstance(e, PipelineError) else 2
+    sizes = ", ".join(" x ".join(str(n) for n in reversed(level.data.shape)) for level in multiscales.images)
+    print(f"{args.output}: OME-NGFF {args.version}, {len(multiscales.images)} levels ({sizes})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
