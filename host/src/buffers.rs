@@ -46,6 +46,34 @@ pub fn as_bytes(b: &Buffer) -> &[u8] {
     }
 }
 
+/// A buffer's values as their bytes, to fill in place (a file read straight into them).
+pub fn as_bytes_mut(b: &mut Buffer) -> &mut [u8] {
+    fn view<T: Copy>(v: &mut [T]) -> &mut [u8] {
+        // SAFETY: plain numbers viewed as their bytes: any byte pattern is a valid value.
+        unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(v)) }
+    }
+    match b {
+        Buffer::Int8(v) => view(v),
+        Buffer::Uint8(v) => v,
+        Buffer::Int16(v) => view(v),
+        Buffer::Uint16(v) => view(v),
+        Buffer::Int32(v) => view(v),
+        Buffer::Uint32(v) => view(v),
+        Buffer::Int64(v) => view(v),
+        Buffer::Uint64(v) => view(v),
+        Buffer::Float32(v) => view(v),
+        Buffer::Float64(v) => view(v),
+    }
+}
+
+/// Reverse the bytes of every value: big-endian values read as bytes become native ones.
+pub fn swap_bytes(b: &mut Buffer) {
+    let size = value_size(b);
+    if size > 1 {
+        as_bytes_mut(b).chunks_exact_mut(size).for_each(<[u8]>::reverse);
+    }
+}
+
 #[cfg(target_endian = "big")]
 compile_error!("pixel buffers are exchanged as little-endian bytes");
 
@@ -65,11 +93,19 @@ pub fn zeros(ctype: ComponentType, values: usize, pipeline: &str) -> Result<Buff
 }
 
 fn zeroed(ctype: ComponentType, values: usize) -> Option<Buffer> {
-    fn alloc<T: Clone + Default>(n: usize) -> Option<Vec<T>> {
-        let mut v = Vec::new();
-        v.try_reserve_exact(n).ok()?;
-        v.resize(n, T::default());
-        Some(v)
+    // Zeroed pages from the system (calloc: a fresh mapping is not written twice, as a
+    // `resize` would write it before the caller fills it).
+    fn alloc<T: Copy>(n: usize) -> Option<Vec<T>> {
+        let layout = std::alloc::Layout::array::<T>(n).ok()?;
+        if layout.size() == 0 {
+            return Some(Vec::new());
+        }
+        // SAFETY: a layout of non-zero size; `T` is one of the buffer's number types, for
+        // which all-zero bytes are the value 0; the Vec owns the block with this layout.
+        unsafe {
+            let p = std::alloc::alloc_zeroed(layout).cast::<T>();
+            (!p.is_null()).then(|| Vec::from_raw_parts(p, n, n))
+        }
     }
     use ComponentType as C;
     Some(match ctype {
@@ -187,5 +223,11 @@ mod tests {
         let mut a = Buffer::Uint16(vec![1]);
         append(&mut a, slice(&Buffer::Uint16(vec![2, 3, 4]), 1, 9));
         assert_eq!((a.clone(), values(&a), bytes(&a)), (Buffer::Uint16(vec![1, 3, 4]), 3, 6));
+        let mut big = Buffer::Uint16(vec![0x0102, 0x0304]);
+        swap_bytes(&mut big);
+        assert_eq!(big, Buffer::Uint16(vec![0x0201, 0x0403]));
+        as_bytes_mut(&mut big)[0] = 9;
+        assert_eq!(big, Buffer::Uint16(vec![0x0209, 0x0403]));
+        assert_eq!(zeros(ComponentType::Int64, 0, "test").unwrap(), Buffer::Int64(vec![]));
     }
 }

@@ -13,11 +13,15 @@ fn io(path: &Path, source: std::io::Error) -> Error {
     Error::Io { path: path.display().to_string(), source }
 }
 
+/// The name a component knows the file at `path` by: its file name, without folders.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
 /// A file as a component receives it: its name (without folders) and bytes.
 pub fn read_binary_file(path: &Path) -> Result<BinaryFile> {
     let data = std::fs::read(path).map_err(|e| io(path, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(BinaryFile { path: name, data })
+    Ok(BinaryFile { path: file_name(path), data })
 }
 
 /// Files given as a list (a DICOM series), each named by its path as given (results that
@@ -60,6 +64,21 @@ pub fn read_with_companions(
 /// The component gets the file under the base name of `name` (what its header says),
 /// not that of a symlink's target.
 pub fn read_companion(pipeline: &str, header: &Path, name: &str, allowed_roots: &[PathBuf]) -> Result<BinaryFile> {
+    let (base, mut file, real) = open_companion(pipeline, header, name, allowed_roots)?;
+    let mut data = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    std::io::Read::read_to_end(&mut file, &mut data).map_err(|e| io(&real, e))?;
+    Ok(BinaryFile { path: base, data })
+}
+
+/// The companion file `name` that `header` names, opened under [`read_companion`]'s rule
+/// for a caller that reads only part of it: its base name, the open file and the path
+/// it resolved to (for messages).
+pub fn open_companion(
+    pipeline: &str,
+    header: &Path,
+    name: &str,
+    allowed_roots: &[PathBuf],
+) -> Result<(String, std::fs::File, PathBuf)> {
     let refuse = |why: String| Error::Pipeline {
         pipeline: pipeline.to_string(),
         code: ErrorCode::InvalidArgument,
@@ -88,15 +107,30 @@ pub fn read_companion(pipeline: &str, header: &Path, name: &str, allowed_roots: 
     // it could still be swapped between the check and the open (a residual TOCTOU race
     // that only cap-std-style `openat` confinement would close); the opened file is
     // checked again to be the regular file that was looked at.
-    let mut file = std::fs::File::open(&real).map_err(|e| io(&real, e))?;
+    let file = std::fs::File::open(&real).map_err(|e| io(&real, e))?;
     let opened = file.metadata().map_err(|e| io(&real, e))?;
     if !opened.is_file() || !same_file(&meta, &opened) {
         return Err(refuse("which changed while it was being opened".into()));
     }
-    let mut data = Vec::with_capacity(opened.len() as usize);
-    std::io::Read::read_to_end(&mut file, &mut data).map_err(|e| io(&real, e))?;
     let base = Path::new(name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(BinaryFile { path: base, data })
+    Ok((base, file, real))
+}
+
+/// The first [`HEADER_BYTES`] of the file at `path` (named by its file name, as
+/// [`read_binary_file`] names it), the open file, and its size.
+pub fn read_header(path: &Path) -> Result<(BinaryFile, std::fs::File, u64)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+    let size = file.metadata().map_err(|e| io(path, e))?.len();
+    let mut data = Vec::with_capacity(HEADER_BYTES.min(size as usize));
+    (&mut file).take(HEADER_BYTES as u64).read_to_end(&mut data).map_err(|e| io(path, e))?;
+    Ok((BinaryFile { path: file_name(path), data }, file, size))
+}
+
+/// Fill `out` from `file` at byte `offset` (a read error names `path`).
+pub fn read_exact_at(file: &mut std::fs::File, path: &Path, offset: u64, out: &mut [u8]) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset)).and_then(|_| file.read_exact(out)).map_err(|e| io(path, e))
 }
 
 fn kind(t: &std::fs::FileType) -> &'static str {
@@ -129,6 +163,13 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
     true
+}
+
+/// Write `chunks` one after the other as the file at `path`.
+pub fn write_all(path: &Path, chunks: &[&[u8]]) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).map_err(|e| io(path, e))?;
+    chunks.iter().try_for_each(|c| file.write_all(c)).map_err(|e| io(path, e))
 }
 
 /// Write a component's output files: the first at `path`, the others beside it.

@@ -75,6 +75,52 @@ fn every_format_round_trips_through_files() {
 }
 
 #[test]
+fn raw_pixels_read_and_written_by_the_host_equal_the_components() {
+    // read_path and write_path read and write raw pixels themselves
+    // (components/image-io/host/raw.rs); read_image and write_image are the component's.
+    let (rt, _dir) = runtime_with(Default::default());
+    let io = ImageIo::builtin(&rt).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut vector = synthetic();
+    vector.image_type = ImageType {
+        component_type: ComponentType::Int16,
+        pixel_type: PixelType::Vector,
+        components: 2,
+        ..vector.image_type
+    };
+    vector.data = Some(Buffer::Int16((0..120).map(|i| i * 7 - 300).collect()));
+    for image in [synthetic(), vector] {
+        for name in ["a.nrrd", "a.nhdr", "a.mha", "a.mhd", "a.nii", "a.hdr", "a.vtk"] {
+            let path = dir.path().join(name);
+            io.write_path(&image, &path, false, false).unwrap();
+            // The host wrote the raw pixels itself: the component's files are the same bytes.
+            let files = io.write_image(&image, name, false, false).unwrap();
+            for f in &files {
+                let base = std::path::Path::new(&f.path).file_name().unwrap();
+                assert_eq!(std::fs::read(dir.path().join(base)).unwrap(), f.data, "{name}: {}", f.path);
+            }
+            let (main, companions) =
+                witk::files::read_with_companions("image-io", &path, &[], |h| io.companion_files(h)).unwrap();
+            let component = io.read_image(&main, &companions, false, None, None).unwrap();
+            let host = io.read_path(&path, false, None, None).unwrap();
+            assert_eq!(host, component, "{name}");
+            assert_eq!(host.data, image.data, "{name}");
+        }
+    }
+    // A header whose pixels are not all there: the component's error, as before.
+    let short = dir.path().join("short.mha");
+    std::fs::write(&short, b"NDims = 2\nDimSize = 8 8\nElementType = MET_UCHAR\nElementDataFile = LOCAL\nab").unwrap();
+    assert!(matches!(
+        io.read_path(&short, false, None, None),
+        Err(Error::Pipeline { code: ErrorCode::InvalidData, .. })
+    ));
+    let detached = dir.path().join("lost.mhd");
+    std::fs::write(&detached, b"NDims = 1\nDimSize = 4\nElementType = MET_UCHAR\nElementDataFile = ../x.raw\n")
+        .unwrap();
+    assert!(matches!(io.read_path(&detached, false, None, None), Err(_)));
+}
+
+#[test]
 fn bad_images_are_typed_errors() {
     let (rt, _dir) = runtime_with(Default::default());
     let io = ImageIo::builtin(&rt).unwrap();

@@ -301,3 +301,77 @@ def test_planar_tiffs_read_as_tifffile_reads_them(tmp_path: Path, shape: tuple[i
     expected = np.moveaxis(tifffile.imread(tmp_path / "planar.tif"), -3, -1)
     assert image.imageType.components == shape[-3]
     assert np.array_equal(witk.array_from_image(image), expected)
+
+
+def component_read(path: Path, companions: list[tuple[str, bytes]] | None = None) -> witk.Image:
+    """The component's own reading of a file given as bytes (the host's raw fast path
+    only takes files given by path)."""
+    from witk_image_io_wasi._component import pipeline
+
+    native = pipeline().call("read-image", (path.name, path.read_bytes()), companions or [], False, None, None)
+    return witk.convert.image_from_native(native)
+
+
+def assert_same_image(a: witk.Image, b: witk.Image) -> None:
+    assert a.imageType == b.imageType
+    assert (list(a.size), a.name, dict(a.metadata)) == (list(b.size), b.name, dict(b.metadata))
+    for field in ("origin", "spacing", "direction"):
+        np.testing.assert_array_equal(np.asarray(getattr(a, field)), np.asarray(getattr(b, field)))
+    assert np.asarray(a.data).dtype == np.asarray(b.data).dtype
+    np.testing.assert_array_equal(np.asarray(a.data), np.asarray(b.data))
+
+
+@pytest.mark.parametrize("ext", [".nrrd", ".nhdr", ".mha", ".mhd", ".nii", ".nii.gz", ".vtk"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("components", [1, 3])
+def test_raw_pixels_read_by_the_host_equal_the_components_reading(
+    tmp_path: Path, ext: str, dtype: str, components: int
+) -> None:
+    # Raw files given by path have their pixels read by the host (components/image-io/host/raw.rs);
+    # the same file given as bytes is read by the component: the images are identical.
+    image = sample(dtype, (3, 4, 6), components)
+    path = tmp_path / f"img{ext}"
+    write_image(image, path)
+    companions = [(p.name, p.read_bytes()) for p in tmp_path.iterdir() if p != path]
+    assert_same_image(read_image(path), component_read(path, companions))
+    np.testing.assert_array_equal(witk.array_from_image(read_image(path)), witk.array_from_image(image))
+
+
+def test_raw_pixels_from_other_writers_and_big_endian(tmp_path: Path) -> None:
+    arr = np.arange(2 * 3 * 5, dtype=">f8").reshape(2, 3, 5) - 7.5
+    nrrd.write(str(tmp_path / "big.nrrd"), arr, {"encoding": "raw", "endian": "big"})
+    nrrd.write(str(tmp_path / "det.nhdr"), arr.astype("<i2"), {"encoding": "raw"}, detached_header=True)
+    nib = nibabel.Nifti1Pair(arr.astype("<u2"), np.diag([0.5, 1.0, 2.0, 1.0]))
+    nibabel.save(nib, str(tmp_path / "pair.hdr"))
+    for name, want in [("big.nrrd", arr), ("det.nhdr", arr.astype("<i2")), ("pair.hdr", arr.astype("<u2"))]:
+        path = tmp_path / name
+        got = read_image(path)
+        companions = [(p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.suffix in (".raw", ".img")]
+        assert_same_image(got, component_read(path, companions))
+        # pynrrd writes C order (the last axis fastest): ITK's x is that axis, as nibabel's
+        # is its first.
+        expect = want if name != "pair.hdr" else want.transpose()
+        np.testing.assert_array_equal(witk.array_from_image(got), expect)
+
+
+def test_raw_files_whose_pixels_are_short_or_lie_fail_as_the_component_fails(tmp_path: Path) -> None:
+    header = b"NRRD0004\ntype: uint16\ndimension: 2\nsizes: 64 64\nencoding: raw\nendian: little\n\n"
+    (tmp_path / "short.nrrd").write_bytes(header + bytes(64 * 64 * 2 - 1))
+    (tmp_path / "huge.nrrd").write_bytes(header.replace(b"64 64", b"4000000000 4000000000") + bytes(16))
+    (tmp_path / "gone.nhdr").write_bytes(header + b"data file: gone.raw\n")
+    (tmp_path / "far.nhdr").write_bytes(header + b"data file: ../far.raw\n")
+    (tmp_path.parent / "far.raw").write_bytes(bytes(64 * 64 * 2))
+    for name, error in [
+        ("short.nrrd", witk.InvalidDataError),
+        ("huge.nrrd", witk.LimitExceededError),
+        ("gone.nhdr", FileNotFoundError),
+        ("far.nhdr", witk.InvalidArgumentError),
+    ]:
+        with pytest.raises(error):
+            read_image(tmp_path / name)
+    # The component, given the same bytes, says the same of the short file.
+    with pytest.raises(witk.InvalidDataError):
+        component_read(tmp_path / "short.nrrd")
+    # Failed reads leave the pipeline working.
+    (tmp_path / "ok.nrrd").write_bytes(header + bytes(64 * 64 * 2))
+    assert witk.array_from_image(read_image(tmp_path / "ok.nrrd")).shape == (64, 64)

@@ -83,20 +83,40 @@ pub fn generate(pkg: &Package) -> String {
         );
     }
     for f in &pkg.functions {
-        if let Some(files) = f.file_list() {
+        if let Some(by_path) = ByPath::of(f) {
             let types: Vec<String> = f
                 .params
                 .iter()
                 .enumerate()
-                .map(|(i, p)| if i == files { "&[std::path::PathBuf]".into() } else { param_type(pkg, &p.ty) })
+                .map(|(i, p)| if i == by_path.index { by_path.rust_type.into() } else { param_type(pkg, &p.ty) })
                 .collect();
             let _ = write!(
                 s,
-                "\n/// Signature of an override for `{}` with its files as paths.\npub type {}PathsFn = Arc<dyn Fn({}) -> {} + Send + Sync>;\n",
+                "\n/// Signature of an override for `{}` with {} as {}.\npub type {}{}Fn = Arc<dyn Fn({}) -> {} + Send + Sync>;\n",
+                f.name,
+                by_path.what,
+                by_path.as_what,
+                camel(&f.name),
+                by_path.camel,
+                types.join(", "),
+                return_type(pkg, &f.returns),
+            );
+        }
+    }
+    for f in &pkg.functions {
+        if let Some(out) = f.output_path() {
+            let types: Vec<String> = f
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| if i == out { "&std::path::Path".into() } else { param_type(pkg, &p.ty) })
+                .collect();
+            let _ = write!(
+                s,
+                "\n/// Signature of an override for `{}` writing its files to a path.\npub type {}ToPathFn = Arc<dyn Fn({}) -> Result<()> + Send + Sync>;\n",
                 f.name,
                 camel(&f.name),
                 types.join(", "),
-                return_type(pkg, &f.returns),
             );
         }
     }
@@ -113,17 +133,34 @@ pub fn generate(pkg: &Package) -> String {
             upper = f.snake().to_uppercase(),
             camel = camel(&f.name),
         );
-        if f.file_list().is_some() {
+        if let Some(by_path) = ByPath::of(f) {
             let _ = writeln!(
                 s,
-                "    /// Overrides `{name}` given paths (`{snake}_paths`): host code that reads the files itself.\n    \
-                 pub const {upper}_PATHS: crate::overrides::Key<super::{camel}PathsFn> = \
-                 crate::overrides::Key::new(super::PACKAGE, \"{name}:paths\");",
+                "    /// Overrides `{name}` given {as_what} (`{snake}_{suffix}`): host code that reads {what} itself.\n    \
+                 pub const {upper}_{upper_suffix}: crate::overrides::Key<super::{camel}{camel_suffix}Fn> = \
+                 crate::overrides::Key::new(super::PACKAGE, \"{name}:{suffix}\");",
                 name = f.name,
                 snake = f.snake(),
                 upper = f.snake().to_uppercase(),
                 camel = camel(&f.name),
+                as_what = by_path.as_what,
+                what = by_path.what,
+                suffix = by_path.suffix,
+                upper_suffix = by_path.suffix.to_uppercase(),
+                camel_suffix = by_path.camel,
             );
+        }
+        if f.output_path().is_some() {
+            let _ = writeln!(
+                    s,
+                    "    /// Overrides `{name}` writing to a path (`{snake}_to_path`): host code that writes the files itself.\n    \
+                     pub const {upper}_TO_PATH: crate::overrides::Key<super::{camel}ToPathFn> = \
+                     crate::overrides::Key::new(super::PACKAGE, \"{name}:to-path\");",
+                    name = f.name,
+                    snake = f.snake(),
+                    upper = f.snake().to_uppercase(),
+                    camel = camel(&f.name),
+                );
         }
     }
     s.push_str("}\n");
@@ -144,6 +181,7 @@ pub fn generate(pkg: &Package) -> String {
     for f in &pkg.functions {
         method(pkg, f, &mut s);
         paths_method(pkg, f, &mut s);
+        to_path_method(pkg, f, &mut s);
     }
     let _ = write!(
         s,
@@ -358,41 +396,122 @@ fn uses_spatial(pkg: &Package, t: &Ty) -> bool {
 /// `<function>_paths`: the function with its `list<binary-file>` given as paths (named as
 /// given). The pipeline's host code may register a `*_PATHS` override that reads each file
 /// when it needs it; otherwise the files are read here and the function is called.
+/// A function's file input that bindings may hand over as paths instead of bytes:
+/// its one `list<binary-file>` (`*_paths`) or its one `binary-file` (`*_path`).
+struct ByPath {
+    index: usize,
+    rust_type: &'static str,
+    /// `paths` or `path`: the method's suffix and the override key's.
+    suffix: &'static str,
+    camel: &'static str,
+    what: &'static str,
+    as_what: &'static str,
+    /// How the default reads the files for the component.
+    read: &'static str,
+}
+
+impl ByPath {
+    fn of(f: &Function) -> Option<ByPath> {
+        if let Some(index) = f.file_list() {
+            return Some(ByPath {
+                index,
+                rust_type: "&[std::path::PathBuf]",
+                suffix: "paths",
+                camel: "Paths",
+                what: "its files",
+                as_what: "paths",
+                read: "crate::files::read_named_files",
+            });
+        }
+        f.file_param().map(|index| ByPath {
+            index,
+            rust_type: "&std::path::Path",
+            suffix: "path",
+            camel: "Path",
+            what: "its file",
+            as_what: "a path",
+            read: "crate::files::read_binary_file",
+        })
+    }
+}
+
 fn paths_method(pkg: &Package, f: &Function, s: &mut String) {
-    let Some(files) = f.file_list() else { return };
+    let Some(by_path) = ByPath::of(f) else { return };
+    let files = by_path.index;
     let names: Vec<String> = f.params.iter().map(|p| p.name.replace('-', "_")).collect();
     let params: String = f
         .params
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let ty = if i == files { "&[std::path::PathBuf]".into() } else { param_type(pkg, &p.ty) };
+            let ty = if i == files { by_path.rust_type.into() } else { param_type(pkg, &p.ty) };
             format!(", {}: {ty}", names[i])
         })
         .collect();
     let args = names.join(", ");
     let call: Vec<String> =
         names.iter().enumerate().map(|(i, n)| if i == files { format!("&{n}") } else { n.clone() }).collect();
+    let doc = if by_path.suffix == "paths" {
+        "given as paths (each file named by its path as\n    /// given): the pipeline's host code may read each file when it needs it."
+    } else {
+        "given as a path (the file named by its file\n    /// name): the pipeline's host code may read what it needs of the file."
+    };
+    let _ = write!(s, "\n    /// [`Self::{snake}`] with `{param}` {doc}\n", snake = f.snake(), param = names[files]);
+    if f.params.len() > 6 {
+        s.push_str("    #[allow(clippy::too_many_arguments)]\n");
+    }
     let _ = write!(
         s,
-        "\n    /// [`Self::{snake}`] with `{param}` given as paths (each file named by its path as\n    \
-         /// given): the pipeline's host code may read each file when it needs it.\n",
+        "    pub fn {snake}_{suffix}(&self{params}) -> {ret} {{\n        \
+         if let Some(f) = self.runtime.overrides().get(overrides::{upper}_{upper_suffix}) {{\n            return f({args});\n        }}\n        \
+         let {files} = {read}({files})?;\n        \
+         self.{snake}({call})\n    }}\n",
         snake = f.snake(),
-        param = names[files],
+        upper = f.snake().to_uppercase(),
+        suffix = by_path.suffix,
+        upper_suffix = by_path.suffix.to_uppercase(),
+        read = by_path.read,
+        ret = return_type(pkg, &f.returns),
+        files = names[files],
+        call = call.join(", "),
+    );
+}
+
+fn to_path_method(pkg: &Package, f: &Function, s: &mut String) {
+    let Some(out) = f.output_path() else { return };
+    let names: Vec<String> = f.params.iter().map(|p| p.name.replace('-', "_")).collect();
+    let params: String = f
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let ty = if i == out { "&std::path::Path".into() } else { param_type(pkg, &p.ty) };
+            format!(", {}: {ty}", names[i])
+        })
+        .collect();
+    let call: Vec<String> =
+        names.iter().enumerate().map(|(i, n)| if i == out { "&name".into() } else { n.clone() }).collect();
+    let _ = write!(
+        s,
+        "\n    /// [`Self::{snake}`], its files written: the first at `{param}`, whose file name\n    \
+         /// the component is given, the others beside it.\n",
+        snake = f.snake(),
+        param = names[out],
     );
     if f.params.len() > 6 {
         s.push_str("    #[allow(clippy::too_many_arguments)]\n");
     }
     let _ = write!(
         s,
-        "    pub fn {snake}_paths(&self{params}) -> {ret} {{\n        \
-         if let Some(f) = self.runtime.overrides().get(overrides::{upper}_PATHS) {{\n            return f({args});\n        }}\n        \
-         let {files} = crate::files::read_named_files({files})?;\n        \
-         self.{snake}({call})\n    }}\n",
+        "    pub fn {snake}_to_path(&self{params}) -> Result<()> {{\n        \
+         if let Some(f) = self.runtime.overrides().get(overrides::{upper}_TO_PATH) {{\n            return f({args});\n        }}\n        \
+         let name = crate::files::file_name({path});\n        \
+         let files = self.{snake}({call})?;\n        \
+         crate::files::write_binary_files({path}, &files)\n    }}\n",
         snake = f.snake(),
         upper = f.snake().to_uppercase(),
-        ret = return_type(pkg, &f.returns),
-        files = names[files],
+        args = names.join(", "),
+        path = names[out],
         call = call.join(", "),
     );
 }

@@ -144,9 +144,36 @@ impl Function {
     /// (Not `companions`: a header's companion files go by the names the header gives,
     /// read from where those resolve.)
     pub fn file_list(&self) -> Option<usize> {
-        let files = Ty::List(Box::new(Ty::Record("binary-file".into())));
+        self.only_param(&Ty::List(Box::new(Ty::Record("binary-file".into()))))
+    }
+
+    /// The index of the function's one `binary-file` parameter (an image, mesh or DICOM
+    /// file), if it has no file list: bindings that have its path hand that over, so host
+    /// code can read what it needs of the file (the `*_path` method and override).
+    pub fn file_param(&self) -> Option<usize> {
+        self.file_list().is_none().then(|| self.only_param(&Ty::Record("binary-file".into()))).flatten()
+    }
+
+    /// The index of the string parameter that names the files the function returns, if
+    /// they are all it returns (`list<binary-file>`: an image, mesh or transform writer):
+    /// bindings that write the files to a path hand that over, so host code can write them
+    /// itself (the `*_to_path` method and override).
+    pub fn output_path(&self) -> Option<usize> {
+        let files = Ty::Fallible(Box::new(Ty::List(Box::new(Ty::Record("binary-file".into())))));
+        if self.returns != files {
+            return None;
+        }
+        let mut found = self.params.iter().enumerate().filter(|(_, p)| p.names_output()).map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The index of the one parameter of type `ty` (`companions` aside).
+    fn only_param(&self, ty: &Ty) -> Option<usize> {
         let mut found =
-            self.params.iter().enumerate().filter(|(_, p)| p.ty == files && p.name != "companions").map(|(i, _)| i);
+            self.params.iter().enumerate().filter(|(_, p)| p.ty == *ty && p.name != "companions").map(|(i, _)| i);
         match (found.next(), found.next()) {
             (Some(i), None) => Some(i),
             _ => None,

@@ -79,13 +79,11 @@ pub fn generate(pkgs: &[Package]) -> String {
                     ),
                     Ty::Fallible(_) | Ty::Tuple(_) => unreachable!("results are not parameters"),
                 };
-                // The file list is read only if it is not paths (below).
-                let decl =
-                    if f.file_list() == Some(i) { format!("let {var}_arg = args.get_item({i})?;") } else { decl };
+                // The file list or file is read only if it is not given as paths (below).
+                let by_path = f.file_list().or(f.file_param()).or(f.output_path()) == Some(i);
+                let decl = if by_path { format!("let {var}_arg = args.get_item({i})?;") } else { decl };
                 let _ = writeln!(s, "                {decl}");
-                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Json | Ty::Record(_) | Ty::List(_))
-                    && f.file_list() != Some(i)
-                {
+                if matches!(param.ty, Ty::Bytes | Ty::String | Ty::Json | Ty::Record(_) | Ty::List(_)) && !by_path {
                     owned.push(var.clone());
                 }
                 call_args.push(use_);
@@ -111,7 +109,43 @@ pub fn generate(pkgs: &[Package]) -> String {
                         by_path.join(", ")
                     )
                 }
-                None => call,
+                None => match f.file_param() {
+                    // A file given by path (witk.convert.read_binary_file) goes as its path:
+                    // the pipeline's host code may read only what it needs of it.
+                    Some(i) => {
+                        let var = f.params[i].name.replace('-', "_");
+                        let mut by_path = call_args.clone();
+                        by_path[i] = "&path".into();
+                        format!(
+                            "match crate::convert::file_path(&{var}_arg) {{\n                    \
+                             Some(path) => py.detach(|| pipeline.{}_path({})),\n                    \
+                             None => {{\n                        \
+                             let {var}: spatial::BinaryFile = extract(args, {i}, \"{var}\")?;\n                        \
+                             {call}\n                    }}\n                }}",
+                            f.snake(),
+                            by_path.join(", ")
+                        )
+                    }
+                    None => match f.output_path() {
+                        // An output file given as (name, path) (witk.convert.output_file):
+                        // the host writes the files, and the call returns None.
+                        Some(i) => {
+                            let var = f.params[i].name.replace('-', "_");
+                            let mut by_path = call_args.clone();
+                            by_path[i] = "&path".into();
+                            format!(
+                                "match crate::convert::file_path(&{var}_arg) {{\n                    \
+                                 Some(path) => py.detach(|| pipeline.{}_to_path({})).map(|()| None),\n                    \
+                                 None => {{\n                        \
+                                 let {var}: String = arg(args, {i}, \"{var}\")?;\n                        \
+                                 {call}.map(Some)\n                    }}\n                }}",
+                                f.snake(),
+                                by_path.join(", ")
+                            )
+                        }
+                        None => call,
+                    },
+                },
             };
             let _ = writeln!(
                 s,

@@ -609,6 +609,8 @@ fn implementation(f: &Function) -> String {
             // Enums go by their WIT names; other options (option<list<u32>>) pass as they are.
             Ty::Enum(_) => format!("witk.convert.enum_to_wit({n})"),
             Ty::Option(t) if matches!(**t, Ty::Enum(_)) => format!("witk.convert.enum_to_wit({n})"),
+            // Files that are all the result: the native host writes them itself.
+            Ty::String if f.output_path().is_some() && p.names_output() => format!("witk.convert.output_file({n})"),
             Ty::String if writes_files(f) && p.names_output() => {
                 out_path = Some(n.clone());
                 format!("os.path.basename(os.fspath({n}))")
@@ -617,12 +619,16 @@ fn implementation(f: &Function) -> String {
         };
         let _ = writeln!(args, "        {arg},");
     }
-    let post = after_call(f, out_path.as_deref(), "witk.convert", "result", from_native);
     let call = format!("pipeline().call(\n        \"{}\",\n{args}    )", f.name);
-    let body = if pre.is_empty() && post == "    return result\n" {
-        format!("    return {call}\n")
+    let body = if f.output_path().is_some() {
+        format!("{pre}    {call}\n")
     } else {
-        format!("{pre}    result = {call}\n{post}")
+        let post = after_call(f, out_path.as_deref(), "witk.convert", "result", from_native);
+        if pre.is_empty() && post == "    return result\n" {
+            format!("    return {call}\n")
+        } else {
+            format!("{pre}    result = {call}\n{post}")
+        }
     };
     let text = format!(
         "def {name}(\n{params}) -> {ret}:\n{doc}{body}",

@@ -123,6 +123,15 @@ pub fn file_paths(obj: &Bound<'_, PyAny>) -> Option<Vec<std::path::PathBuf>> {
         .collect()
 }
 
+/// A `binary-file` argument given by path (`witk.convert.read_binary_file`: `(file name,
+/// absolute path)`): the path, which the host reads (the file named by its file name).
+/// `None` if the file came as bytes, or under another name than its own.
+pub fn file_path(obj: &Bound<'_, PyAny>) -> Option<std::path::PathBuf> {
+    let (name, path): (String, Bound<'_, PyAny>) = obj.extract().ok()?;
+    let path = std::path::PathBuf::from(path.cast::<pyo3::types::PyString>().ok()?.to_str().ok()?);
+    (path.file_name()? == name.as_str()).then_some(path)
+}
+
 /// A call's result as a Python object, or the matching witk exception.
 pub fn output<T: IntoPy>(py: Python<'_>, result: witk::Result<T>) -> PyResult<Py<PyAny>> {
     match result {

@@ -94,6 +94,21 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
             }
         },
         // A tuple of a record's fields in WIT order, as witk.convert gives an image region.
+        // A binary-file as (name, path) (witk.convert.read_binary_file): the file's bytes,
+        // as the typed adapters read them.
+        Type::Record(record)
+            if record.fields().map(|f| f.name).eq(["path", "data"])
+                && obj.extract::<(String, String)>().is_ok() =>
+        {
+            let (name, path): (String, String) = obj.extract()?;
+            let data = obj.py().detach(|| std::fs::read(&path)).map_err(|e| {
+                PyErr::from(std::io::Error::new(e.kind(), format!("{path}: {e}")))
+            })?;
+            Val::Record(vec![
+                ("path".into(), Val::String(name)),
+                ("data".into(), Val::List(data.into_iter().map(Val::U8).collect())),
+            ])
+        }
         Type::Record(record) if obj.is_instance_of::<PyTuple>() => {
             let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
             if items.len() != record.fields().len() {
@@ -322,4 +337,28 @@ pub fn from_val(py: Python<'_>, v: Val) -> PyResult<Py<PyAny>> {
         Val::Flags(names) => PyList::new(py, names)?.into_any().unbind(),
         other => return Err(PyTypeError::new_err(format!("WIT value {other:?} is not supported in Python"))),
     })
+}
+
+/// A call's `result<list<binary-file>, _>` as the files it holds (`None` for any other
+/// result), for a binding that writes them.
+pub fn binary_files(results: &[Val]) -> Option<Vec<witk::pipelines::types::witk::types::spatial::BinaryFile>> {
+    let [Val::Result(Ok(Some(list)))] = results else { return None };
+    let Val::List(items) = &**list else { return None };
+    items
+        .iter()
+        .map(|item| {
+            let Val::Record(fields) = item else { return None };
+            let path = fields.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                ("path", Val::String(p)) => Some(p.clone()),
+                _ => None,
+            })?;
+            let data = fields.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                ("data", Val::List(bytes)) => {
+                    bytes.iter().map(|b| if let Val::U8(b) = b { Some(*b) } else { None }).collect::<Option<Vec<u8>>>()
+                }
+                _ => None,
+            })?;
+            Some(witk::pipelines::types::witk::types::spatial::BinaryFile { path, data })
+        })
+        .collect()
 }

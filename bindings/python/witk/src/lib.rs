@@ -164,12 +164,29 @@ fn call_dynamic(py: Python<'_>, d: &witk::Dynamic, function: &str, args: &Bound<
             args.len()
         )));
     }
+    use witk::wasmtime::component::types::Type;
     let mut vals = Vec::with_capacity(params.len());
+    // An output file given as (name, path) (witk.convert.output_file): the component gets
+    // the name, and the files it returns are written here, as the typed adapters do.
+    let mut out_path = None;
     for (arg, (name, t)) in args.iter().zip(&params) {
-        vals.push(dynamic::to_val(&arg, t, name)?);
+        match (t, convert::file_path(&arg)) {
+            (Type::String, Some(path)) => {
+                vals.push(witk::wasmtime::component::Val::String(witk::files::file_name(&path)));
+                out_path = Some(path);
+            }
+            _ => vals.push(dynamic::to_val(&arg, t, name)?),
+        }
     }
     let results = py.detach(|| d.call(function, &vals)).map_err(|e| to_py_err(py, e))?;
     drop(vals);
+    if let Some(path) = out_path {
+        let files = dynamic::binary_files(&results).ok_or_else(|| {
+            pyo3::exceptions::PyTypeError::new_err(format!("{function}() was given an output path but returns no files"))
+        })?;
+        py.detach(|| witk::files::write_binary_files(&path, &files)).map_err(|e| to_py_err(py, e))?;
+        return Ok(py.None());
+    }
     let mut out = results.into_iter().map(|v| dynamic::from_val(py, v)).collect::<PyResult<Vec<_>>>()?;
     match out.len() {
         0 => Ok(py.None()),
@@ -188,7 +205,8 @@ pub(crate) fn to_py_err(py: Python<'_>, e: witk::Error) -> PyErr {
         E::Trap { pipeline, .. } => ("trap", pipeline.clone(), e.to_string()),
         E::Load { what, .. } => ("load", what.clone(), e.to_string()),
         E::Io { path, source } => {
-            return pyo3::exceptions::PyOSError::new_err(format!("{path}: {source}"));
+            // The OSError subclass of its kind (FileNotFoundError, PermissionError, ...).
+            return PyErr::from(std::io::Error::new(source.kind(), format!("{path}: {source}")));
         }
     };
     let made = (|| -> PyResult<PyErr> {

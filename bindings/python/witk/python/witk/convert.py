@@ -82,6 +82,13 @@ def read_binary_file(path: str | os.PathLike[str]) -> BinaryFileArg:
     return os.path.basename(p), os.path.abspath(p)
 
 
+def output_file(path: str | os.PathLike[str]) -> BinaryFileArg:
+    """An output file for the native host, which writes it (and any companion beside it)
+    itself: (file name, absolute path). The component is given the file name."""
+    p = os.fspath(path)
+    return os.path.basename(p), os.path.abspath(p)
+
+
 def read_binary_files(paths: list[str | os.PathLike[str]]) -> list[BinaryFileArg]:
     """Input files given as a list (a DICOM series): each named by its path as given, so
     results that list them (sorted filenames) name them as the caller did."""

@@ -99,6 +99,32 @@ impl Adapter {
                 };
                 output(py, result)
             }
+            (Adapter::Threshold(pipeline), "file-size") => {
+                arity(function, args, 1)?;
+                let input_arg = args.get_item(0)?;
+                let result = match crate::convert::file_path(&input_arg) {
+                    Some(path) => py.detach(|| pipeline.file_size_path(&path)),
+                    None => {
+                        let input: spatial::BinaryFile = extract(args, 0, "input")?;
+                        py.detach(|| pipeline.file_size(&input))
+                    }
+                };
+                output(py, result)
+            }
+            (Adapter::Threshold(pipeline), "save") => {
+                arity(function, args, 2)?;
+                let input: spatial::Image = extract(args, 0, "input")?;
+                let output_image_file_arg = args.get_item(1)?;
+                let result = match crate::convert::file_path(&output_image_file_arg) {
+                    Some(path) => py.detach(|| pipeline.save_to_path(&input, &path)).map(|()| None),
+                    None => {
+                        let output_image_file: String = arg(args, 1, "output_image_file")?;
+                        py.detach(|| pipeline.save(&input, &output_image_file)).map(Some)
+                    }
+                };
+                drop(input);
+                output(py, result)
+            }
             (Adapter::Threshold(pipeline), "label") => {
                 arity(function, args, 3)?;
                 let input: spatial::Image = extract(args, 0, "input")?;

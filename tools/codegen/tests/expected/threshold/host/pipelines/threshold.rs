@@ -53,11 +53,23 @@ pub type ChecksumFn = Arc<dyn Fn(&[u8], bool, &str) -> Result<String> + Send + S
 /// Signature of an override for `list-files`: `(inputs)`.
 pub type ListFilesFn = Arc<dyn Fn(&[spatial::BinaryFile]) -> Result<Vec<(String, String)>> + Send + Sync>;
 
+/// Signature of an override for `file-size`: `(input)`.
+pub type FileSizeFn = Arc<dyn Fn(&spatial::BinaryFile) -> Result<u64> + Send + Sync>;
+
+/// Signature of an override for `save`: `(input, output_image_file)`.
+pub type SaveFn = Arc<dyn Fn(&spatial::Image, &str) -> Result<Vec<spatial::BinaryFile>> + Send + Sync>;
+
 /// Signature of an override for `label`: `(input, meta_info, output_label_file)`.
 pub type LabelFn = Arc<dyn Fn(&spatial::Image, &str, &str) -> Result<(String, Vec<spatial::BinaryFile>)> + Send + Sync>;
 
 /// Signature of an override for `list-files` with its files as paths.
 pub type ListFilesPathsFn = Arc<dyn Fn(&[std::path::PathBuf]) -> Result<Vec<(String, String)>> + Send + Sync>;
+
+/// Signature of an override for `file-size` with its file as a path.
+pub type FileSizePathFn = Arc<dyn Fn(&std::path::Path) -> Result<u64> + Send + Sync>;
+
+/// Signature of an override for `save` writing its files to a path.
+pub type SaveToPathFn = Arc<dyn Fn(&spatial::Image, &std::path::Path) -> Result<()> + Send + Sync>;
 
 /// Typed keys of this pipeline's overrides: `runtime.overrides().register(KEY, f)` accepts
 /// only an `f` of the function's signature.
@@ -76,8 +88,16 @@ pub mod overrides {
     pub const CHECKSUM: crate::overrides::Key<super::ChecksumFn> = crate::overrides::Key::new(super::PACKAGE, "checksum");
     /// Overrides `list-files`.
     pub const LIST_FILES: crate::overrides::Key<super::ListFilesFn> = crate::overrides::Key::new(super::PACKAGE, "list-files");
-    /// Overrides `list-files` given paths (`list_files_paths`): host code that reads the files itself.
+    /// Overrides `list-files` given paths (`list_files_paths`): host code that reads its files itself.
     pub const LIST_FILES_PATHS: crate::overrides::Key<super::ListFilesPathsFn> = crate::overrides::Key::new(super::PACKAGE, "list-files:paths");
+    /// Overrides `file-size`.
+    pub const FILE_SIZE: crate::overrides::Key<super::FileSizeFn> = crate::overrides::Key::new(super::PACKAGE, "file-size");
+    /// Overrides `file-size` given a path (`file_size_path`): host code that reads its file itself.
+    pub const FILE_SIZE_PATH: crate::overrides::Key<super::FileSizePathFn> = crate::overrides::Key::new(super::PACKAGE, "file-size:path");
+    /// Overrides `save`.
+    pub const SAVE: crate::overrides::Key<super::SaveFn> = crate::overrides::Key::new(super::PACKAGE, "save");
+    /// Overrides `save` writing to a path (`save_to_path`): host code that writes the files itself.
+    pub const SAVE_TO_PATH: crate::overrides::Key<super::SaveToPathFn> = crate::overrides::Key::new(super::PACKAGE, "save:to-path");
     /// Overrides `label`.
     pub const LABEL: crate::overrides::Key<super::LabelFn> = crate::overrides::Key::new(super::PACKAGE, "label");
 }
@@ -216,6 +236,53 @@ impl Threshold {
         }
         let inputs = crate::files::read_named_files(inputs)?;
         self.list_files(&inputs)
+    }
+
+    /// The size of one file.
+    pub fn file_size(&self, input: &spatial::BinaryFile) -> Result<u64> {
+        if let Some(f) = self.runtime.overrides().get(overrides::FILE_SIZE) {
+            return f(input);
+        }
+        let result = self.pool.call(
+            "file-size",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_file_size(store, input),
+        )?;
+        result.map_err(|e| super::pipeline_error("file-size", e.code, e.message))
+    }
+
+    /// [`Self::file_size`] with `input` given as a path (the file named by its file
+    /// name): the pipeline's host code may read what it needs of the file.
+    pub fn file_size_path(&self, input: &std::path::Path) -> Result<u64> {
+        if let Some(f) = self.runtime.overrides().get(overrides::FILE_SIZE_PATH) {
+            return f(input);
+        }
+        let input = crate::files::read_binary_file(input)?;
+        self.file_size(&input)
+    }
+
+    /// Save an image as files.
+    pub fn save(&self, input: &spatial::Image, output_image_file: &str) -> Result<Vec<spatial::BinaryFile>> {
+        if let Some(f) = self.runtime.overrides().get(overrides::SAVE) {
+            return f(input, output_image_file);
+        }
+        let result = self.pool.call(
+            "save",
+            |store| self.pre.instantiate(store),
+            |instance, store| instance.witk_threshold_api().call_save(store, input, output_image_file),
+        )?;
+        result.map_err(|e| super::pipeline_error("save", e.code, e.message))
+    }
+
+    /// [`Self::save`], its files written: the first at `output_image_file`, whose file name
+    /// the component is given, the others beside it.
+    pub fn save_to_path(&self, input: &spatial::Image, output_image_file: &std::path::Path) -> Result<()> {
+        if let Some(f) = self.runtime.overrides().get(overrides::SAVE_TO_PATH) {
+            return f(input, output_image_file);
+        }
+        let name = crate::files::file_name(output_image_file);
+        let files = self.save(input, &name)?;
+        crate::files::write_binary_files(output_image_file, &files)
     }
 
     /// Label an image: JSON in and out, and a file named by an output-*-file parameter.

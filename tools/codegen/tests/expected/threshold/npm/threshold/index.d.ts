@@ -277,6 +277,25 @@ export function checksum(data: BinaryInput, label: string, options?: { uppercase
 export function listFiles(inputs: Array<FileInput>, options?: CallOptions): Promise<Map<string, string>>;
 
 /**
+ * The size of one file.
+ *
+ * @param input The file
+ * @param options
+ * @returns Its size in bytes
+ */
+export function fileSize(input: FileInput, options?: CallOptions): Promise<number>;
+
+/**
+ * Save an image as files.
+ *
+ * @param input The image
+ * @param outputImageFile Its file name
+ * @param options
+ * @returns The files
+ */
+export function save(input: Image, outputImageFile: string, options?: CallOptions & WriteOptions): Promise<Array<BinaryFile>>;
+
+/**
  * Label an image: JSON in and out, and a file named by an output-*-file parameter.
  *
  * @param input The image

@@ -265,6 +265,21 @@ const signatures = {
     ],
     result: { map: 'string' },
   },
+  fileSize: {
+    name: 'fileSize',
+    params: [
+      { name: 'input', type: T.BinaryFile },
+    ],
+    result: 'u64',
+  },
+  save: {
+    name: 'save',
+    params: [
+      { name: 'input', type: T.Image },
+      { name: 'outputImageFile', type: 'string', output: true },
+    ],
+    result: { list: T.BinaryFile },
+  },
   label: {
     name: 'label',
     params: [
@@ -365,6 +380,29 @@ export async function checksum(data, label, options = {}) {
  */
 export async function listFiles(inputs, options = {}) {
   return pipeline.run(signatures.listFiles, [inputs], options);
+}
+
+/**
+ * The size of one file.
+ *
+ * @param input The file
+ * @param options
+ * @returns Its size in bytes
+ */
+export async function fileSize(input, options = {}) {
+  return pipeline.run(signatures.fileSize, [input], options);
+}
+
+/**
+ * Save an image as files.
+ *
+ * @param input The image
+ * @param outputImageFile Its file name
+ * @param options
+ * @returns The files
+ */
+export async function save(input, outputImageFile, options = {}) {
+  return pipeline.run(signatures.save, [input, outputImageFile], options);
 }
 
 /**

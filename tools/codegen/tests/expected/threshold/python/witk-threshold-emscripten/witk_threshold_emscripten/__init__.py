@@ -8,10 +8,12 @@ Pyodide implementation over the npm package @witk/threshold.
 
 from .checksum_async import checksum_async
 from .clip_mesh_async import clip_mesh_async
+from .file_size_async import file_size_async
 from .histogram_async import histogram_async
 from .invert_transforms_async import invert_transforms_async
 from .label_async import label_async
 from .list_files_async import list_files_async
+from .save_async import save_async
 from .threshold_async import threshold_async
 from .transform_poly_data_async import transform_poly_data_async
 
@@ -19,10 +21,12 @@ __version__ = "0.2.0"
 __all__ = [
     "checksum_async",
     "clip_mesh_async",
+    "file_size_async",
     "histogram_async",
     "invert_transforms_async",
     "label_async",
     "list_files_async",
+    "save_async",
     "threshold_async",
     "transform_poly_data_async",
 ]

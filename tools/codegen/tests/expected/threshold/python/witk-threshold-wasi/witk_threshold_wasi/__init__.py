@@ -8,10 +8,12 @@ System Python implementation over witk's native host.
 
 from .checksum import checksum
 from .clip_mesh import clip_mesh
+from .file_size import file_size
 from .histogram import histogram
 from .invert_transforms import invert_transforms
 from .label import label
 from .list_files import list_files
+from .save import save
 from .threshold import threshold
 from .transform_poly_data import transform_poly_data
 
@@ -19,10 +21,12 @@ __version__ = "0.2.0"
 __all__ = [
     "checksum",
     "clip_mesh",
+    "file_size",
     "histogram",
     "invert_transforms",
     "label",
     "list_files",
+    "save",
     "threshold",
     "transform_poly_data",
 ]

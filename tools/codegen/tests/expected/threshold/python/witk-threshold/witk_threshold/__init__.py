@@ -7,6 +7,8 @@ from .checksum import checksum
 from .checksum_async import checksum_async
 from .clip_mesh import clip_mesh
 from .clip_mesh_async import clip_mesh_async
+from .file_size import file_size
+from .file_size_async import file_size_async
 from .histogram import histogram
 from .histogram_async import histogram_async
 from .invert_transforms import invert_transforms
@@ -15,6 +17,8 @@ from .label import label
 from .label_async import label_async
 from .list_files import list_files
 from .list_files_async import list_files_async
+from .save import save
+from .save_async import save_async
 from .threshold import threshold
 from .threshold_async import threshold_async
 from .transform_poly_data import transform_poly_data
@@ -30,6 +34,8 @@ __all__ = [
     "checksum_async",
     "clip_mesh",
     "clip_mesh_async",
+    "file_size",
+    "file_size_async",
     "histogram",
     "histogram_async",
     "invert_transforms",
@@ -38,6 +44,8 @@ __all__ = [
     "label_async",
     "list_files",
     "list_files_async",
+    "save",
+    "save_async",
     "threshold",
     "threshold_async",
     "binarize",
