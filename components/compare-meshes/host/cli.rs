@@ -54,8 +54,8 @@ impl Cli {
         let Cli::CompareMeshes(a) = self;
         let pipeline: CompareMeshes = ctx.pipeline()?;
         let io: MeshIo = ctx.builtin()?;
-        let test = io.read_mesh_path(&a.test_mesh, false)?;
-        let baselines = a.baseline_meshes.iter().map(|p| io.read_mesh_path(p, false)).collect::<Result<Vec<_>>>()?;
+        let test = io.read_mesh_file(&a.test_mesh, false)?;
+        let baselines = a.baseline_meshes.iter().map(|p| io.read_mesh_file(p, false)).collect::<Result<Vec<_>>>()?;
         let (m, points, _, _) = pipeline.compare_meshes(
             &test,
             &baselines,
@@ -67,7 +67,7 @@ impl Cli {
             a.number_of_cell_data_tolerance,
         )?;
         if let Some(path) = &a.points_difference_mesh {
-            io.write_mesh_path(&points, path, false, false, true)?;
+            io.write_mesh_to_path(&points, path, false, false, true)?;
         }
         let data = |d: &super::DataMetrics| {
             serde_json::json!({

@@ -128,11 +128,6 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 impl Dicom {
-    /// The tags of the DICOM file at `path` (see [`Dicom::read_dicom_tags`]).
-    pub fn read_dicom_tags_path(&self, path: &Path, tags: Option<&[String]>) -> Result<Vec<(String, String)>> {
-        self.read_dicom_tags(&read_binary_file(path)?, tags)
-    }
-
     /// The series in the files (or folders of files) `paths`, and the files in slice
     /// order (their paths as given). Large series are read in batches on every core,
     /// each file read from disk when its batch needs it.

@@ -28,7 +28,8 @@ impl crate::pipelines::Setup for ImageIo {
         });
         runtime.overrides().register(overrides::READ_IMAGE_PATH, f);
         let p = self.clone();
-        let f: WriteImageToPathFn = Arc::new(move |image, path, info, compress| p.write_path(image, path, info, compress));
+        let f: WriteImageToPathFn =
+            Arc::new(move |image, path, info, compress| p.write_path(image, path, info, compress));
         runtime.overrides().register(overrides::WRITE_IMAGE_TO_PATH, f);
     }
 }

@@ -37,11 +37,11 @@ impl Cli {
         let pipeline: MeshIo = ctx.pipeline()?;
         match command {
             Command::Convert { binary_file_type, use_compression, input, output } => {
-                let mesh = pipeline.read_mesh_path(&input, false)?;
-                pipeline.write_mesh_path(&mesh, &output, false, use_compression, binary_file_type)?;
+                let mesh = pipeline.read_mesh_file(&input, false)?;
+                pipeline.write_mesh_to_path(&mesh, &output, false, use_compression, binary_file_type)?;
             }
             Command::Info { input } => {
-                let m = pipeline.read_mesh_path(&input, true)?;
+                let m = pipeline.read_mesh_file(&input, true)?;
                 let t = &m.mesh_type;
                 let ct = |c| witk_spatial::ComponentType::from(c).name();
                 let pt = |p| witk_spatial::PixelType::from(p).name();

@@ -34,7 +34,7 @@ impl Cli {
         let Cli::MeshToPolyData { input } = self;
         let pipeline: MeshToPolyData = ctx.pipeline()?;
         let io: MeshIo = ctx.builtin()?;
-        let p = pipeline.mesh_to_poly_data(&io.read_mesh_path(&input, false)?)?;
+        let p = pipeline.mesh_to_poly_data(&io.read_mesh_file(&input, false)?)?;
         print_json(&serde_json::json!({
             "name": p.name,
             "numberOfPoints": p.number_of_points,

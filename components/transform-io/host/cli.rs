@@ -38,7 +38,7 @@ impl Cli {
         match command {
             Command::Convert { float_parameters, use_compression, input, output } => {
                 let list = pipeline.read_transform_path(&input, false)?;
-                pipeline.write_transform_path(&list, &output, float_parameters, use_compression)?;
+                pipeline.write_transform_to_path(&list, &output, float_parameters, use_compression)?;
             }
             Command::Info { input } => {
                 let list = pipeline.read_transform_path(&input, false)?;

@@ -105,7 +105,7 @@ impl Cli {
             // Not an image: a mesh, if mesh-io reads it (a .vtk can be either).
             Err(image_error @ Error::Pipeline { .. }) => {
                 let meshes: MeshIo = ctx.builtin()?;
-                let mesh = meshes.read_mesh_path(&a.input, false).map_err(|_| image_error)?;
+                let mesh = meshes.read_mesh_file(&a.input, false).map_err(|_| image_error)?;
                 view.render_mesh(&mesh, a.width, a.height, a.yaw, a.pitch)?
             }
             Err(other) => return Err(other),

@@ -127,8 +127,8 @@ pub fn file_paths(obj: &Bound<'_, PyAny>) -> Option<Vec<std::path::PathBuf>> {
 /// absolute path)`): the path, which the host reads (the file named by its file name).
 /// `None` if the file came as bytes, or under another name than its own.
 pub fn file_path(obj: &Bound<'_, PyAny>) -> Option<std::path::PathBuf> {
-    let (name, path): (String, Bound<'_, PyAny>) = obj.extract().ok()?;
-    let path = std::path::PathBuf::from(path.cast::<pyo3::types::PyString>().ok()?.to_str().ok()?);
+    let (name, path): (String, String) = obj.extract().ok()?;
+    let path = std::path::PathBuf::from(path);
     (path.file_name()? == name.as_str()).then_some(path)
 }
 

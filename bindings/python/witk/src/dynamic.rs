@@ -97,13 +97,13 @@ pub fn to_val(obj: &Bound<'_, PyAny>, ty: &Type, what: &str) -> PyResult<Val> {
         // A binary-file as (name, path) (witk.convert.read_binary_file): the file's bytes,
         // as the typed adapters read them.
         Type::Record(record)
-            if record.fields().map(|f| f.name).eq(["path", "data"])
-                && obj.extract::<(String, String)>().is_ok() =>
+            if record.fields().map(|f| f.name).eq(["path", "data"]) && obj.extract::<(String, String)>().is_ok() =>
         {
             let (name, path): (String, String) = obj.extract()?;
-            let data = obj.py().detach(|| std::fs::read(&path)).map_err(|e| {
-                PyErr::from(std::io::Error::new(e.kind(), format!("{path}: {e}")))
-            })?;
+            let data = obj
+                .py()
+                .detach(|| std::fs::read(&path))
+                .map_err(|e| PyErr::from(std::io::Error::new(e.kind(), format!("{path}: {e}"))))?;
             Val::Record(vec![
                 ("path".into(), Val::String(name)),
                 ("data".into(), Val::List(data.into_iter().map(Val::U8).collect())),

@@ -182,7 +182,9 @@ fn call_dynamic(py: Python<'_>, d: &witk::Dynamic, function: &str, args: &Bound<
     drop(vals);
     if let Some(path) = out_path {
         let files = dynamic::binary_files(&results).ok_or_else(|| {
-            pyo3::exceptions::PyTypeError::new_err(format!("{function}() was given an output path but returns no files"))
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "{function}() was given an output path but returns no files"
+            ))
         })?;
         py.detach(|| witk::files::write_binary_files(&path, &files)).map_err(|e| to_py_err(py, e))?;
         return Ok(py.None());
