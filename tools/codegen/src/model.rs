@@ -158,9 +158,10 @@ impl Function {
     /// they are all it returns (`list<binary-file>`: an image, mesh or transform writer):
     /// bindings that write the files to a path hand that over, so host code can write them
     /// itself (the `*_to_path` method and override).
+    /// (One path per call: not for a function that also takes its input files by path.)
     pub fn output_path(&self) -> Option<usize> {
         let files = Ty::Fallible(Box::new(Ty::List(Box::new(Ty::Record("binary-file".into())))));
-        if self.returns != files {
+        if self.returns != files || self.file_list().is_some() || self.file_param().is_some() {
             return None;
         }
         let mut found = self.params.iter().enumerate().filter(|(_, p)| p.names_output()).map(|(i, _)| i);
