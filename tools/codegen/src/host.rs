@@ -84,12 +84,7 @@ pub fn generate(pkg: &Package) -> String {
     }
     for f in &pkg.functions {
         if let Some(by_path) = ByPath::of(f) {
-            let types: Vec<String> = f
-                .params
-                .iter()
-                .enumerate()
-                .map(|(i, p)| if i == by_path.index { by_path.rust_type.into() } else { param_type(pkg, &p.ty) })
-                .collect();
+            let types = types_with(pkg, f, by_path.index, by_path.rust_type);
             let _ = write!(
                 s,
                 "\n/// Signature of an override for `{}` with {} as {}.\npub type {}{}Fn = Arc<dyn Fn({}) -> {} + Send + Sync>;\n",
@@ -105,12 +100,7 @@ pub fn generate(pkg: &Package) -> String {
     }
     for f in &pkg.functions {
         if let Some(out) = f.output_path() {
-            let types: Vec<String> = f
-                .params
-                .iter()
-                .enumerate()
-                .map(|(i, p)| if i == out { "&std::path::Path".into() } else { param_type(pkg, &p.ty) })
-                .collect();
+            let types = types_with(pkg, f, out, "&std::path::Path");
             let _ = write!(
                 s,
                 "\n/// Signature of an override for `{}` writing its files to a path.\npub type {}ToPathFn = Arc<dyn Fn({}) -> Result<()> + Send + Sync>;\n",
@@ -435,19 +425,21 @@ impl ByPath {
     }
 }
 
+/// The Rust types of `f`'s parameters, with parameter `index`'s as `ty` (a path).
+fn types_with(pkg: &Package, f: &Function, index: usize, ty: &str) -> Vec<String> {
+    f.params.iter().enumerate().map(|(i, p)| if i == index { ty.into() } else { param_type(pkg, &p.ty) }).collect()
+}
+
+/// `, name: type` for each parameter, after a method's `&self`.
+fn rust_params(names: &[String], types: &[String]) -> String {
+    names.iter().zip(types).map(|(n, t)| format!(", {n}: {t}")).collect()
+}
+
 fn paths_method(pkg: &Package, f: &Function, s: &mut String) {
     let Some(by_path) = ByPath::of(f) else { return };
     let files = by_path.index;
     let names: Vec<String> = f.params.iter().map(|p| p.name.replace('-', "_")).collect();
-    let params: String = f
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let ty = if i == files { by_path.rust_type.into() } else { param_type(pkg, &p.ty) };
-            format!(", {}: {ty}", names[i])
-        })
-        .collect();
+    let params = rust_params(&names, &types_with(pkg, f, files, by_path.rust_type));
     let args = names.join(", ");
     let call: Vec<String> =
         names.iter().enumerate().map(|(i, n)| if i == files { format!("&{n}") } else { n.clone() }).collect();
@@ -480,15 +472,7 @@ fn paths_method(pkg: &Package, f: &Function, s: &mut String) {
 fn to_path_method(pkg: &Package, f: &Function, s: &mut String) {
     let Some(out) = f.output_path() else { return };
     let names: Vec<String> = f.params.iter().map(|p| p.name.replace('-', "_")).collect();
-    let params: String = f
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let ty = if i == out { "&std::path::Path".into() } else { param_type(pkg, &p.ty) };
-            format!(", {}: {ty}", names[i])
-        })
-        .collect();
+    let params = rust_params(&names, &types_with(pkg, f, out, "&std::path::Path"));
     let call: Vec<String> =
         names.iter().enumerate().map(|(i, n)| if i == out { "&name".into() } else { n.clone() }).collect();
     let _ = write!(

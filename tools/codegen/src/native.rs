@@ -92,60 +92,38 @@ pub fn generate(pkgs: &[Package]) -> String {
             // so a large call never holds both in Python's memory at once.
             let drops: String = owned.iter().map(|v| format!("                drop({v});\n")).collect();
             let call = format!("py.detach(|| pipeline.{}({}))", f.snake(), call_args.join(", "));
-            let call = match f.file_list() {
-                // Files given by path (witk.convert.read_binary_files) go as paths: the
-                // pipeline's host code may read each when it needs it.
-                Some(i) => {
+            // A file input or output given by path goes as its path, so the pipeline's
+            // host code may read (or write) only what it needs. `(index, variable, how
+            // Python marks it, the method's suffix, the bytes form's declaration, how each
+            // branch's result is wrapped)`.
+            let by_path = if let Some(i) = f.file_list() {
+                // Files given by path (witk.convert.read_binary_files).
+                Some((i, "paths", "file_paths", "_paths", "Vec<spatial::BinaryFile> = extract", "", ""))
+            } else if let Some(i) = f.file_param() {
+                // A file given by path (witk.convert.read_binary_file).
+                Some((i, "path", "file_path", "_path", "spatial::BinaryFile = extract", "", ""))
+            } else {
+                // An output file given as (name, path) (witk.convert.output_file): the host
+                // writes the files, and the call returns None.
+                f.output_path()
+                    .map(|i| (i, "path", "file_path", "_to_path", "String = arg", ".map(|()| None)", ".map(Some)"))
+            };
+            let call = match by_path {
+                Some((i, path, detect, suffix, decl, wrap_path, wrap_bytes)) => {
                     let var = f.params[i].name.replace('-', "_");
-                    let mut by_path = call_args.clone();
-                    by_path[i] = "&paths".into();
+                    let mut path_args = call_args.clone();
+                    path_args[i] = format!("&{path}");
                     format!(
-                        "match crate::convert::file_paths(&{var}_arg) {{\n                    \
-                         Some(paths) => py.detach(|| pipeline.{}_paths({})),\n                    \
+                        "match crate::convert::{detect}(&{var}_arg) {{\n                    \
+                         Some({path}) => py.detach(|| pipeline.{snake}{suffix}({})){wrap_path},\n                    \
                          None => {{\n                        \
-                         let {var}: Vec<spatial::BinaryFile> = extract(args, {i}, \"{var}\")?;\n                        \
-                         {call}\n                    }}\n                }}",
-                        f.snake(),
-                        by_path.join(", ")
+                         let {var}: {decl}(args, {i}, \"{var}\")?;\n                        \
+                         {call}{wrap_bytes}\n                    }}\n                }}",
+                        path_args.join(", "),
+                        snake = f.snake(),
                     )
                 }
-                None => match f.file_param() {
-                    // A file given by path (witk.convert.read_binary_file) goes as its path:
-                    // the pipeline's host code may read only what it needs of it.
-                    Some(i) => {
-                        let var = f.params[i].name.replace('-', "_");
-                        let mut by_path = call_args.clone();
-                        by_path[i] = "&path".into();
-                        format!(
-                            "match crate::convert::file_path(&{var}_arg) {{\n                    \
-                             Some(path) => py.detach(|| pipeline.{}_path({})),\n                    \
-                             None => {{\n                        \
-                             let {var}: spatial::BinaryFile = extract(args, {i}, \"{var}\")?;\n                        \
-                             {call}\n                    }}\n                }}",
-                            f.snake(),
-                            by_path.join(", ")
-                        )
-                    }
-                    None => match f.output_path() {
-                        // An output file given as (name, path) (witk.convert.output_file):
-                        // the host writes the files, and the call returns None.
-                        Some(i) => {
-                            let var = f.params[i].name.replace('-', "_");
-                            let mut by_path = call_args.clone();
-                            by_path[i] = "&path".into();
-                            format!(
-                                "match crate::convert::file_path(&{var}_arg) {{\n                    \
-                                 Some(path) => py.detach(|| pipeline.{}_to_path({})).map(|()| None),\n                    \
-                                 None => {{\n                        \
-                                 let {var}: String = arg(args, {i}, \"{var}\")?;\n                        \
-                                 {call}.map(Some)\n                    }}\n                }}",
-                                f.snake(),
-                                by_path.join(", ")
-                            )
-                        }
-                        None => call,
-                    },
-                },
+                None => call,
             };
             let _ = writeln!(
                 s,
