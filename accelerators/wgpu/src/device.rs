@@ -43,6 +43,8 @@ pub struct Gpu {
     pipelines: Mutex<HashMap<ShaderKey, wgpu::ComputePipeline>>,
     /// Set by wgpu when the device is lost (driver reset, removal, `destroy`).
     pub(crate) lost: Arc<AtomicBool>,
+    /// f64 shaders the device has but that disagreed with the emulation.
+    f64_refused: bool,
 }
 
 impl Gpu {
@@ -83,7 +85,6 @@ impl Gpu {
         };
         let native = adapter.features().contains(wgpu::Features::SHADER_F64)
             && std::env::var("WITK_WGPU_F64").as_deref() != Ok("emulated");
-        let precision = if native { Precision::Native } else { Precision::Emulated };
         let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("witk-wgpu"),
@@ -92,6 +93,8 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| GpuError::Device(e.to_string()))?;
+        // The device's own f64 only where it rounds as the component does.
+        let precision = if native { Precision::Native } else { Precision::Emulated };
         let lost = Arc::new(AtomicBool::new(false));
         let flag = lost.clone();
         device.set_device_lost_callback(move |reason, message| {
@@ -118,7 +121,7 @@ impl Gpu {
             immediate_size: 0,
         });
         let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
-        Ok(Gpu {
+        let mut gpu = Gpu {
             device,
             queue,
             info: adapter.get_info(),
@@ -128,7 +131,43 @@ impl Gpu {
             pipeline_layout,
             pipelines: Mutex::new(HashMap::new()),
             lost,
-        })
+            f64_refused: false,
+        };
+        if native && !gpu.native_f64_agrees() {
+            log::debug!(target: "witk::gpu", "{}: its f64 differs from the emulation's; emulating", gpu.describe());
+            gpu.precision = Precision::Emulated;
+            gpu.f64_refused = true;
+        }
+        Ok(gpu)
+    }
+
+    /// Whether the device's own f64 gives the emulation's bytes (which are the
+    /// component's, bit for bit) on a Gaussian of large 32-bit integers. Not every f64 a
+    /// device offers rounds as IEEE 754 does in every step: Mesa's lavapipe on an AMD EPYC
+    /// with AVX2 and FMA moved one value in eight of such a Gaussian by 1 (its
+    /// multiply-adds are not the component's), while on other CPUs it agreed. So the
+    /// device's f64 is used only where it agrees here.
+    fn native_f64_agrees(&mut self) -> bool {
+        let size = [19u64, 13, 6];
+        let grid = crate::Grid {
+            size: size.to_vec(),
+            spacing: vec![0.5, 1.0, 2.5],
+            origin: vec![0.0; 3],
+            direction: vec![1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        };
+        let mut state = 0x853c_49e6_748f_ea9bu64;
+        let bytes: Vec<u8> = (0..size.iter().product::<u64>())
+            .flat_map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((state >> 32) as i32).to_le_bytes()
+            })
+            .collect();
+        let input = crate::ImageRef { grid: &grid, ctype: crate::Ctype::I32, components: 1, bytes: &bytes };
+        let native = self.downsample(crate::Method::Gaussian, input, &[2, 3, 2], None);
+        self.precision = Precision::Emulated;
+        let emulated = self.downsample(crate::Method::Gaussian, input, &[2, 3, 2], None);
+        self.precision = Precision::Native;
+        matches!((native, emulated), (Ok(a), Ok(b)) if a == b)
     }
 
     /// The adapter's name, kind and precision (`"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu,
@@ -157,6 +196,12 @@ impl Gpu {
     /// How the kernels compute.
     pub fn precision(&self) -> Precision {
         self.precision
+    }
+
+    /// Whether the device has f64 shaders that were not used because they did not give
+    /// the emulation's bytes (see `native_f64_agrees`).
+    pub fn f64_refused(&self) -> bool {
+        self.f64_refused
     }
 
     /// Compute with emulated f64 even where the device has f64 (for tests and comparisons).
