@@ -375,7 +375,7 @@ fn noise(n: usize, seed: u64) -> Vec<f64> {
     (0..n)
         .map(|_| {
             s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((s >> 33) % 8) as f64 + if (s >> 20) % 5 == 0 { 0.5 } else { 0.0 }
+            ((s >> 33) % 8) as f64 + if (s >> 20).is_multiple_of(5) { 0.5 } else { 0.0 }
         })
         .collect()
 }
