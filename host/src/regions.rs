@@ -115,13 +115,13 @@ pub fn run<S: Sync, T: Send>(slabs: &[S], call: impl Fn(&S) -> Result<T> + Sync)
 }
 
 /// Region results, in slab order along the slowest axis, stitched into one image holding
-/// all its pixels.
+/// all its pixels (the first part's header, its buffered-region its whole size).
 pub fn stitch(parts: Vec<Image>) -> Image {
+    let values: usize = parts.iter().map(|p| p.data.as_ref().map_or(0, buffers::values)).sum();
     let mut parts = parts.into_iter();
     let mut whole = parts.next().expect("at least one slab");
-    let values: usize = whole.size.iter().product::<u64>() as usize * whole.image_type.components as usize;
     let data = whole.data.as_mut().expect("region results hold pixels");
-    buffers::reserve(data, values.saturating_sub(buffers::values(data)));
+    buffers::reserve(data, values - buffers::values(data));
     for part in parts {
         buffers::append(data, part.data.expect("region results hold pixels"));
     }

@@ -305,3 +305,31 @@ fn slabs_fit_where_one_call_does_not_and_errors_are_the_calls() {
     );
     assert_eq!(bits(&compare(&p, &test, std::slice::from_ref(&baseline)).unwrap()), bits(&expected));
 }
+
+#[test]
+fn vector_magnitude_in_slabs_equals_one_call() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let p = CompareImages::builtin(&rt).unwrap();
+    for (size, components, kind) in [
+        (vec![5u64, 4, 7], 3u32, ComponentType::Int16),
+        (vec![9, 11], 2, ComponentType::Float32),
+        (vec![6, 5, 4], 1, ComponentType::Float64),
+    ] {
+        let image = noisy(&size, components, kind, 8);
+        let one = p.vector_magnitude(&image).unwrap();
+        for threads in [2, 3, 4] {
+            let parallel = ParallelCompare::new(p.clone()).with_threads(threads).with_min_slab_bytes(1);
+            assert_eq!(parallel.vector_magnitude(&image).unwrap(), one, "{size:?} threads {threads}");
+        }
+    }
+    // Installed: the same answer, and the component's error for a bad image.
+    ParallelCompare::new(p.clone()).with_threads(3).with_min_slab_bytes(1).install(&rt);
+    let image = noisy(&[5, 4, 7], 3, ComponentType::Int16, 8);
+    assert_eq!(
+        p.vector_magnitude(&image).unwrap(),
+        ParallelCompare::new(p.clone()).with_threads(1).vector_magnitude(&image).unwrap()
+    );
+    let mut short = image.clone();
+    short.data = Some(Buffer::Int16(vec![0; 10]));
+    assert!(matches!(p.vector_magnitude(&short), Err(Error::Pipeline { code: ErrorCode::InvalidData, .. })));
+}

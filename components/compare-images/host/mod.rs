@@ -18,7 +18,7 @@
 #[allow(dead_code)] // the component uses the rest
 mod reduce;
 
-use super::{overrides, CompareDoubleImagesFn, CompareImages, CompareImagesFn, Metrics};
+use super::{overrides, CompareDoubleImagesFn, CompareImages, CompareImagesFn, Metrics, VectorMagnitudeFn};
 use crate::buffers;
 use crate::error::Result;
 use crate::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageRegion, ImageType, PixelType};
@@ -95,6 +95,32 @@ impl ParallelCompare {
                 p.compare_double_images(test, baselines, threshold, spatial, radius, tolerance, ignore)
             });
         runtime.overrides().register(overrides::COMPARE_DOUBLE_IMAGES, f);
+        let p = self.clone();
+        let f: VectorMagnitudeFn = Arc::new(move |image| p.vector_magnitude(image));
+        runtime.overrides().register(overrides::VECTOR_MAGNITUDE, f);
+    }
+
+    /// [`CompareImages::vector_magnitude`], in slabs: each pixel's norm is its own, so
+    /// each slab of planes is one call on an image of those planes.
+    pub fn vector_magnitude(&self, image: &Image) -> Result<Image> {
+        let d = image.size.len();
+        let bytes = image.data.as_ref().map_or(0, buffers::bytes);
+        let slabs =
+            if d > 0 && regions::whole(image) { self.split.slabs(bytes, image.size[d - 1]) } else { Vec::new() };
+        let p = &self.pipeline;
+        if slabs.len() < 2 {
+            return crate::overrides::bypassed(|| p.vector_magnitude(image));
+        }
+        let parts = regions::run(&slabs, |&(z0, z1)| {
+            let mut part = regions::planes(image, z0, z1);
+            part.size[d - 1] = z1 - z0;
+            part.buffered_region = None;
+            crate::overrides::bypassed(|| p.vector_magnitude(&part))
+        })?;
+        let mut whole = regions::stitch(parts);
+        whole.size = image.size.clone();
+        whole.buffered_region = Some(ImageRegion { index: vec![0; d], size: image.size.clone() });
+        Ok(whole)
     }
 
     /// [`CompareImages::compare_images`], in slabs.
