@@ -152,6 +152,22 @@ fn value_size(b: &Buffer) -> usize {
     }
 }
 
+/// Room for `more` values in a buffer, so that appending them does not reallocate.
+pub fn reserve(b: &mut Buffer, more: usize) {
+    match b {
+        Buffer::Int8(v) => v.reserve_exact(more),
+        Buffer::Uint8(v) => v.reserve_exact(more),
+        Buffer::Int16(v) => v.reserve_exact(more),
+        Buffer::Uint16(v) => v.reserve_exact(more),
+        Buffer::Int32(v) => v.reserve_exact(more),
+        Buffer::Uint32(v) => v.reserve_exact(more),
+        Buffer::Int64(v) => v.reserve_exact(more),
+        Buffer::Uint64(v) => v.reserve_exact(more),
+        Buffer::Float32(v) => v.reserve_exact(more),
+        Buffer::Float64(v) => v.reserve_exact(more),
+    }
+}
+
 /// Append `part`'s values to `whole` (the same variant: both come from one call).
 pub fn append(whole: &mut Buffer, part: Buffer) {
     match (whole, part) {

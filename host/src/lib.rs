@@ -30,6 +30,7 @@ pub mod error;
 pub mod files;
 pub mod overrides;
 pub mod pipelines;
+pub mod regions;
 pub mod runtime;
 pub mod validate;
 

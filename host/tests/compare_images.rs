@@ -1,9 +1,10 @@
-//! compare-images through the Rust API and the CLI: known answers and typed errors.
+//! compare-images through the Rust API and the CLI: known answers, typed errors, and the
+//! host's slabs (`ParallelCompare`) equal to one call.
 
 mod common;
 use common::runtime_with;
 use std::process::Command;
-use witk::pipelines::compare_images::{self as ci, CompareImages};
+use witk::pipelines::compare_images::{self as ci, CompareImages, ParallelCompare};
 use witk::pipelines::image_io::ImageIo;
 use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
 use witk::{Error, ErrorCode};
@@ -12,6 +13,7 @@ fn image(size: Vec<u64>, data: Buffer, components: u32) -> Image {
     let d = size.len();
     let component_type = match &data {
         Buffer::Uint8(_) => ComponentType::Uint8,
+        Buffer::Int16(_) => ComponentType::Int16,
         Buffer::Float32(_) => ComponentType::Float32,
         Buffer::Float64(_) => ComponentType::Float64,
         _ => unimplemented!("not used here"),
@@ -187,4 +189,147 @@ fn cli_prints_metrics_and_exits_by_almost_equal() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is 2-D but test-image is 3-D"));
     let out = witk(&[&p("test.nii.gz"), &p("missing.nrrd")]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Deterministic small integers (so many pixels tie and the radius matters), with a
+/// half here and there.
+fn noise(n: usize, seed: u64) -> impl Iterator<Item = f64> {
+    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..n).map(move |_| {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((s >> 33) % 8) as f64 + if (s >> 20).is_multiple_of(5) { 0.5 } else { 0.0 }
+    })
+}
+
+fn noisy(size: &[u64], components: u32, kind: ComponentType, seed: u64) -> Image {
+    let n = size.iter().product::<u64>() as usize * components as usize;
+    let data = match kind {
+        ComponentType::Uint8 => Buffer::Uint8(noise(n, seed).map(|v| v as u8).collect()),
+        ComponentType::Int16 => Buffer::Int16(noise(n, seed).map(|v| v as i16 - 3).collect()),
+        ComponentType::Float32 => Buffer::Float32(noise(n, seed).map(|v| v as f32).collect()),
+        _ => Buffer::Float64(noise(n, seed).collect()),
+    };
+    let mut i = image(size.to_vec(), data, components);
+    // An oblique grid, so the slabs' geometry checks see real directions.
+    if size.len() >= 2 {
+        let (c, s) = (0.8f64, 0.6f64);
+        i.direction[0] = c;
+        i.direction[1] = -s;
+        i.direction[size.len()] = s;
+        i.direction[size.len() + 1] = c;
+    }
+    i.origin = (0..size.len()).map(|a| a as f64 - 1.5).collect();
+    i.spacing = (0..size.len()).map(|a| 0.5 + a as f64).collect();
+    i
+}
+
+/// A comparison's result, comparable bit for bit (the metrics record has no `PartialEq`).
+fn bits(c: &(ci::Metrics, Image, Image)) -> ((bool, u64, [u64; 4], u32), &Image, &Image) {
+    let m = &c.0;
+    let floats = [m.minimum_difference, m.maximum_difference, m.total_difference, m.mean_difference].map(f64::to_bits);
+    ((m.almost_equal, m.number_of_pixels_with_differences, floats, m.best_baseline_index), &c.1, &c.2)
+}
+
+#[test]
+fn parallel_slabs_equal_one_call() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let p = CompareImages::builtin(&rt).unwrap();
+    let cases = [
+        (vec![7u64, 6, 9], 1u32, ComponentType::Float64),
+        (vec![9, 11], 1, ComponentType::Uint8),
+        (vec![13], 1, ComponentType::Float32),
+        (vec![5, 4, 7], 3, ComponentType::Int16),
+    ];
+    for (size, components, kind) in cases {
+        let test = noisy(&size, components, kind, 1);
+        // Two baselines, the second a copy of the first: the last of equals is the best.
+        let base = noisy(&size, components, kind, 2);
+        let baselines = [base.clone(), noisy(&size, components, kind, 3), base];
+        for radius in 0..3 {
+            for (threshold, ignore) in [(0.0, false), (0.5, true), (-1.0, true), (2.0, false)] {
+                let one = p.compare_images(&test, &baselines, threshold, radius, 3, ignore, 1e-8).unwrap();
+                for (threads, share) in [(3, usize::MAX), (4, 0), (2, 0)] {
+                    let parallel = ParallelCompare::new(p.clone())
+                        .with_threads(threads)
+                        .with_min_slab_bytes(1)
+                        .with_share_whole_bytes(share);
+                    let got = parallel.compare_images(&test, &baselines, threshold, radius, 3, ignore, 1e-8).unwrap();
+                    assert_eq!(
+                        bits(&got),
+                        bits(&one),
+                        "{size:?} {kind:?} radius {radius} threshold {threshold} threads {threads}"
+                    );
+                    if kind == ComponentType::Float64 {
+                        let got = parallel
+                            .compare_double_images(&test, &baselines, threshold, 1e-8, radius, 3, ignore)
+                            .unwrap();
+                        assert_eq!(bits(&got), bits(&one));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn slabs_fit_where_one_call_does_not_and_errors_are_the_calls() {
+    // 16 MiB of uint8 test and baseline each: one call holds them and a 128 MiB float64
+    // difference in one instance, over the 48 MiB limit; sixteen slabs hold a 16th each.
+    let size = [256u64, 256, 256];
+    let test = noisy(&size, 1, ComponentType::Uint8, 4);
+    let baseline = noisy(&size, 1, ComponentType::Uint8, 5);
+    let (big, _d1) = runtime_with(Default::default());
+    let expected = compare(&CompareImages::builtin(&big).unwrap(), &test, std::slice::from_ref(&baseline)).unwrap();
+    let (small, _d2) = runtime_with(witk::Limits { memory_bytes: 48 << 20, ..Default::default() });
+    let p = CompareImages::builtin(&small).unwrap();
+    assert!(compare(&p, &test, std::slice::from_ref(&baseline)).is_err(), "one call fits the limit");
+    let parallel = ParallelCompare::new(p.clone()).with_threads(16).with_share_whole_bytes(0);
+    let got = parallel.compare_images(&test, std::slice::from_ref(&baseline), 0.0, 1, 0, false, 1e-8).unwrap();
+    let one = CompareImages::builtin(&big)
+        .unwrap()
+        .compare_images(&test, std::slice::from_ref(&baseline), 0.0, 1, 0, false, 1e-8)
+        .unwrap();
+    assert_eq!(bits(&got), bits(&one));
+    assert_ne!(bits(&expected).0, bits(&one).0, "the radius changes the answer");
+
+    // Installed, the slabs answer every call of the runtime, with the component's errors.
+    ParallelCompare::new(p.clone()).with_threads(16).with_share_whole_bytes(0).install(&small);
+    let mut moved = baseline.clone();
+    moved.origin[2] += 0.5;
+    expect_invalid(compare(&p, &test, &[moved]), "same physical space");
+    expect_invalid(p.compare_images(&test, std::slice::from_ref(&baseline), f64::NAN, 0, 0, false, 1e-8), "NaN");
+    let bytes = noisy(&[8, 8, 8], 1, ComponentType::Uint8, 6);
+    expect_invalid(
+        p.compare_double_images(&bytes, std::slice::from_ref(&bytes), 0.0, 1e-8, 0, 0, false),
+        "scalar float64",
+    );
+    assert_eq!(bits(&compare(&p, &test, std::slice::from_ref(&baseline)).unwrap()), bits(&expected));
+}
+
+#[test]
+fn vector_magnitude_in_slabs_equals_one_call() {
+    let (rt, _dir) = runtime_with(Default::default());
+    let p = CompareImages::builtin(&rt).unwrap();
+    for (size, components, kind) in [
+        (vec![5u64, 4, 7], 3u32, ComponentType::Int16),
+        (vec![9, 11], 2, ComponentType::Float32),
+        (vec![6, 5, 4], 1, ComponentType::Float64),
+    ] {
+        let image = noisy(&size, components, kind, 8);
+        let one = p.vector_magnitude(&image).unwrap();
+        for threads in [2, 3, 4] {
+            let parallel = ParallelCompare::new(p.clone()).with_threads(threads).with_min_slab_bytes(1);
+            assert_eq!(parallel.vector_magnitude(&image).unwrap(), one, "{size:?} threads {threads}");
+        }
+    }
+    // Installed: the same answer, and the component's error for a bad image.
+    ParallelCompare::new(p.clone()).with_threads(3).with_min_slab_bytes(1).install(&rt);
+    let image = noisy(&[5, 4, 7], 3, ComponentType::Int16, 8);
+    assert_eq!(
+        p.vector_magnitude(&image).unwrap(),
+        ParallelCompare::new(p.clone()).with_threads(1).vector_magnitude(&image).unwrap()
+    );
+    let mut short = image.clone();
+    short.data = Some(Buffer::Int16(vec![0; 10]));
+    assert!(matches!(p.vector_magnitude(&short), Err(Error::Pipeline { code: ErrorCode::InvalidData, .. })));
 }

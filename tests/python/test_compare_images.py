@@ -324,3 +324,20 @@ def test_vector_magnitude_same_as_itkwasm() -> None:
     arr = rng.normal(0, 3, (5, 6, 3))
     ours, theirs = pair(arr, is_vector=True)
     assert_same_image(vector_magnitude(ours), itk_vector_magnitude(theirs))
+
+
+@pytest.mark.parametrize("params", [{"radius_tolerance": 1}, {"radius_tolerance": 2, "ignore_boundary_pixels": True}])
+def test_large_images_split_into_slabs_give_itkwasms_answer(params: dict) -> None:
+    """An image of 8 MiB and more is compared in slabs on every core (the host's
+    ParallelCompare); metrics (the total difference too), the difference image and the
+    rendering are still ITK-Wasm's."""
+    rng = np.random.default_rng(5)
+    test, base = random_case(rng, "float32", (40, 160, 200))  # 5 MiB each, over the split threshold
+    d = 3
+    geometry = {"origin": [1.5, -2.0, 30.25], "spacing": [0.5, 0.75, 2.0], "direction": rotation(d, 0.3)}
+    ours_t, theirs_t = pair(test, **geometry)
+    ours_b, theirs_b = pair(base, **geometry)
+    ours = compare_images(ours_t, [ours_b], difference_threshold=0.5, **params)
+    theirs = itk_compare_images(theirs_t, [theirs_b], difference_threshold=0.5, **params)
+    assert ours[0]["numberOfPixelsWithDifferences"] > 1000
+    assert_same(ours, theirs)

@@ -10,7 +10,12 @@
 //! boundary-faces calculator splits the image (the interior, then the low and high face
 //! of each axis), so the total difference is summed in the same order.
 
-use crate::model::{identity, into_f64, Component, Geometry, Pixels, Scalar, Typed};
+use crate::model::{into_f64, Component, Geometry, Pixels, Scalar, Typed};
+use crate::reduce::faces;
+pub use crate::reduce::{
+    for_each_row, intersect, middle_slice, radii, region_input, rescale, slice_geometry, statistics, strides, Box,
+    Stats,
+};
 use crate::{Code, Failure};
 
 /// The parameters of compare-images and compare-double-images.
@@ -46,27 +51,6 @@ pub struct Metrics {
     pub total_difference: f64,
     pub mean_difference: f64,
     pub best_baseline_index: u32,
-}
-
-/// What comparing with one baseline gives: ITK's statistics of the differing pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Stats {
-    pub count: u64,
-    pub min: f64,
-    pub max: f64,
-    pub total: f64,
-}
-
-impl Stats {
-    /// ITK's initial values: the minimum at the largest float64, the maximum at its negative.
-    const NONE: Stats = Stats { count: 0, min: f64::MAX, max: -f64::MAX, total: 0.0 };
-
-    fn add(&mut self, d: f64) {
-        self.count += 1;
-        self.total += d;
-        self.min = self.min.min(d);
-        self.max = self.max.max(d);
-    }
 }
 
 /// The result of a comparison: metrics, the float64 difference image (geometry of the
@@ -107,24 +91,23 @@ fn abs_diff(a: f64, b: f64) -> f64 {
 pub fn compare(test: Typed, baselines: Vec<Typed>, o: &Options) -> Result<Comparison, Failure> {
     check(&test.geometry, baselines.iter().map(|b| &b.geometry), o)?;
     let dims = test.geometry.dims();
-    let kind = std::mem::discriminant(&test.pixels);
-    let (test_pixels, baselines): (Pixels, Vec<Pixels>) =
-        if baselines.iter().all(|b| std::mem::discriminant(&b.pixels) == kind) {
-            (test.pixels, baselines.into_iter().map(|b| b.pixels).collect())
-        } else {
-            // Mixed component types: read them all as float64 (exact, as ITK-Wasm's cast).
-            let f64s = |p: Pixels| Pixels::F64(into_f64(p));
-            (f64s(test.pixels), baselines.into_iter().map(|b| f64s(b.pixels)).collect())
-        };
-    macro_rules! by_type {
-        ($($case:ident($t:ty)),*) => {
-            match &test_pixels {
-                $(Pixels::$case(_) => closest::<$t>(&test_pixels, &baselines, &dims, o),)*
+    let whole: Box = dims.iter().map(|&n| (0, n)).collect();
+    let r = radii(&dims, o.radius_tolerance);
+    let mut best: Option<(usize, Stats, Vec<f64>)> = None;
+    let mut scratch = Vec::new();
+    differences(test.pixels, baselines, &dims, &whole, &whole, o, |i, out| {
+        let stats = statistics(&out, &dims, &r, o.ignore_boundary_pixels, o.difference_threshold);
+        match &mut best {
+            Some((_, s, _)) if stats.count > s.count => scratch = out,
+            _ => {
+                if let Some((_, _, old)) = best.replace((i, stats, out)) {
+                    scratch = old;
+                }
             }
-        };
-    }
-    let (index, s, pixels) =
-        by_type!(I8(i8), U8(u8), I16(i16), U16(u16), I32(i32), U32(u32), I64(i64), U64(u64), F32(f32), F64(f64));
+        }
+        std::mem::take(&mut scratch)
+    });
+    let (index, s, pixels) = best.expect("checked: at least one baseline");
     let metrics = Metrics {
         almost_equal: s.count <= o.number_of_pixels_tolerance,
         number_of_pixels_with_differences: s.count,
@@ -139,25 +122,101 @@ pub fn compare(test: Typed, baselines: Vec<Typed>, o: &Options) -> Result<Compar
     Ok(Comparison { metrics, difference, difference_uchar })
 }
 
-/// The baseline with the fewest differing pixels: its index, statistics and difference image.
-fn closest<T: Component>(test: &Pixels, baselines: &[Pixels], dims: &[usize], o: &Options) -> (usize, Stats, Vec<f64>) {
-    let test = T::of(test).expect("one component type");
-    let mut best: Option<(usize, Stats, Vec<f64>)> = None;
-    let mut scratch = Vec::new();
-    for (i, b) in baselines.iter().enumerate() {
-        let mut out = std::mem::take(&mut scratch);
-        out.resize(test.len(), 0.0);
-        let stats = difference(test, T::of(b).expect("one component type"), dims, o, &mut out);
-        match &mut best {
-            Some((_, s, _)) if stats.count > s.count => scratch = out,
-            _ => {
-                if let Some((_, _, old)) = best.replace((i, stats, out)) {
-                    scratch = old;
-                }
-            }
-        }
+/// The difference images of a region of the test image, one per baseline, for hosts
+/// that split large images: each pixel exactly as [`compare`] computes it (the radius and
+/// the boundary are the whole image's), without statistics, which the host reduces with
+/// [`statistics`] from the whole difference image. The images' pixels must hold
+/// [`region_input`] of the region.
+pub fn compare_region(
+    test: Typed,
+    baselines: Vec<Typed>,
+    region: &[(usize, usize)],
+    o: &Options,
+) -> Result<Vec<Vec<f64>>, Failure> {
+    check(&test.geometry, baselines.iter().map(|b| &b.geometry), o)?;
+    if let Some(i) = baselines.iter().position(|b| b.held != test.held) {
+        return Err(Failure::new(
+            Code::InvalidArgument,
+            format!(
+                "baseline-images[{i}] holds the pixels {:?} but test-image holds {:?}; give every image the same \
+                 buffered-region",
+                baselines[i].held, test.held
+            ),
+        ));
     }
-    best.expect("checked: at least one baseline")
+    let dims = test.geometry.dims();
+    let held = test.held.clone();
+    let mut outs = Vec::with_capacity(baselines.len());
+    differences(test.pixels, baselines, &dims, &held, region, o, |_, out| {
+        outs.push(out);
+        Vec::new()
+    });
+    Ok(outs)
+}
+
+/// The box of the whole image a region is, checked: inside an image of `size` pixels and
+/// not empty. (`index`, `size` as a region's WIT record has them.)
+pub fn region_box(size: &[u64], index: &[u64], extent: &[u64]) -> Result<Box, Failure> {
+    let invalid = |m: String| Failure::new(Code::InvalidArgument, m);
+    if index.len() != size.len() || extent.len() != size.len() {
+        return Err(invalid(format!(
+            "the region has index {index:?} and size {extent:?}; the image is {}-D",
+            size.len()
+        )));
+    }
+    let inside =
+        index.iter().zip(extent).zip(size).all(|((&i, &s), &n)| s > 0 && i.checked_add(s).is_some_and(|e| e <= n));
+    if !inside {
+        return Err(invalid(format!(
+            "the region index {index:?}, size {extent:?} is not inside the image's size {size:?}"
+        )));
+    }
+    index
+        .iter()
+        .zip(extent)
+        .map(|(&i, &s)| Some((usize::try_from(i).ok()?, usize::try_from(i + s).ok()?)))
+        .collect::<Option<_>>()
+        .ok_or_else(|| Failure::new(Code::LimitExceeded, format!("size {size:?} is too large")))
+}
+
+/// Compare the test pixels with each baseline's over `region`, in baseline order: `each(i,
+/// out)` gets baseline `i`'s difference and returns a buffer to reuse (or an empty one).
+/// Mixed component types are compared as float64.
+fn differences(
+    test: Pixels,
+    baselines: Vec<Typed>,
+    dims: &[usize],
+    held: &[(usize, usize)],
+    region: &[(usize, usize)],
+    o: &Options,
+    mut each: impl FnMut(usize, Vec<f64>) -> Vec<f64>,
+) {
+    let kind = std::mem::discriminant(&test);
+    let (test, baselines): (Pixels, Vec<Pixels>) =
+        if baselines.iter().all(|b| std::mem::discriminant(&b.pixels) == kind) {
+            (test, baselines.into_iter().map(|b| b.pixels).collect())
+        } else {
+            // Mixed component types: read them all as float64 (exact, as ITK-Wasm's cast).
+            let f64s = |p: Pixels| Pixels::F64(into_f64(p));
+            (f64s(test), baselines.into_iter().map(|b| f64s(b.pixels)).collect())
+        };
+    let n: usize = region.iter().map(|&(s, e)| e - s).product();
+    macro_rules! by_type {
+        ($($case:ident($t:ty)),*) => {
+            match &test {
+                $(Pixels::$case(t) => {
+                    let mut out = Vec::new();
+                    for (i, b) in baselines.iter().enumerate() {
+                        out.resize(n, 0.0);
+                        let b = <$t as Component>::of(b).expect("one component type");
+                        difference(t, b, dims, held, region, o, &mut out);
+                        out = each(i, out);
+                    }
+                })*
+            }
+        };
+    }
+    by_type!(I8(i8), U8(u8), I16(i16), U16(u16), I32(i32), U32(u32), I64(i64), U64(u64), F32(f32), F64(f64));
 }
 
 /// The checks ITK-Wasm's pipeline makes (it traps where these are errors).
@@ -205,198 +264,84 @@ fn check<'a>(t: &Geometry, baselines: impl ExactSizeIterator<Item = &'a Geometry
     Ok(())
 }
 
-/// The radius along each axis: the tolerance, or `(size - 1) / 2` where the axis is
-/// not longer than `2 * radius + 1` pixels.
-fn radii(dims: &[usize], radius: u32) -> Vec<usize> {
-    let r = radius as usize;
-    dims.iter().map(|&s| if r.saturating_mul(2).saturating_add(1) < s { r } else { (s - 1) / 2 }).collect()
-}
-
-/// An axis-aligned box of pixels `[start, end)` per axis, and whether it is on the
-/// boundary (its neighbourhoods reach outside the image).
-type Face = (Vec<(usize, usize)>, bool);
-
-/// ITK's ImageBoundaryFacesCalculator over the whole image: the interior first, then,
-/// axis by axis, the low and the high face of what is left.
-fn faces(dims: &[usize], r: &[usize]) -> Vec<Face> {
-    let mut faces = vec![(dims.iter().zip(r).map(|(&s, &r)| (r, s - r)).collect(), false)];
-    let mut rest: Vec<(usize, usize)> = dims.iter().map(|&s| (0, s)).collect();
-    for i in 0..dims.len() {
-        if r[i] == 0 {
-            continue;
-        }
-        let mut low = rest.clone();
-        low[i] = (0, r[i]);
-        let mut high = rest.clone();
-        high[i] = (dims[i] - r[i], dims[i]);
-        faces.push((low, true));
-        faces.push((high, true));
-        rest[i] = (r[i], dims[i] - r[i]);
-    }
-    faces
-}
-
-/// Call `row(first, index)` for each row of a box (x varying fastest, as ITK iterates):
-/// `first` is the linear index of the row's first pixel, `index` its N-D index.
-fn for_each_row(b: &[(usize, usize)], strides: &[usize], mut row: impl FnMut(usize, &[usize])) {
-    if b.iter().any(|&(s, e)| s >= e) {
-        return;
-    }
-    let mut index: Vec<usize> = b.iter().map(|&(s, _)| s).collect();
-    loop {
-        row(index.iter().zip(strides).map(|(i, s)| i * s).sum(), &index);
-        let mut d = 1;
-        loop {
-            if d >= b.len() {
-                return;
-            }
-            index[d] += 1;
-            if index[d] < b[d].1 {
-                break;
-            }
-            index[d] = b[d].0;
-            d += 1;
-        }
-    }
-}
-
-/// Compare with one baseline: the difference image in `out`, the statistics returned.
-pub fn difference<T: Component>(test: &[T], baseline: &[T], dims: &[usize], o: &Options, out: &mut [f64]) -> Stats {
+/// Compare with one baseline over `region` of an image of `dims` pixels: its difference
+/// image (region's pixels, x fastest) in `out`. `test` and `baseline` hold the pixels of
+/// box `held`, which must hold [`region_input`] of the region. The neighbourhoods and the
+/// boundary are the whole image's, so a region's pixels are the whole call's.
+pub fn difference<T: Component>(
+    test: &[T],
+    baseline: &[T],
+    dims: &[usize],
+    held: &[(usize, usize)],
+    region: &[(usize, usize)],
+    o: &Options,
+    out: &mut [f64],
+) {
     let d = dims.len();
     let r = radii(dims, o.radius_tolerance);
-    let mut strides = vec![1usize; d];
-    for i in 1..d {
-        strides[i] = strides[i - 1] * dims[i - 1];
-    }
-    // Neighbourhood offsets, per axis and as linear offsets (valid away from the edge).
+    let held_dims: Vec<usize> = held.iter().map(|&(s, e)| e - s).collect();
+    let out_dims: Vec<usize> = region.iter().map(|&(s, e)| e - s).collect();
+    let (hs, os) = (strides(&held_dims), strides(&out_dims));
+    // Neighbourhood offsets, per axis and as linear offsets in the held pixels (valid
+    // away from the edge).
     let mut offsets: Vec<Vec<isize>> = vec![vec![]];
     for &ri in &r {
         let ri = ri as isize;
         offsets = offsets.iter().flat_map(|o| (-ri..=ri).map(move |k| [o.as_slice(), &[k]].concat())).collect();
     }
-    let linear: Vec<isize> =
-        offsets.iter().map(|o| o.iter().zip(&strides).map(|(k, &s)| k * s as isize).sum()).collect();
+    let linear: Vec<isize> = offsets.iter().map(|o| o.iter().zip(&hs).map(|(k, &s)| k * s as isize).sum()).collect();
     let threshold = o.difference_threshold;
-    let mut stats = Stats::NONE;
-    for (b, boundary) in faces(dims, &r) {
-        for_each_row(&b, &strides, |first, index| {
+    for (face, boundary) in faces(dims, &r) {
+        let b = intersect(&face, region);
+        for_each_row(&b, |index| {
             let (x0, x1) = b[0];
-            let row = first - index[0]..first - index[0] + x1;
-            let (out, test, base) = (&mut out[row.clone()], &test[row.clone()], &baseline[row.start..]);
+            // The row's first pixel, in the held pixels and in the output.
+            let h: usize = (0..d).map(|a| (index[a] - held[a].0) * hs[a]).sum();
+            let p: usize = (0..d).map(|a| (index[a] - region[a].0) * os[a]).sum();
+            let out = &mut out[p..p + x1 - x0];
             if boundary && o.ignore_boundary_pixels {
-                out[x0..x1].fill(0.0);
+                out.fill(0.0);
                 return;
             }
-            for x in x0..x1 {
-                let t = test[x].to_f64();
-                let mut m = abs_diff(t, base[x].to_f64());
+            let (test, base) = (&test[h..h + x1 - x0], &baseline[h..h + x1 - x0]);
+            for (k, x) in (x0..x1).enumerate() {
+                let t = test[k].to_f64();
+                let mut m = abs_diff(t, base[k].to_f64());
                 if m > threshold {
                     if boundary {
                         // Clamp each axis to the image (zero-flux Neumann).
                         for off in &offsets {
-                            let mut p = 0;
+                            let mut q = 0;
                             for a in 0..d {
                                 let i = if a == 0 { x } else { index[a] } as isize + off[a];
-                                p += i.clamp(0, dims[a] as isize - 1) as usize * strides[a];
+                                q += (i.clamp(0, dims[a] as isize - 1) as usize - held[a].0) * hs[a];
                             }
-                            m = m.min(abs_diff(t, baseline[p].to_f64()));
+                            m = m.min(abs_diff(t, baseline[q].to_f64()));
                             if m <= threshold {
                                 break;
                             }
                         }
                     } else {
-                        let here = (row.start + x) as isize;
-                        for &k in &linear {
-                            m = m.min(abs_diff(t, baseline[(here + k) as usize].to_f64()));
+                        let here = (h + k) as isize;
+                        for &l in &linear {
+                            m = m.min(abs_diff(t, baseline[(here + l) as usize].to_f64()));
                             if m <= threshold {
                                 break;
                             }
                         }
                     }
                 }
-                if m > threshold {
-                    out[x] = m;
-                    stats.add(m);
-                } else {
-                    out[x] = 0.0;
-                }
+                out[k] = if m > threshold { m } else { 0.0 };
             }
         });
     }
-    stats
 }
 
-/// ITK's `Math::AlmostEquals` for doubles: within 0.1 epsilon, or 4 units in the last place.
-fn almost_equal(a: f64, b: f64) -> bool {
-    if (a - b).abs() <= 0.1 * f64::EPSILON {
-        return true;
-    }
-    let ulp = |x: f64| {
-        let i = x.to_bits() as i64;
-        if i < 0 {
-            i64::MIN as i128 - i as i128
-        } else {
-            i as i128
-        }
-    };
-    (ulp(a) - ulp(b)).abs() <= 4
-}
-
-/// The middle 2-D slice of a difference image rescaled to 0-255, as ITK-Wasm renders it:
-/// ITK's ExtractImageFilter (index `size / 2` along axes 2 and up; the direction's
-/// upper-left 2x2 block, or the identity where that block is singular) and
-/// RescaleIntensityImageFilter (linear from the slice's minimum and maximum, truncated).
-/// A 1-D image gives one row. Infinite differences render as 255.
+/// The middle 2-D slice of a difference image rescaled to 0-255, as ITK-Wasm renders it
+/// ([`rescale`], [`slice_geometry`]).
 pub fn uchar_slice(image: &Scalar) -> Uchar2d {
     let g = &image.geometry;
-    let d = g.dimension();
-    let dims = g.dims();
-    let (nx, ny) = (dims[0], if d > 1 { dims[1] } else { 1 });
-    let mut first = 0;
-    let mut stride = nx * ny;
-    for &s in dims.iter().skip(2) {
-        first += (s / 2) * stride;
-        stride *= s;
-    }
-    let slice = &image.pixels[first..first + nx * ny];
-    let (mut min, mut max) = (f64::MAX, -f64::MAX);
-    for &v in slice {
-        let v = v.min(f64::MAX);
-        if v > max {
-            max = v;
-        }
-        if v < min {
-            min = v;
-        }
-    }
-    let scale = if !almost_equal(min, max) {
-        255.0 / (max - min)
-    } else if !almost_equal(max, 0.0) {
-        255.0 / max
-    } else {
-        0.0
-    };
-    let shift = 0.0 - min * scale;
-    // Rust's float-to-int cast truncates toward zero and saturates: ITK's static_cast
-    // then clamp to [0, 255].
-    let pixels = slice.iter().map(|&v| (v.min(f64::MAX) * scale + shift) as u8).collect();
-    let geometry = match d {
-        1 => Geometry {
-            origin: vec![g.origin[0], 0.0],
-            spacing: vec![g.spacing[0], 1.0],
-            direction: identity(2),
-            size: vec![g.size[0], 1],
-        },
-        _ => {
-            let m = [g.direction[0], g.direction[1], g.direction[d], g.direction[d + 1]];
-            let singular = d > 2 && m[0] * m[3] - m[1] * m[2] == 0.0;
-            Geometry {
-                origin: g.origin[..2].to_vec(),
-                spacing: g.spacing[..2].to_vec(),
-                direction: if singular { identity(2) } else { m.to_vec() },
-                size: g.size[..2].to_vec(),
-            }
-        }
-    };
-    Uchar2d { geometry, pixels }
+    let pixels = rescale(&image.pixels[middle_slice(&g.dims())]);
+    let (origin, spacing, direction, size) = slice_geometry(&g.origin, &g.spacing, &g.direction, &g.size);
+    Uchar2d { geometry: Geometry { origin, spacing, direction, size }, pixels }
 }

@@ -84,8 +84,9 @@ pub struct Image {
     /// Whether `image-type.pixel-type` is `scalar`.
     pub scalar: bool,
     pub pixels: Option<Pixels>,
-    /// Whether the pixels cover the whole image (no partial `buffered-region`).
-    pub whole: bool,
+    /// The box of the image the pixels cover, `[start, end)` per axis, where that is
+    /// not the whole image (a partial `buffered-region`).
+    pub held: Option<Vec<(u64, u64)>>,
 }
 
 /// A scalar float64 image: what the comparison and vector-magnitude return.
@@ -101,6 +102,8 @@ pub struct Scalar {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Typed {
     pub geometry: Geometry,
+    /// The box of the image `pixels` cover, `[start, end)` per axis.
+    pub held: Vec<(usize, usize)>,
     pub pixels: Pixels,
 }
 
@@ -109,8 +112,10 @@ impl Image {
         Failure::new(code, format!("{}: {message}", self.what))
     }
 
-    /// Check the type, geometry and pixel count agree; the number of pixels.
-    pub fn validate(&self) -> Result<usize, Failure> {
+    /// Check the type, geometry and pixel count agree; the box the pixels cover. `need`
+    /// is the box a region's comparison reads, which the pixels must hold; without it
+    /// they must cover the whole image.
+    pub fn validate(&self, need: Option<&[(usize, usize)]>) -> Result<Vec<(usize, usize)>, Failure> {
         let g = &self.geometry;
         let d = g.dimension();
         g.check().map_err(|m| self.fail(Code::InvalidArgument, m))?;
@@ -121,16 +126,39 @@ impl Image {
         if self.components == 0 {
             return Err(self.fail(Code::InvalidArgument, "an image needs at least one component per pixel".into()));
         }
-        if !self.whole {
+        let whole: Vec<(u64, u64)> = g.size.iter().map(|&s| (0, s)).collect();
+        let held = self.held.clone().unwrap_or_else(|| whole.clone());
+        if need.is_none() && held != whole {
             return Err(self.fail(
                 Code::Unsupported,
                 "the pixel data covers only part of the image (buffered-region); give the whole image".into(),
             ));
         }
-        let pixels = g.size.iter().try_fold(1u64, |n, &s| n.checked_mul(s));
+        let inside = held.len() == d && held.iter().zip(&g.size).all(|(&(s, e), &n)| s < e && e <= n);
+        if !inside {
+            return Err(self.fail(
+                Code::InvalidArgument,
+                format!("buffered-region {held:?} is not a box inside the image's size {:?}", g.size),
+            ));
+        }
+        let too_large = || self.fail(Code::LimitExceeded, format!("size {:?} is too large", g.size));
+        let held: Vec<(usize, usize)> = held
+            .iter()
+            .map(|&(s, e)| Some((usize::try_from(s).ok()?, usize::try_from(e).ok()?)))
+            .collect::<Option<_>>()
+            .ok_or_else(too_large)?;
+        if let Some(need) = need {
+            if held.iter().zip(need).any(|(&(s, e), &(t, f))| t < s || f > e) {
+                return Err(self.fail(
+                    Code::InvalidArgument,
+                    format!("buffered-region {held:?} does not hold the pixels {need:?} the region reads"),
+                ));
+            }
+        }
+        let pixels = held.iter().try_fold(1u64, |n, &(s, e)| n.checked_mul((e - s) as u64));
         let values = pixels.and_then(|n| n.checked_mul(self.components as u64));
         let (Some(pixels), Some(values)) = (pixels, values) else {
-            return Err(self.fail(Code::LimitExceeded, format!("size {:?} is too large", g.size)));
+            return Err(too_large());
         };
         let Some(data) = &self.pixels else {
             return Err(self.fail(
@@ -142,44 +170,52 @@ impl Image {
             return Err(self.fail(
                 Code::InvalidData,
                 format!(
-                    "the pixel buffer holds {} values; size {:?} x {} components needs {values}",
+                    "the pixel buffer holds {} values; {} x {} components needs {values}",
                     data.count(),
-                    g.size,
+                    if self.held.is_some() {
+                        format!("buffered-region {held:?}")
+                    } else {
+                        format!("size {:?}", g.size)
+                    },
                     self.components
                 ),
             ));
         }
-        usize::try_from(pixels).map_err(|_| self.fail(Code::LimitExceeded, format!("size {:?} is too large", g.size)))
+        usize::try_from(pixels).map_err(|_| too_large())?;
+        Ok(held)
     }
 
     /// Scalars, as ITK-Wasm's compare_images prepares its inputs: the values (read as
     /// float64), or the magnitude of each pixel's vector unless the pixel type is
     /// `scalar` with one component.
-    pub fn into_scalar(self) -> Result<Typed, Failure> {
-        self.validate()?;
+    /// `need` as in [`Image::validate`].
+    pub fn into_scalar(self, need: Option<&[(usize, usize)]>) -> Result<Typed, Failure> {
+        let held = self.validate(need)?;
         let pixels = self.pixels.expect("validated");
         let pixels = if self.scalar && self.components == 1 {
             pixels
         } else {
             Pixels::F64(magnitudes(&pixels, self.components))
         };
-        Ok(Typed { geometry: self.geometry, pixels })
+        Ok(Typed { geometry: self.geometry, held, pixels })
     }
 
     /// The Euclidean norm of each pixel's components, as float64 (ITK's
     /// VectorMagnitudeImageFilter; absolute values for one component).
     pub fn into_magnitude(self) -> Result<Scalar, Failure> {
-        self.validate()?;
+        self.validate(None)?;
         let pixels = magnitudes(self.pixels.as_ref().expect("validated"), self.components);
         Ok(Scalar { geometry: self.geometry, pixels })
     }
 
     /// The float64 scalars of an image that must already be float64 with one component
-    /// per pixel (compare-double-images); moved, not copied.
-    pub fn into_double(self) -> Result<Typed, Failure> {
-        self.validate()?;
+    /// per pixel (compare-double-images); moved, not copied. `need` as in [`Image::validate`].
+    pub fn into_double(self, need: Option<&[(usize, usize)]>) -> Result<Typed, Failure> {
+        let held = self.validate(need)?;
         match self.pixels {
-            Some(pixels @ Pixels::F64(_)) if self.components == 1 => Ok(Typed { geometry: self.geometry, pixels }),
+            Some(pixels @ Pixels::F64(_)) if self.components == 1 => {
+                Ok(Typed { geometry: self.geometry, held, pixels })
+            }
             Some(other) => Err(Failure::new(
                 Code::InvalidArgument,
                 format!(

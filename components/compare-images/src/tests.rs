@@ -12,7 +12,7 @@ fn image(size: &[u64], pixels: Pixels, components: usize) -> Image {
         components,
         scalar: components == 1,
         pixels: Some(pixels),
-        whole: true,
+        held: None,
     }
 }
 
@@ -283,15 +283,23 @@ fn faces_cover_every_pixel_once_in_itk_order() {
     for radius in 0..4 {
         let o = Options { radius_tolerance: radius, ..opts() };
         let mut out = vec![f64::NAN; n];
-        let s = compare::difference(&test, &base, &dims, &o, &mut out);
+        let s = difference(&test, &base, &dims, &o, &mut out);
         assert_eq!(s.count, n as u64, "radius {radius}");
         assert!(out.iter().all(|d| *d >= 1.0), "radius {radius}");
         let o = Options { ignore_boundary_pixels: true, ..o };
-        let s = compare::difference(&test, &base, &dims, &o, &mut out);
+        let s = difference(&test, &base, &dims, &o, &mut out);
         let r = [radius as usize; 3].map(|r| r.min(2)); // (4 - 1) / 2 = 1 along z
         let interior: usize = dims.iter().zip(r).map(|(&d, r)| d - 2 * r.min((d - 1) / 2)).product();
         assert_eq!(s.count, interior as u64, "radius {radius}");
     }
+}
+
+/// One whole-image comparison's difference image and statistics.
+fn difference(test: &[f64], base: &[f64], dims: &[usize], o: &Options, out: &mut [f64]) -> compare::Stats {
+    let whole: Vec<(usize, usize)> = dims.iter().map(|&n| (0, n)).collect();
+    compare::difference(test, base, dims, &whole, &whole, o, out);
+    let r = compare::radii(dims, o.radius_tolerance);
+    compare::statistics(out, dims, &r, o.ignore_boundary_pixels, o.difference_threshold)
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, crate::Failure>) -> (Code, String) {
@@ -343,7 +351,8 @@ fn bad_inputs_are_typed_errors() {
     assert_eq!(c, Code::InvalidData);
 
     let mut part = ok();
-    part.whole = false;
+    part.held = Some(vec![(0, 2), (0, 1)]);
+    part.pixels = Some(Pixels::F64(vec![0.0; 2]));
     assert_eq!(code(compare_images(ok(), vec![part], &opts())).0, Code::Unsupported);
 
     let mut flat = ok();
@@ -358,4 +367,136 @@ fn bad_inputs_are_typed_errors() {
     assert_eq!(code(compare_images(ok(), vec![ok()], &o)).0, Code::InvalidArgument);
     let o = Options { spatial_tolerance: -1.0, ..opts() };
     assert_eq!(code(compare_images(ok(), vec![ok()], &o)).0, Code::InvalidArgument);
+}
+
+/// Deterministic noise in [0, 8): small integers, so many pixels tie and the radius matters.
+fn noise(n: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 33) % 8) as f64 + if (s >> 20).is_multiple_of(5) { 0.5 } else { 0.0 }
+        })
+        .collect()
+}
+
+/// The part of a dense image (`dims`, x fastest) inside `b`.
+fn crop(v: &[f64], dims: &[usize], b: &[(usize, usize)], components: usize) -> Vec<f64> {
+    let s = compare::strides(dims);
+    let mut out = Vec::new();
+    compare::for_each_row(b, |index| {
+        let first: usize = index.iter().zip(&s).map(|(i, s)| i * s).sum();
+        out.extend_from_slice(&v[first * components..(first + b[0].1 - b[0].0) * components]);
+    });
+    out
+}
+
+fn held(image: &Image, b: &[(usize, usize)]) -> Image {
+    let dims = image.geometry.dims();
+    let Some(Pixels::F64(v)) = &image.pixels else { panic!("float64 test images") };
+    Image {
+        held: Some(b.iter().map(|&(s, e)| (s as u64, e as u64)).collect()),
+        pixels: Some(Pixels::F64(crop(v, &dims, b, image.components))),
+        ..image.clone()
+    }
+}
+
+/// Every region split of the image, stitched, gives each baseline's whole difference
+/// image, and the statistics of the stitched best difference are the whole call's metrics.
+#[test]
+fn regions_stitch_to_the_whole_comparison() {
+    for (dims, components) in [(vec![7usize, 6, 5], 1usize), (vec![9, 4], 1), (vec![11], 1), (vec![5, 4, 3], 3)] {
+        let n: usize = dims.iter().product();
+        let size: Vec<u64> = dims.iter().map(|&d| d as u64).collect();
+        let mk = |seed| Image {
+            components,
+            scalar: components == 1,
+            ..image(&size, Pixels::F64(noise(n * components, seed)), components)
+        };
+        let test = mk(1);
+        let baselines = vec![mk(2), mk(3)];
+        for radius in 0..3 {
+            for (threshold, ignore) in [(0.0, false), (0.5, true), (-1.0, true), (2.0, false)] {
+                let o = Options {
+                    radius_tolerance: radius,
+                    difference_threshold: threshold,
+                    ignore_boundary_pixels: ignore,
+                    ..opts()
+                };
+                let whole = compare_images(test.clone(), baselines.clone(), &o).unwrap();
+                // Per baseline, the whole difference image (compared alone).
+                let alone: Vec<Vec<f64>> = baselines
+                    .iter()
+                    .map(|b| compare_images(test.clone(), vec![b.clone()], &o).unwrap().difference.pixels)
+                    .collect();
+                let d = dims.len();
+                for axis in 0..d {
+                    let cuts = [0, dims[axis] / 3, dims[axis] / 3 + 1, dims[axis]];
+                    let mut stitched = vec![vec![f64::NAN; n]; baselines.len()];
+                    for w in cuts.windows(2).filter(|w| w[0] < w[1]) {
+                        let mut index = vec![0u64; d];
+                        let mut extent = size.clone();
+                        index[axis] = w[0] as u64;
+                        extent[axis] = (w[1] - w[0]) as u64;
+                        let (region, need) = crate::region_input(&size, radius, &index, &extent).unwrap();
+                        let parts = baselines.iter().map(|b| held(b, &need)).collect();
+                        let (_, got, outs) =
+                            crate::compare_images_region(held(&test, &need), parts, &index, &extent, &o).unwrap();
+                        assert_eq!(got, region);
+                        let s = compare::strides(&dims);
+                        for (k, out) in outs.iter().enumerate() {
+                            let mut i = 0;
+                            compare::for_each_row(&region, |at| {
+                                let first: usize = at.iter().zip(&s).map(|(i, s)| i * s).sum();
+                                let len = region[0].1 - region[0].0;
+                                stitched[k][first..first + len].copy_from_slice(&out[i..i + len]);
+                                i += len;
+                            });
+                        }
+                    }
+                    assert_eq!(stitched, alone, "{dims:?} radius {radius} threshold {threshold} axis {axis}");
+                    let best = whole.metrics.best_baseline_index as usize;
+                    let r = compare::radii(&dims, radius);
+                    let s = compare::statistics(&stitched[best], &dims, &r, ignore, threshold);
+                    let m = whole.metrics;
+                    assert_eq!(
+                        (s.count, s.min, s.max, s.total),
+                        (
+                            m.number_of_pixels_with_differences,
+                            m.minimum_difference,
+                            m.maximum_difference,
+                            m.total_difference
+                        )
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_region_needs_its_neighbourhood_and_one_box_for_every_image() {
+    let size = [6u64, 5];
+    let test = f64s(&size, noise(30, 1));
+    let base = f64s(&size, noise(30, 2));
+    let o = Options { radius_tolerance: 1, ..opts() };
+    let (region, need) = crate::region_input(&size, 1, &[0, 2], &[6, 2]).unwrap();
+    assert_eq!((region, need.clone()), (vec![(0, 6), (2, 4)], vec![(0, 6), (1, 5)]));
+    // One row short of the radius.
+    let short = vec![(0, 6), (1, 4)];
+    let (c, m) =
+        code(crate::compare_images_region(held(&test, &short), vec![held(&base, &short)], &[0, 2], &[6, 2], &o));
+    assert_eq!(c, Code::InvalidArgument);
+    assert!(m.contains("does not hold the pixels"), "{m}");
+    let (c, m) = code(crate::compare_images_region(held(&test, &need), vec![base.clone()], &[0, 2], &[6, 2], &o));
+    assert_eq!(c, Code::InvalidArgument);
+    assert!(m.contains("same buffered-region"), "{m}");
+    for (index, extent) in
+        [(vec![0u64, 4], vec![6u64, 2]), (vec![0, 0], vec![6, 0]), (vec![0], vec![6]), (vec![u64::MAX, 0], vec![2, 1])]
+    {
+        let (c, _) = code(crate::compare_images_region(test.clone(), vec![base.clone()], &index, &extent, &o));
+        assert_eq!(c, Code::InvalidArgument, "{index:?} {extent:?}");
+    }
+    // The whole call still takes only whole images.
+    assert_eq!(code(compare_images(held(&test, &need), vec![held(&base, &need)], &o)).0, Code::Unsupported);
 }

@@ -1,12 +1,12 @@
 //! Downsampling large images on every core (the rest of `witk::pipelines::downsample` is
 //! generated from `wit/downsample`).
 //!
-//! A component runs on one thread: WebAssembly has no threads inside it. So the host
-//! splits the output into slabs along the image's slowest axis, gives each slab the input
-//! planes it reads (for the Gaussian, plus the kernel's radius on both sides), and runs
-//! the slabs in parallel threads, each on its own pooled instance, through the
-//! component's `*-region` functions; the slabs' pixels stitch to exactly what one call
-//! returns. Small images run as one call.
+//! The host's region layer ([`crate::regions`]) splits the output into slabs along the
+//! image's slowest axis; each slab's call gets the input planes it reads (for the
+//! Gaussian, plus the kernel's radius on both sides: the component's own
+//! `*-region-input` rule) and runs on its own pooled instance, through the component's
+//! `*-region` functions; the slabs' pixels stitch to exactly what one call returns. Small
+//! images run as one call.
 //!
 //! [`ParallelDownsample::install`] makes every `Downsample` of a runtime use this (the
 //! Python bindings do, through [`Setup`](crate::pipelines::Setup)), through the override
@@ -17,19 +17,13 @@ pub mod gpu;
 
 use super::{overrides, Downsample, DownsampleBinShrinkFn, DownsampleFn, DownsampleLabelImageFn};
 use crate::buffers;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pipelines::types::witk::types::spatial::{Image, ImageRegion};
+use crate::regions::{self, header, Split};
 use crate::runtime::Runtime;
 use std::sync::Arc;
 
-/// Inputs smaller than this many bytes per thread run as one call.
-pub const MIN_SLAB_BYTES: usize = 4 << 20;
-
-/// Inputs up to this size go whole to every slab's call: lowering copies them straight
-/// into each instance's (warm) memory, which is faster than copying each slab's planes
-/// into a fresh host buffer first. Larger inputs are sliced, so that an instance holds
-/// only its slab.
-pub const SHARE_WHOLE_BYTES: usize = 256 << 20;
+pub use crate::regions::{MIN_SLAB_BYTES, SHARE_WHOLE_BYTES};
 
 /// Bindings that load pipelines by name (Python) split large images on every core.
 impl crate::pipelines::Setup for Downsample {
@@ -42,8 +36,7 @@ impl crate::pipelines::Setup for Downsample {
 #[derive(Clone)]
 pub struct ParallelDownsample {
     pipeline: Downsample,
-    threads: usize,
-    min_slab_bytes: usize,
+    split: Split,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,19 +67,25 @@ struct Slab {
 impl ParallelDownsample {
     /// Use `pipeline` with one thread per available CPU.
     pub fn new(pipeline: Downsample) -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        ParallelDownsample { pipeline, threads, min_slab_bytes: MIN_SLAB_BYTES }
+        ParallelDownsample { pipeline, split: Split::default() }
     }
 
     /// Use at most `threads` threads (1 runs every call as one component call).
     pub fn with_threads(mut self, threads: usize) -> Self {
-        self.threads = threads.max(1);
+        self.split.threads = threads.max(1);
         self
     }
 
     /// Split only inputs of at least this many bytes per thread (default [`MIN_SLAB_BYTES`]).
     pub fn with_min_slab_bytes(mut self, bytes: usize) -> Self {
-        self.min_slab_bytes = bytes;
+        self.split.min_slab_bytes = bytes;
+        self
+    }
+
+    /// Give every slab's call the whole input only up to this many bytes, and cut larger
+    /// ones into the slab's planes (default [`SHARE_WHOLE_BYTES`]).
+    pub fn with_share_whole_bytes(mut self, bytes: usize) -> Self {
+        self.split.share_whole_bytes = bytes;
         self
     }
 
@@ -149,59 +148,31 @@ impl ParallelDownsample {
         if slabs.len() < 2 {
             return self.region(kind, input, shrink, crop, &vec![0; d], &out_size);
         }
-        let plane = input.size[..d - 1].iter().product::<u64>() as usize * input.image_type.components as usize;
-        let data = input.data.as_ref().expect("slabs are only planned for images with pixels");
-        let share = buffers::bytes(data) <= SHARE_WHOLE_BYTES;
-        let parts: Vec<Result<Image>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = slabs
-                .iter()
-                .map(|slab| {
-                    let out_size = &out_size;
-                    scope.spawn(move || {
-                        let mut out_index = vec![0; d];
-                        out_index[d - 1] = slab.out.0;
-                        let mut size = out_size.clone();
-                        size[d - 1] = slab.out.1 - slab.out.0;
-                        if share {
-                            return self.region(kind, input, shrink, crop, &out_index, &size);
-                        }
-                        let (first, last) = slab.input;
-                        let mut part = header(input);
-                        part.data = Some(buffers::slice(data, first as usize * plane, (last + 1) as usize * plane));
-                        let mut buffered = input.size.clone();
-                        buffered[d - 1] = last - first + 1;
-                        let mut index = vec![0; d];
-                        index[d - 1] = first;
-                        part.buffered_region = Some(ImageRegion { index, size: buffered });
-                        self.region(kind, &part, shrink, crop, &out_index, &size)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
-        });
-        let mut parts = parts.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
-        let mut whole = parts.next().expect("at least two slabs");
-        for part in parts {
-            buffers::append(whole.data.as_mut().expect("region results hold pixels"), part.data.expect("pixels"));
-        }
-        whole.buffered_region = Some(ImageRegion { index: vec![0; d], size: whole.size.clone() });
-        Ok(whole)
+        let parts = regions::run(&slabs, |slab| {
+            let mut out_index = vec![0; d];
+            out_index[d - 1] = slab.out.0;
+            let mut size = out_size.clone();
+            size[d - 1] = slab.out.1 - slab.out.0;
+            if self.split.shares(input) {
+                return self.region(kind, input, shrink, crop, &out_index, &size);
+            }
+            let part = regions::planes(input, slab.input.0, slab.input.1 + 1);
+            self.region(kind, &part, shrink, crop, &out_index, &size)
+        })?;
+        Ok(regions::stitch(parts))
     }
 
     /// The slabs for a call: one per thread, at least `min_slab_bytes` of input each.
     fn slabs(&self, kind: Kind, input: &Image, shrink: &[u32], crop: Option<&[u32]>, out: &[u64]) -> Result<Vec<Slab>> {
         let d = out.len();
-        let whole = input.buffered_region.as_ref().is_none_or(|r| r.size == input.size);
-        let bytes = input.data.as_ref().map_or(0, buffers::bytes);
-        let threads = self.threads.min(bytes / self.min_slab_bytes.max(1)).min(out[d - 1] as usize);
-        if threads < 2 || !whole || kind == Kind::Label && input.image_type.components != 1 {
+        if !regions::whole(input) || kind == Kind::Label && input.image_type.components != 1 {
             return Ok(Vec::new());
         }
-        let planes = out[d - 1];
-        let threads = threads as u64;
-        (0..threads)
-            .map(|t| {
-                let (o0, o1) = (planes * t / threads, planes * (t + 1) / threads);
+        let bytes = input.data.as_ref().map_or(0, buffers::bytes);
+        self.split
+            .slabs(bytes, out[d - 1])
+            .into_iter()
+            .map(|(o0, o1)| {
                 // The planes the slab's outputs read: the component's own rule (its
                 // *-region-input functions), so a slab holds exactly what it checks for.
                 let mut index = vec![0; d];
@@ -253,16 +224,7 @@ impl ParallelDownsample {
             Kind::Label => p.downsample_label_image_region(input, shrink, index, size, crop),
         };
         // Errors name the function the caller called, not the region function behind it.
-        result.map_err(|mut e| {
-            if let Error::Pipeline { pipeline, .. }
-            | Error::Timeout { pipeline, .. }
-            | Error::MemoryLimit { pipeline, .. }
-            | Error::Trap { pipeline, .. } = &mut e
-            {
-                *pipeline = kind.function().to_string();
-            }
-            e
-        })
+        result.map_err(|e| regions::named(e, kind.function()))
     }
 }
 
@@ -281,19 +243,4 @@ fn output_size(input: &Image, shrink: &[u32], crop: Option<&[u32]>) -> Option<Ve
             (out > 0).then_some(out)
         })
         .collect()
-}
-
-/// `input` without its pixels.
-fn header(input: &Image) -> Image {
-    Image {
-        image_type: input.image_type,
-        name: input.name.clone(),
-        origin: input.origin.clone(),
-        spacing: input.spacing.clone(),
-        direction: input.direction.clone(),
-        size: input.size.clone(),
-        metadata: input.metadata.clone(),
-        data: None,
-        buffered_region: None,
-    }
 }

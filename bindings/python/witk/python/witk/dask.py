@@ -328,56 +328,39 @@ def write_image(image: Image, path: Any, slab_bytes: int = 256 << 20) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _merged_chunks(chunks: tuple[int, ...], n: int, least: int) -> tuple[int, ...]:
-    """``chunks`` of an axis of ``n`` merged so each holds at least ``least`` pixels (all
-    of the axis when it is shorter)."""
-    if n <= least:
-        return (n,)
-    out: list[int] = []
-    run = 0
-    for c in chunks:
-        run += c
-        if run >= least:
-            out.append(run)
-            run = 0
-    if run:
-        out[-1] += run
-    return tuple(out)
-
-
-def _chunk_image(header: Image, data: Any, index: list[int]) -> Image:
-    """The part of an image starting at ``index`` (x, y, z): its origin moved there."""
-    import numpy as np
-
-    d = header.imageType.dimension
-    direction = np.asarray(header.direction, dtype=np.float64).reshape(d, d)
-    shift = direction @ (np.asarray(header.spacing, dtype=np.float64) * np.asarray(index, dtype=np.float64))
-    part = _header(header)
-    part.origin = [float(o) for o in np.asarray(header.origin, dtype=np.float64) + shift]
-    part.size = [int(n) for n in reversed(data.shape[:d])]
-    part.data = data
-    part.bufferedRegion = ImageRegion(index=[0] * d, size=list(part.size))
-    return part
-
-
 def _compare_block(
-    test: Image, test_block: Any, baseline: Image, baseline_block: Any, index: list[int], trim: Any, options: tuple
+    test: Image,
+    test_block: Any,
+    baselines: list[Image],
+    baseline_blocks: list[Any],
+    need: tuple[list[int], list[int]],
+    region: tuple[list[int], list[int]],
+    options: tuple,
 ) -> Any:
-    """One chunk's difference image (with its halo cut off), from compare-images on the
-    chunk and the halo its radius reads (runs on a worker)."""
-    from witk_compare_images import compare_images
+    """One chunk's difference images, one per baseline, stacked on a first axis: the
+    component's compare-images-region on the pixels its region-input rule names (runs on
+    a worker)."""
+    import numpy as np
+    from witk_compare_images import compare_images_region
+
+    def part(header: Image, block: Any) -> Image:
+        image = _header(header)
+        image.data = block
+        image.bufferedRegion = ImageRegion(index=need[0], size=need[1])
+        return image
 
     threshold, radius, ignore, spatial = options
-    _, difference, _ = compare_images(
-        _chunk_image(test, test_block, index),
-        [_chunk_image(baseline, baseline_block, index)],
+    differences = compare_images_region(
+        part(test, test_block),
+        [part(b, block) for b, block in zip(baselines, baseline_blocks)],
         difference_threshold=threshold,
         radius_tolerance=radius,
-        number_of_pixels_tolerance=0,
         ignore_boundary_pixels=ignore,
         spatial_tolerance=spatial,
+        index=region[0],
+        size=region[1],
     )
-    return difference.data[trim]
+    return np.stack([np.asarray(d.data) for d in differences])
 
 
 def compare_images(
@@ -413,31 +396,39 @@ def compare_images(
             raise InvalidArgumentError(
                 "compare-images", f"baseline {i} has shape {data.shape}; the test image has {test_data.shape}"
             )
+    from witk_compare_images import compare_images_region_input
+
     d = test.imageType.dimension
-    r = int(radius_tolerance)
-    least = 2 * r + 2  # the component's neighbourhood is the radius only in axes longer than 2r + 1
-    chunks = tuple(_merged_chunks(c, n, least) for c, n in zip(test_data.chunks[:d], test_data.shape[:d]))
-    chunks += tuple((n,) for n in test_data.shape[d:])
-    test_data = test_data.rechunk(chunks)
-    options = (float(difference_threshold), r, bool(ignore_boundary_pixels), float(spatial_tolerance))
+    test_data = test_data.rechunk(test_data.chunks[:d] + tuple((n,) for n in test_data.shape[d:]))
+    chunks = test_data.chunks
+    options = (
+        float(difference_threshold),
+        int(radius_tolerance),
+        bool(ignore_boundary_pixels),
+        float(spatial_tolerance),
+    )
+    size = [int(n) for n in test.size]
     starts = [np.cumsum((0,) + c[:-1]) for c in chunks[:d]]
-    differences = []
-    for header, data in baselines:
-        data = data.rechunk(chunks)
-        blocks: dict[tuple[int, ...], Any] = {}
-        for corner in itertools.product(*[range(len(c)) for c in chunks[:d]]):
-            lo = [int(starts[a][corner[a]]) for a in range(d)]  # NumPy order
-            hi = [lo[a] + chunks[a][corner[a]] for a in range(d)]
-            halo_lo = [max(0, lo[a] - r) for a in range(d)]
-            halo_hi = [min(test_data.shape[a], hi[a] + r) for a in range(d)]
-            outer = tuple(slice(halo_lo[a], halo_hi[a]) for a in range(d))
-            trim = tuple(slice(lo[a] - halo_lo[a], hi[a] - halo_lo[a]) for a in range(d))
-            task = dask.delayed(_compare_block, pure=True)(
-                test, test_data[outer], header, data[outer], list(reversed(halo_lo)), trim, options
-            )
-            shape = tuple(hi[a] - lo[a] for a in range(d))
-            blocks[tuple(reversed(corner))] = da.from_delayed(task, shape=shape, dtype=np.float64)  # keyed x, y, z
-        differences.append(da.block(_nest(blocks, [len(c) for c in reversed(chunks[:d])], 0)))
+    baseline_data = [data.rechunk(chunks) for _, data in baselines]
+    headers = [header for header, _ in baselines]
+    stacks: dict[tuple[int, ...], Any] = {}
+    for corner in itertools.product(*[range(len(c)) for c in chunks[:d]]):
+        # The chunk, in x, y, z order, and the pixels the component says it reads.
+        index = [int(starts[d - 1 - a][corner[d - 1 - a]]) for a in range(d)]
+        extent = [int(chunks[d - 1 - a][corner[d - 1 - a]]) for a in range(d)]
+        first, count = compare_images_region_input(size, radius_tolerance=options[1], index=index, size=extent)
+        need = ([int(i) for i in first], [int(n) for n in count])
+        outer = _slices(need[0], need[1], d)
+        task = dask.delayed(_compare_block, pure=True)(
+            test, test_data[outer], headers, [data[outer] for data in baseline_data], need, (index, extent), options
+        )
+        shape = (len(baselines),) + tuple(reversed(extent))
+        stacks[tuple(reversed(corner))] = da.from_delayed(task, shape=shape, dtype=np.float64)  # keyed x, y, z
+    # One lazy difference image per baseline, each block a slice of its chunk's stack.
+    differences = [
+        da.block(_nest({k: v[i] for k, v in stacks.items()}, [len(c) for c in reversed(chunks[:d])], 0))
+        for i in range(len(baselines))
+    ]
     # Differing pixels are those whose difference exceeds the threshold (the component
     # writes 0 for the others): ITK's statistics of them, per baseline, in one pass.
     threshold = options[0]
