@@ -78,6 +78,31 @@ pub fn planes(image: &Image, first: u64, end: u64) -> Image {
     part
 }
 
+/// How a plan is told to split: its builder methods, over its [`Split`].
+pub trait Splits: Sized {
+    /// The plan's split, to change.
+    fn split_mut(&mut self) -> &mut Split;
+
+    /// Use at most `threads` threads (1 runs every call as one component call).
+    fn with_threads(mut self, threads: usize) -> Self {
+        self.split_mut().threads = threads.max(1);
+        self
+    }
+
+    /// Split only inputs of at least this many bytes per thread (default [`MIN_SLAB_BYTES`]).
+    fn with_min_slab_bytes(mut self, bytes: usize) -> Self {
+        self.split_mut().min_slab_bytes = bytes;
+        self
+    }
+
+    /// Give every slab's call whole inputs only up to this many bytes each, and cut larger
+    /// ones into the slab's planes (default [`SHARE_WHOLE_BYTES`]).
+    fn with_share_whole_bytes(mut self, bytes: usize) -> Self {
+        self.split_mut().share_whole_bytes = bytes;
+        self
+    }
+}
+
 /// Whether an image holds all its pixels (no partial `buffered-region`) and exactly the
 /// values its size needs: what a plan can cut into planes. Anything else goes to one call,
 /// whose component says what is wrong.

@@ -7,6 +7,7 @@ use std::process::Command;
 use witk::pipelines::compare_images::{self as ci, CompareImages, ParallelCompare};
 use witk::pipelines::image_io::ImageIo;
 use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
+use witk::regions::Splits;
 use witk::{Error, ErrorCode};
 
 fn image(size: Vec<u64>, data: Buffer, components: u32) -> Image {

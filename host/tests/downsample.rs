@@ -7,6 +7,7 @@ use witk::pipelines::downsample::ParallelDownsample;
 use witk::pipelines::downsample::{self as ds, Downsample};
 use witk::pipelines::image_io::ImageIo;
 use witk::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageType, PixelType};
+use witk::regions::Splits;
 use witk::{Error, ErrorCode};
 
 fn image(size: &[u64], data: Buffer, components: u32) -> Image {

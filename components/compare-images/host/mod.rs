@@ -22,7 +22,7 @@ use super::{overrides, CompareDoubleImagesFn, CompareImages, CompareImagesFn, Me
 use crate::buffers;
 use crate::error::Result;
 use crate::pipelines::types::witk::types::spatial::{Buffer, ComponentType, Image, ImageRegion, ImageType, PixelType};
-use crate::regions::{self, Split};
+use crate::regions::{self, Split, Splits};
 use crate::runtime::Runtime;
 use std::sync::Arc;
 
@@ -59,26 +59,6 @@ impl ParallelCompare {
     /// Use `pipeline` with one thread per available CPU.
     pub fn new(pipeline: CompareImages) -> Self {
         ParallelCompare { pipeline, split: Split::default() }
-    }
-
-    /// Use at most `threads` threads (1 runs every call as one component call).
-    pub fn with_threads(mut self, threads: usize) -> Self {
-        self.split.threads = threads.max(1);
-        self
-    }
-
-    /// Split only inputs of at least this many bytes per thread (default
-    /// [`regions::MIN_SLAB_BYTES`]).
-    pub fn with_min_slab_bytes(mut self, bytes: usize) -> Self {
-        self.split.min_slab_bytes = bytes;
-        self
-    }
-
-    /// Give every slab's call whole images only up to this many bytes each, and cut larger
-    /// ones into the slab's planes (default [`regions::SHARE_WHOLE_BYTES`]).
-    pub fn with_share_whole_bytes(mut self, bytes: usize) -> Self {
-        self.split.share_whole_bytes = bytes;
-        self
     }
 
     /// Make `runtime`'s `CompareImages` pipelines run compare-images and
@@ -296,7 +276,7 @@ impl ParallelCompare {
             minimum_difference: s.min,
             maximum_difference: s.max,
             total_difference: s.total,
-            mean_difference: if s.count > 0 { s.total / s.count as f64 } else { 0.0 },
+            mean_difference: s.mean(),
             best_baseline_index: index as u32,
         };
         let rendering = render(&difference, &dims);
@@ -325,5 +305,11 @@ fn render(difference: &Image, dims: &[usize]) -> Image {
         size,
         metadata: Vec::new(),
         data: Some(Buffer::Uint8(pixels)),
+    }
+}
+
+impl Splits for ParallelCompare {
+    fn split_mut(&mut self) -> &mut Split {
+        &mut self.split
     }
 }

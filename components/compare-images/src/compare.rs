@@ -114,7 +114,7 @@ pub fn compare(test: Typed, baselines: Vec<Typed>, o: &Options) -> Result<Compar
         minimum_difference: s.min,
         maximum_difference: s.max,
         total_difference: s.total,
-        mean_difference: if s.count > 0 { s.total / s.count as f64 } else { 0.0 },
+        mean_difference: s.mean(),
         best_baseline_index: index as u32,
     };
     let difference = Scalar { geometry: test.geometry, pixels };

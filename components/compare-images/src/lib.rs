@@ -150,6 +150,17 @@ mod component {
         }
     }
 
+    /// The options of a region's comparison (which has no pixels tolerance: no metrics).
+    fn region_options(threshold: f64, radius: u32, ignore_boundary: bool, spatial: f64) -> Options {
+        Options {
+            difference_threshold: threshold,
+            radius_tolerance: radius,
+            ignore_boundary_pixels: ignore_boundary,
+            spatial_tolerance: spatial,
+            ..Options::default()
+        }
+    }
+
     /// Each baseline's difference over a region: float64 images holding the region.
     fn regions((geometry, region, differences): super::Region) -> Vec<wit::Image> {
         differences
@@ -244,13 +255,7 @@ mod component {
             index: Vec<u64>,
             size: Vec<u64>,
         ) -> Result<Vec<wit::Image>, Error> {
-            let o = Options {
-                difference_threshold,
-                radius_tolerance,
-                ignore_boundary_pixels,
-                spatial_tolerance,
-                ..Options::default()
-            };
+            let o = region_options(difference_threshold, radius_tolerance, ignore_boundary_pixels, spatial_tolerance);
             let (test, baselines) = models(test_image, baseline_images);
             Ok(regions(super::compare_images_region(test, baselines, &index, &size, &o)?))
         }
@@ -265,13 +270,7 @@ mod component {
             index: Vec<u64>,
             size: Vec<u64>,
         ) -> Result<Vec<wit::Image>, Error> {
-            let o = Options {
-                difference_threshold,
-                radius_tolerance,
-                ignore_boundary_pixels,
-                spatial_tolerance,
-                ..Options::default()
-            };
+            let o = region_options(difference_threshold, radius_tolerance, ignore_boundary_pixels, spatial_tolerance);
             let (test, baselines) = models(test_image, baseline_images);
             Ok(regions(super::compare_double_images_region(test, baselines, &index, &size, &o)?))
         }

@@ -99,6 +99,15 @@ impl Stats {
     /// ITK's initial values: the minimum at the largest float64, the maximum at its negative.
     pub const NONE: Stats = Stats { count: 0, min: f64::MAX, max: -f64::MAX, total: 0.0 };
 
+    /// ITK-Wasm's mean difference: the total over the count, or 0 when nothing differs.
+    pub fn mean(&self) -> f64 {
+        if self.count > 0 {
+            self.total / self.count as f64
+        } else {
+            0.0
+        }
+    }
+
     fn add(&mut self, d: f64) {
         self.count += 1;
         self.total += d;

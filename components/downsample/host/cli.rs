@@ -8,6 +8,7 @@ use crate::cli::Context;
 use crate::error::Result;
 use crate::pipelines::image_io::ImageIo;
 use crate::pipelines::types::witk::types::spatial::Image;
+use crate::regions::Splits;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -19,7 +19,7 @@ use super::{overrides, Downsample, DownsampleBinShrinkFn, DownsampleFn, Downsamp
 use crate::buffers;
 use crate::error::Result;
 use crate::pipelines::types::witk::types::spatial::{Image, ImageRegion};
-use crate::regions::{self, header, Split};
+use crate::regions::{self, header, Split, Splits};
 use crate::runtime::Runtime;
 use std::sync::Arc;
 
@@ -68,25 +68,6 @@ impl ParallelDownsample {
     /// Use `pipeline` with one thread per available CPU.
     pub fn new(pipeline: Downsample) -> Self {
         ParallelDownsample { pipeline, split: Split::default() }
-    }
-
-    /// Use at most `threads` threads (1 runs every call as one component call).
-    pub fn with_threads(mut self, threads: usize) -> Self {
-        self.split.threads = threads.max(1);
-        self
-    }
-
-    /// Split only inputs of at least this many bytes per thread (default [`MIN_SLAB_BYTES`]).
-    pub fn with_min_slab_bytes(mut self, bytes: usize) -> Self {
-        self.split.min_slab_bytes = bytes;
-        self
-    }
-
-    /// Give every slab's call the whole input only up to this many bytes, and cut larger
-    /// ones into the slab's planes (default [`SHARE_WHOLE_BYTES`]).
-    pub fn with_share_whole_bytes(mut self, bytes: usize) -> Self {
-        self.split.share_whole_bytes = bytes;
-        self
     }
 
     /// The underlying pipeline.
@@ -243,4 +224,10 @@ fn output_size(input: &Image, shrink: &[u32], crop: Option<&[u32]>) -> Option<Ve
             (out > 0).then_some(out)
         })
         .collect()
+}
+
+impl Splits for ParallelDownsample {
+    fn split_mut(&mut self) -> &mut Split {
+        &mut self.split
+    }
 }

@@ -104,17 +104,7 @@ impl ImageIo {
             return Ok(false);
         }
         let name = file_name(path);
-        let header_only = Image {
-            image_type: image.image_type,
-            name: image.name.clone(),
-            origin: image.origin.clone(),
-            spacing: image.spacing.clone(),
-            direction: image.direction.clone(),
-            size: image.size.clone(),
-            metadata: image.metadata.clone(),
-            data: None,
-            buffered_region: image.buffered_region.clone(),
-        };
+        let header_only = Image { buffered_region: image.buffered_region.clone(), ..crate::regions::header(image) };
         let Ok(files) = self.write_image(&header_only, &name, true, false) else { return Ok(false) };
         let [header] = files.as_slice() else { return Ok(false) };
         let Ok((true, data_file, offset, false)) = self.raw_pixel_layout(header) else { return Ok(false) };
