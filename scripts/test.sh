@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+# Each step says when it starts (seconds since this script began): the CI log then shows
+# where the time goes.
+step() { printf '\n\033[1m== [%4ds] %s\033[0m\n' "$SECONDS" "$*" >&2; }
 # The GPU accelerator's tests run on lavapipe (bootstrap installs it) and fail without an
 # adapter instead of skipping; Mesa's device-select layer is kept quiet without a display.
 export WITK_WGPU_REQUIRE=1 NODEVICE_SELECT=1
@@ -25,8 +27,10 @@ bash scripts/python-env.sh
 cross_log=build/cross-build.log
 mkdir -p build
 # The stock wasmtime CLI (scripts/test-wasmtime-cli.sh) is built there too, once per machine.
-(nice -n 19 bash scripts/test-windows.sh build && nice -n 19 bash scripts/test-aarch64.sh build \
-  && nice -n 19 bash scripts/test-wasmtime-cli.sh build) > "$cross_log" 2>&1 &
+(nice -n 19 bash scripts/test-windows.sh build && echo "[${SECONDS}s] windows built" \
+  && nice -n 19 bash scripts/test-aarch64.sh build && echo "[${SECONDS}s] aarch64 built" \
+  && nice -n 19 bash scripts/test-wasmtime-cli.sh build && echo "[${SECONDS}s] wasmtime CLI built") \
+  > "$cross_log" 2>&1 &
 cross_build=$!
 
 step "format and lints"
@@ -126,3 +130,4 @@ bash scripts/test-aarch64.sh check
 
 step "Other runtimes: the stock wasmtime CLI calls the components with WAVE arguments"
 bash scripts/test-wasmtime-cli.sh check
+step "done"
